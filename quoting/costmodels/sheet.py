@@ -1,0 +1,129 @@
+"""Sheet-metal cost models: laser cutting, turret punching, press-brake bending, welding."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from ..results import StepEstimate
+from .base import CostContext, CostModel, estimate, warn
+from .machining import prismatic_contour_mm
+
+
+@dataclass(frozen=True)
+class SheetLayout:
+    thickness_mm: float
+    blank_mm: tuple[float, float]
+    cut_length_mm: float
+    pierces: int
+    parts_per_sheet: int
+    sheet_mass_kg: float
+    derived: tuple[str, ...]
+
+
+def sheet_layout(ctx: CostContext) -> SheetLayout:
+    """Thickness, flat blank, cut length and pierces (declared or derived) and the sheet yield."""
+    part, spec, p = ctx.part, ctx.sheet, ctx.proc
+    derived = []
+    t = spec.thickness_mm if spec else part.stock_dims_mm[2]
+    if spec is None:
+        derived.append(f"thickness {t:.2f} mm taken as the smallest part dimension")
+    flat_area = part.volume_mm3 / t
+    length = part.stock_dims_mm[0]
+    if spec and spec.flat_size_mm:
+        blank = (max(spec.flat_size_mm), min(spec.flat_size_mm))
+    else:
+        bends = spec.bends if spec else 0
+        width = flat_area / length if bends else max(part.stock_dims_mm[1], flat_area / length)
+        blank = (length, width)
+        derived.append(f"flat blank {blank[0]:.0f}x{blank[1]:.0f} mm from volume / thickness")
+    if spec and spec.cut_length_mm:
+        cut = spec.cut_length_mm
+    elif part.area_estimated:
+        cut = 2 * (blank[0] + blank[1]) + part.through_holes * math.pi * min(blank) * 0.1
+        derived.append(f"cut length {cut:.0f} mm from the blank outline (no surface area given)")
+    else:
+        cut = max(prismatic_contour_mm(part.area_mm2, part.volume_mm3, t), 2 * (blank[0] + blank[1]) * 0.5)
+        derived.append(f"cut length {cut:.0f} mm = (area - 2 x volume / t) / t")
+    pierces = spec.pierces if (spec and spec.pierces is not None) else 1 + part.through_holes
+    s1, s2 = p.p("sheet_size_mm")
+    gap = float(p.p("part_gap_mm"))
+    per_sheet = max(math.floor(s1 / (blank[1] + gap)) * math.floor(s2 / (blank[0] + gap)),
+                    math.floor(s1 / (blank[0] + gap)) * math.floor(s2 / (blank[1] + gap)))
+    sheet_mass = s1 * s2 * t / 1e6 * ctx.material.density_g_cm3
+    return SheetLayout(t, blank, cut, pierces, per_sheet, sheet_mass, tuple(derived))
+
+
+def _sheet_material(ctx: CostContext, lay: SheetLayout, warnings: list) -> float:
+    scrap = float(ctx.proc.p("scrap_rate"))
+    price = ctx.material.price_fen_per_kg * (1 + scrap)
+    if lay.parts_per_sheet < 1:
+        warnings.append(warn("sheet_size", f"blank {lay.blank_mm[0]:.0f}x{lay.blank_mm[1]:.0f} mm does not fit "
+                                           f"a standard sheet {ctx.proc.p('sheet_size_mm')}", ctx.proc.code))
+        return lay.blank_mm[0] * lay.blank_mm[1] * lay.thickness_mm / 1e6 * ctx.material.density_g_cm3 * price * 1.3
+    return lay.sheet_mass_kg * price / lay.parts_per_sheet
+
+
+def _laser(ctx: CostContext) -> StepEstimate:
+    p = ctx.proc
+    lay = sheet_layout(ctx)
+    warnings: list = []
+    speed = float(p.p("speed_mm_per_min_at_1mm")[ctx.material.family]) / lay.thickness_mm ** float(p.p("speed_exponent"))
+    cut_min = lay.cut_length_mm * float(p.p("contour_factor")) / speed
+    pierce_min = lay.pierces * (float(p.p("pierce_s_base")) + float(p.p("pierce_s_per_mm")) * lay.thickness_mm) / 60
+    run = (cut_min + pierce_min) / p.speed_factor + float(p.p("handling_min_per_part"))
+    mat = _sheet_material(ctx, lay, warnings)
+    assumptions = [f"laser_cut: {'; '.join(lay.derived)}" if lay.derived else "laser_cut: declared sheet data",
+                   f"laser_cut: {lay.cut_length_mm:.0f} mm at {speed:.0f} mm/min, {lay.pierces} pierce(s), "
+                   f"{lay.parts_per_sheet} part(s) per sheet"]
+    return estimate(ctx, setup_min=p.setup_min, run_min=run, material_fen=mat, assumptions=assumptions,
+                    warnings=warnings)
+
+
+def _punch(ctx: CostContext) -> StepEstimate:
+    p = ctx.proc
+    lay = sheet_layout(ctx)
+    warnings: list = []
+    hits = lay.pierces + lay.cut_length_mm / float(p.p("nibble_pitch_mm"))
+    run = hits / float(p.p("hits_per_min")) / p.speed_factor + float(p.p("handling_min_per_part"))
+    setup = p.setup_min + min(lay.pierces, 10) * float(p.p("tool_change_min"))
+    mat = _sheet_material(ctx, lay, warnings)
+    assumptions = [f"sheet_punch: {hits:.0f} hits per part, {lay.parts_per_sheet} part(s) per sheet"]
+    return estimate(ctx, setup_min=setup, run_min=run, material_fen=mat, assumptions=assumptions, warnings=warnings)
+
+
+def _brake(ctx: CostContext) -> StepEstimate:
+    p = ctx.proc
+    bends = ctx.sheet.bends if ctx.sheet else 0
+    warnings = []
+    if bends == 0:
+        warnings.append(warn("no_bends", "press_brake in the route but no bends declared (SheetSpec.bends)", p.code))
+    run = bends * float(p.p("seconds_per_bend")) / 60 / p.speed_factor + float(p.p("handling_min_per_part"))
+    setup = p.setup_min + min(bends, 4) * float(p.p("tool_setup_min_per_bend"))
+    return estimate(ctx, setup_min=setup, run_min=run, assumptions=[f"press_brake: {bends} bend(s)"],
+                    warnings=warnings)
+
+
+def _welding(ctx: CostContext) -> StepEstimate:
+    p = ctx.proc
+    speed = float(p.p("weld_mm_per_min")[ctx.material.family])
+    warnings = []
+    if speed <= 0:
+        warnings.append(warn("process_material", f"{ctx.material.code} cannot be arc-welded", p.code, "blocking"))
+        speed = 1.0
+    if ctx.weld_length_mm <= 0:
+        warnings.append(warn("no_weld_length", "welding in the route but weld_length_mm is 0", p.code))
+    run = ctx.weld_length_mm / speed / p.speed_factor + float(p.p("tack_min_per_part"))
+    consumables = ctx.weld_length_mm / 1000 * float(p.p("consumables_fen_per_m"))
+    return estimate(ctx, setup_min=p.setup_min, run_min=run, material_fen=consumables,
+                    assumptions=[f"welding: {ctx.weld_length_mm:.0f} mm at {speed:.0f} mm/min"], warnings=warnings)
+
+
+MODELS = (
+    CostModel("laser_cut", _laser, ("speed_mm_per_min_at_1mm", "speed_exponent", "pierce_s_base", "pierce_s_per_mm",
+                                    "sheet_size_mm", "part_gap_mm", "scrap_rate", "handling_min_per_part",
+                                    "contour_factor"), "sheet"),
+    CostModel("sheet_punch", _punch, ("hits_per_min", "nibble_pitch_mm", "tool_change_min", "sheet_size_mm",
+                                      "part_gap_mm", "scrap_rate", "handling_min_per_part"), "sheet"),
+    CostModel("press_brake", _brake, ("seconds_per_bend", "handling_min_per_part", "tool_setup_min_per_bend"), "sheet"),
+    CostModel("welding", _welding, ("weld_mm_per_min", "tack_min_per_part", "consumables_fen_per_m"), "joining"),
+)

@@ -1,0 +1,51 @@
+"""Exception hierarchy of the quoting core.
+
+Every error is a ``ValueError`` subclass whose message tells a person what to
+fix. Infeasibility (no machine fits, tolerance beyond the cluster) is *not* an
+exception: it is returned in the quote as warnings and ``feasible=False``.
+"""
+from __future__ import annotations
+
+
+class QuotingError(ValueError):
+    """Base class of every error raised by ``quoting``."""
+
+    code = "quoting_error"
+
+    def __init__(self, message: str, code: str | None = None) -> None:
+        super().__init__(message)
+        if code is not None:
+            self.code = code
+
+    @property
+    def message(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class GeometryError(QuotingError):
+    """The part geometry cannot be used.
+
+    ``code`` is one of: ``empty_file``, ``file_too_large``, ``not_a_mesh``,
+    ``not_watertight``, ``zero_volume``, ``implausible_units``, ``too_large``,
+    ``step_unsupported``, ``bad_declared_geometry``.
+    """
+
+    code = "geometry_error"
+
+
+class InputError(QuotingError):
+    """A request field is invalid (quantity, material, route, option...)."""
+
+    code = "invalid_input"
+
+
+class ParameterError(QuotingError):
+    """The cost-model parameter data (``quoting/data/*.json``) is invalid."""
+
+    code = "invalid_parameters"
+
+
+class UnknownProcessError(InputError):
+    """A route names a process code with no registered cost model."""
+
+    code = "unknown_process"

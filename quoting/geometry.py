@@ -1,0 +1,311 @@
+"""Part geometry: load STL (and STEP with the optional ``cascadio`` extra) or take
+declared dimensions, validate, and derive the features the cost models need.
+
+Errors are :class:`GeometryError` with a ``code`` (see ``quoting.errors``).
+"""
+from __future__ import annotations
+
+import importlib.util
+import io
+import math
+import struct
+from typing import Iterable
+
+import numpy as np
+
+from ._raster import deepest_pocket, scan_axis, thin_wall_mm
+from .errors import GeometryError
+from .specs import DeclaredGeometry, MachineCapability, PartFeatures
+
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+MIN_PLAUSIBLE_MM = 0.5
+MAX_PLAUSIBLE_MM = 5000.0
+SCAN_CELLS = 64
+FLANK_REACH_MM = 75.0
+_AXIS_NAMES = ("x", "y", "z")
+_DIRECTIONS = (("+z", (0, 0, 1)), ("-z", (0, 0, -1)), ("+x", (1, 0, 0)), ("-x", (-1, 0, 0)),
+               ("+y", (0, 1, 0)), ("-y", (0, -1, 0)))
+
+
+def has_step_support() -> bool:
+    """True when the optional STEP reader (``cascadio``, extra ``step``) is installed."""
+    return importlib.util.find_spec("cascadio") is not None
+
+
+def has_embree() -> bool:
+    """True when ``embreex`` (extra ``thinwall``) is installed. The built-in scanner does not need it."""
+    return importlib.util.find_spec("embreex") is not None
+
+
+def _detect_type(data: bytes, filename: str | None, file_type: str | None) -> str:
+    if file_type:
+        kind = file_type.lower().lstrip(".")
+    elif filename and "." in filename:
+        kind = filename.rsplit(".", 1)[1].lower()
+    elif data[:12].startswith(b"ISO-10303-21"):
+        kind = "step"
+    else:
+        kind = "stl"
+    if kind == "stp":
+        kind = "step"
+    if kind not in ("stl", "step"):
+        raise GeometryError(f"file type {kind!r} is not supported; upload STL or STEP", "not_a_mesh")
+    return kind
+
+
+def _check_stl_bytes(data: bytes) -> None:
+    head = data[:512].lstrip().lower()
+    if head.startswith(b"solid") and b"facet" in data[:4096].lower():
+        return
+    if len(data) < 84:
+        raise GeometryError(f"file has {len(data)} bytes, too short to be an STL mesh", "not_a_mesh")
+    n = struct.unpack("<I", data[80:84])[0]
+    if 84 + 50 * n != len(data):
+        raise GeometryError(
+            f"not a valid STL: the binary header announces {n} triangles ({84 + 50 * n} bytes) but the file has "
+            f"{len(data)} bytes; export the part again as binary or ASCII STL", "not_a_mesh")
+
+
+def load_mesh(data: bytes, filename: str | None = None, file_type: str | None = None):
+    """Parse uploaded bytes into a validated ``trimesh.Trimesh`` (mm). Raises GeometryError."""
+    if not data:
+        raise GeometryError("the uploaded file is empty", "empty_file")
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise GeometryError(f"file is {len(data) / 1e6:.1f} MB; the limit is {MAX_UPLOAD_BYTES / 1e6:.0f} MB. "
+                            "Simplify the mesh or upload a STEP file", "file_too_large")
+    kind = _detect_type(data, filename, file_type)
+    import trimesh
+
+    if kind == "step":
+        if not has_step_support():
+            raise GeometryError("STEP files need the optional 'step' extra (pip install cascadio); "
+                                "export the part as STL instead", "step_unsupported")
+        try:
+            mesh = trimesh.load(io.BytesIO(data), file_type="step", force="mesh")
+        except Exception as exc:  # noqa: BLE001 - the reader raises many types on bad input
+            raise GeometryError(f"could not read the STEP file: {exc}", "not_a_mesh") from exc
+    else:
+        _check_stl_bytes(data)
+        try:
+            mesh = trimesh.load_mesh(io.BytesIO(data), file_type="stl")
+        except Exception as exc:  # noqa: BLE001
+            raise GeometryError(f"could not read the STL file: {exc}", "not_a_mesh") from exc
+    if not isinstance(mesh, trimesh.Trimesh) or len(mesh.faces) == 0:
+        raise GeometryError("the file contains no triangles; upload a solid part as STL", "not_a_mesh")
+    if not np.all(np.isfinite(mesh.vertices)) or np.abs(mesh.vertices).max() > 1e7:
+        raise GeometryError("the file contains invalid coordinates (NaN or absurdly large): not a CAD mesh",
+                            "not_a_mesh")
+    return mesh
+
+
+def validate_mesh(mesh) -> list[str]:
+    """Watertight, non-zero volume, plausible units. Returns assumptions (e.g. normals flipped)."""
+    notes = []
+    if not mesh.is_watertight:
+        open_edges = int(len(mesh.edges) - 2 * len(mesh.edges_unique)) if len(mesh.edges) else 0
+        raise GeometryError(
+            "the mesh is not watertight (it has holes or open edges"
+            + (f", about {abs(open_edges)} edge(s) unmatched" if open_edges else "")
+            + "): export a closed solid body, not a surface", "not_watertight")
+    volume = float(mesh.volume)
+    if volume < 0:
+        mesh.invert()
+        volume = -volume
+        notes.append("face normals pointed inwards; flipped")
+    ext = mesh.extents
+    if volume <= 1e-9 * max(1.0, float(np.prod(ext))) or volume <= 1e-6:
+        raise GeometryError("the solid has zero volume (flat or degenerate faces)", "zero_volume")
+    largest = float(ext.max())
+    if largest < MIN_PLAUSIBLE_MM:
+        raise GeometryError(f"largest dimension is {largest:.4g} mm: the file is probably in metres (or cm); "
+                            "export it in millimetres", "implausible_units")
+    if largest > MAX_PLAUSIBLE_MM:
+        raise GeometryError(f"largest dimension is {largest:.4g} mm (over {MAX_PLAUSIBLE_MM / 1000:.0f} m): the file "
+                            "is probably in micrometres or the wrong unit; export it in millimetres",
+                            "implausible_units")
+    return notes
+
+
+def check_envelope(features: PartFeatures, capabilities: Iterable[MachineCapability] | None) -> None:
+    """Raise ``too_large`` when the part fits no machine envelope of the cluster."""
+    caps = [c for c in (capabilities or ()) if c.process not in ("assembly", "cmm_inspect")]
+    if not caps:
+        return
+    dims = features.stock_dims_mm
+    if not any(c.fits(dims) for c in caps):
+        biggest = max(caps, key=lambda c: math.prod(c.max_envelope_mm))
+        raise GeometryError(
+            f"part {dims[0]:.0f}x{dims[1]:.0f}x{dims[2]:.0f} mm is larger than every machine envelope in the cluster "
+            f"(largest: {biggest.process} {'x'.join(f'{d:.0f}' for d in biggest.max_envelope_mm)} mm)", "too_large")
+
+
+def _approach(normals: np.ndarray, areas: np.ndarray,
+              extents: tuple[float, float, float]) -> tuple[tuple[str, ...], float]:
+    """Greedy set cover of faces by the six axis approach directions; also the free-form area share.
+
+    A face is reachable from direction d when it faces d (n.d > 0.1), or when it is a wall parallel to d
+    and the part is shallow along d (no deeper than a cutter flank reaches, FLANK_REACH_MM, nor than
+    1.5 x its smallest extent: walls are side-milled from the thin direction). Occlusion is ignored."""
+    total = float(areas.sum())
+    dirs = np.array([d for _, d in _DIRECTIONS], dtype=float)
+    dots = normals @ dirs.T  # (F, 6)
+    depth_along = np.abs(dirs) @ np.asarray(extents, dtype=float)
+    reach = (dots > 0.1) | ((np.abs(dots) <= 0.1) & (depth_along <= min(FLANK_REACH_MM, 1.5 * min(extents)))[None, :])
+    uncovered = np.ones(len(areas), dtype=bool)
+    chosen = []
+    while uncovered.any() and areas[uncovered].sum() > 0.002 * total and len(chosen) < 6:
+        gain = (reach & uncovered[:, None]).T @ areas
+        best = int(np.argmax(gain))
+        if gain[best] <= 0:
+            break
+        chosen.append(_DIRECTIONS[best][0])
+        uncovered &= ~reach[:, best]
+    freeform = np.all(np.abs(normals) > math.sin(math.radians(5)), axis=1)
+    return tuple(chosen) or ("+z",), float(areas[freeform].sum() / total) if total else 0.0
+
+
+def _rotational(mesh) -> tuple[bool, str | None]:
+    """Solid of revolution about a coordinate axis: trimesh's inertia symmetry plus a check that every
+    axial station of vertices lies on one circle with at least 8 vertices."""
+    try:
+        kind = mesh.symmetry
+    except Exception:  # noqa: BLE001 - symmetry analysis is best effort
+        return False, None
+    if kind not in ("radial", "spherical"):
+        return False, None
+    axis_vec = np.abs(np.asarray(mesh.symmetry_axis, dtype=float))
+    i = int(np.argmax(axis_vec))
+    if axis_vec[i] < 0.999:
+        return False, None
+    v = mesh.vertices
+    others = [j for j in range(3) if j != i]
+    centre = mesh.bounds.mean(axis=0)
+    r = np.hypot(v[:, others[0]] - centre[others[0]], v[:, others[1]] - centre[others[1]])
+    station = np.round(v[:, i] / max(1e-3, mesh.extents[i] * 1e-4)).astype(np.int64)
+    order = np.argsort(station)
+    st, rr = station[order], r[order]
+    cuts = np.flatnonzero(np.diff(st)) + 1
+    for grp in np.split(rr, cuts):
+        on_axis = grp < 1e-6
+        grp = grp[~on_axis]
+        if len(grp) == 0:
+            continue
+        radii = np.unique(np.round(grp, 3))
+        for rad in radii:  # several concentric circles per station are allowed (bores, shoulders)
+            if np.sum(np.abs(grp - rad) < 1e-3 * max(1.0, rad)) < 8:
+                return False, None
+    return True, _AXIS_NAMES[i]
+
+
+def features_from_mesh(mesh, source: str = "stl", *, scan: bool = True,
+                       notes: Iterable[str] = ()) -> PartFeatures:
+    """Derive volume, area, boxes, hull, setups, symmetry, holes, thin walls and pockets from a valid mesh."""
+    assumptions = list(notes)
+    bbox = tuple(float(x) for x in mesh.extents)
+    # oriented box from the principal axes of inertia (fast; the exact minimum-volume box is too slow for 1 MB files)
+    try:
+        vecs = np.asarray(mesh.principal_inertia_vectors, dtype=float)
+        proj = mesh.vertices @ vecs.T
+        obb = tuple(float(x) for x in proj.max(axis=0) - proj.min(axis=0))
+    except Exception:  # noqa: BLE001
+        obb = bbox
+    box = bbox if math.prod(bbox) <= math.prod(obb) * 1.001 else obb
+    if box is obb:
+        assumptions.append("stock sized on the principal-axis oriented box (part is not aligned to the axes)")
+    stock = tuple(sorted(box, reverse=True))
+    normals, areas = mesh.face_normals, mesh.area_faces
+    directions, freeform = _approach(normals, areas, bbox)
+    rotational, axis = _rotational(mesh)
+    holes = max(0, int(round((2 * max(1, mesh.body_count) - mesh.euler_number) / 2)))
+    min_wall = depth = width = None
+    if scan:
+        cell = max(bbox) / SCAN_CELLS
+        tris = mesh.triangles
+        walls, pockets = [], []
+        for ax in range(3):
+            s = scan_axis(tris, normals, ax, cell)
+            w = thin_wall_mm(s)
+            if w is not None:
+                walls.append(w)
+            pk = deepest_pocket(s)
+            if pk is not None:
+                pockets.append(pk)
+        min_wall = min(walls) if walls else None
+        if pockets:
+            _, depth, width = max(pockets)
+        assumptions.append(f"walls and pockets scanned with axis-aligned rays on a {cell:.2f} mm grid")
+    return PartFeatures(
+        source=source, bbox_mm=bbox, stock_dims_mm=stock, volume_mm3=float(mesh.volume), area_mm2=float(mesh.area),
+        convex_hull_volume_mm3=float(mesh.convex_hull.volume), watertight=bool(mesh.is_watertight),
+        setups=len(directions), approach_directions=directions, freeform_share=round(freeform, 4),
+        rotational=rotational, rotation_axis=axis, through_holes=holes, min_wall_mm=min_wall,
+        max_pocket_depth_mm=depth, min_pocket_width_mm=width, face_count=int(len(mesh.faces)),
+        assumptions=tuple(assumptions))
+
+
+def part_from_bytes(data: bytes, filename: str | None = None, file_type: str | None = None, *,
+                    capabilities: Iterable[MachineCapability] | None = None, scan: bool = True) -> PartFeatures:
+    """Upload bytes -> validated :class:`PartFeatures` (the usual entry point for CAD files)."""
+    kind = _detect_type(data, filename, file_type) if data else "stl"
+    mesh = load_mesh(data, filename, file_type)
+    notes = validate_mesh(mesh)
+    features = features_from_mesh(mesh, kind, scan=scan, notes=notes)
+    check_envelope(features, capabilities)
+    return features
+
+
+def estimate_area_mm2(bbox: tuple[float, float, float], volume: float, rotational: bool) -> float:
+    """Surface-area guess when the buyer gives none (documented in docs/quoting.md)."""
+    a, b, c = sorted(bbox, reverse=True)
+    if rotational:
+        d = b
+        return math.pi * d * a + math.pi * d * d / 2
+    box_area = 2 * (a * b + b * c + c * a)
+    fill = volume / (a * b * c)
+    if c <= 6 and fill < 0.5:      # sheet-like: both faces of the flat blank plus its edges
+        return 2 * volume / c + 2 * (a + b) * c
+    return box_area * (1 + 0.5 * (1 - fill))
+
+
+def _guess_rotational(bbox: tuple[float, float, float], volume: float) -> tuple[bool, str | None]:
+    for i in range(3):
+        j, k = [x for x in range(3) if x != i]
+        if abs(bbox[j] - bbox[k]) <= 0.01 * max(bbox[j], bbox[k]):
+            cyl = math.pi / 4 * bbox[j] * bbox[k] * bbox[i]
+            if 0.3 * cyl <= volume <= cyl * 1.001:
+                return True, _AXIS_NAMES[i]
+    return False, None
+
+
+def part_from_declared(decl: DeclaredGeometry, *,
+                       capabilities: Iterable[MachineCapability] | None = None) -> PartFeatures:
+    """Declared dimensions -> :class:`PartFeatures`, estimating what is missing."""
+    bbox = tuple(float(x) for x in decl.bbox_mm)
+    if max(bbox) < MIN_PLAUSIBLE_MM or max(bbox) > MAX_PLAUSIBLE_MM:
+        raise GeometryError(f"declared size {max(bbox):g} mm is implausible; give dimensions in millimetres",
+                            "implausible_units")
+    assumptions = []
+    if decl.rotational is None:
+        rotational, axis = _guess_rotational(bbox, decl.volume_mm3)
+        if rotational:
+            assumptions.append(f"two equal box sides and a cylinder-like volume: assumed turned about {axis}")
+    else:
+        rotational = decl.rotational
+        axis = _guess_rotational(bbox, decl.volume_mm3)[1] if rotational else None
+        if rotational and axis is None:
+            axis = _AXIS_NAMES[int(np.argmax(bbox))]
+    area = decl.surface_area_mm2
+    estimated = area is None
+    if area is None:
+        area = estimate_area_mm2(bbox, decl.volume_mm3, rotational)
+        assumptions.append(f"surface area not given: estimated {area:.0f} mm2 from box and volume")
+    setups = decl.setups or (2 if not decl.complex_surfaces else 4)
+    features = PartFeatures(
+        source="declared", bbox_mm=bbox, stock_dims_mm=tuple(sorted(bbox, reverse=True)),
+        volume_mm3=float(decl.volume_mm3), area_mm2=float(area), convex_hull_volume_mm3=float(decl.volume_mm3),
+        setups=setups, approach_directions=tuple(d for d, _ in _DIRECTIONS[:setups]),
+        freeform_share=0.3 if decl.complex_surfaces else 0.0, rotational=rotational, rotation_axis=axis,
+        through_holes=decl.through_holes, min_wall_mm=decl.min_wall_mm, max_pocket_depth_mm=decl.max_pocket_depth_mm,
+        min_pocket_width_mm=decl.min_pocket_width_mm, area_estimated=estimated, assumptions=tuple(assumptions))
+    check_envelope(features, capabilities)
+    return features
