@@ -1,0 +1,67 @@
+"""Shared pieces of the REST API: a blueprint that requires authentication, list arguments and pages."""
+from __future__ import annotations
+
+import marshmallow as ma
+from apispec.ext.marshmallow import MarshmallowPlugin
+from apispec.ext.marshmallow.common import resolve_schema_cls
+from flask_smorest import Blueprint
+from sqlalchemy import func, select
+
+from marketplace.accounts.auth import require_api_user
+from marketplace.errors import PlatformApi
+from marketplace.extensions import db
+
+MAX_PAGE_SIZE = 200
+
+
+class StrictSchema(ma.Schema):
+    """Unknown fields are errors (a misspelt filter is a 422, never silently ignored)."""
+
+    class Meta:
+        unknown = ma.RAISE
+
+
+class ListArgs(StrictSchema):
+    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=100_000))
+    page_size = ma.fields.Integer(load_default=20, validate=ma.validate.Range(min=1, max=MAX_PAGE_SIZE))
+
+
+_page_schemas: dict[type, type] = {}
+
+
+def page_of(item_schema: type[ma.Schema]) -> type[ma.Schema]:
+    """A schema for `{"items": [...], "page", "page_size", "total"}` around item_schema."""
+    if item_schema not in _page_schemas:
+        name = item_schema.__name__.removesuffix("Schema") + "PageSchema"
+        _page_schemas[item_schema] = type(name, (ma.Schema,), {
+            "items": ma.fields.List(ma.fields.Nested(item_schema)),
+            "page": ma.fields.Integer(),
+            "page_size": ma.fields.Integer(),
+            "total": ma.fields.Integer(),
+        })
+    return _page_schemas[item_schema]
+
+
+def paginate(stmt, args: dict) -> dict:
+    page, size = args["page"], args["page_size"]
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    items = db.session.scalars(stmt.offset((page - 1) * size).limit(size)).unique().all()
+    return {"items": items, "page": page, "page_size": size, "total": total}
+
+
+def api_blueprint(name: str, import_name: str, url_prefix: str, description: str) -> Blueprint:
+    blp = Blueprint(name, import_name, url_prefix=f"/api/v1{url_prefix}", description=description)
+    blp.before_request(require_api_user)
+    return blp
+
+
+def schema_name(schema) -> str:
+    """OpenAPI component names: FactorySchema -> Factory; a partial (PATCH) instance -> FactoryPatch."""
+    name = resolve_schema_cls(schema).__name__.removesuffix("Schema")
+    if isinstance(schema, ma.Schema) and schema.partial:
+        name += "Patch"
+    return name
+
+
+def make_api(app) -> PlatformApi:
+    return PlatformApi(app, spec_kwargs={"marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=schema_name)})

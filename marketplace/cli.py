@@ -1,0 +1,44 @@
+"""Command-line tools: `flask --app wsgi demo load`, `flask --app wsgi catalogue seed`."""
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from flask_migrate import upgrade
+
+demo_cli = AppGroup("demo", help="The demo cluster.")
+catalogue_cli = AppGroup("catalogue", help="Process and material catalogues.")
+
+
+@demo_cli.command("load")
+@click.option("--seed", default=2026, show_default=True, help="Random seed; the same seed gives the same cluster.")
+def demo_load(seed: int) -> None:
+    """Migrate the database and load the demo cluster (safe to run twice)."""
+    from marketplace.demo import DEMO_PASSWORD, load
+    upgrade()
+    context = load(seed)
+    click.echo(f"Demo cluster {'created' if context.created else 'already present, unchanged'}: "
+               f"{context.cluster.name}")
+    click.echo(f"Database: {current_app.config['SQLALCHEMY_DATABASE_URI']}")
+    click.echo(f"Sign in with any of these (password for all: {DEMO_PASSWORD}):")
+    shown: dict[str, int] = {}
+    for role, email, firm in context.logins:
+        shown[role] = shown.get(role, 0) + 1
+        if shown[role] <= 3:
+            click.echo(f"  {role:9s} {email:28s} {firm}")
+    click.echo("  (every firm has a user: factoryNN, lessorNN, buyerNN @demo.smp.cn)")
+
+
+@catalogue_cli.command("seed")
+def catalogue_seed() -> None:
+    """Insert or refresh the process and material catalogues."""
+    from marketplace.demo import catalogue
+    from marketplace.extensions import db
+    catalogue.seed()
+    db.session.commit()
+    click.echo("Catalogue seeded.")
+
+
+def register_commands(app) -> None:
+    app.cli.add_command(demo_cli)
+    app.cli.add_command(catalogue_cli)

@@ -1,0 +1,80 @@
+"""Configuration, read from the environment inside the app factory (never at import time)."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
+
+
+def _database_url(env: dict) -> str:
+    url = env.get("DATABASE_URL")
+    if not url:
+        INSTANCE_DIR.mkdir(exist_ok=True)
+        return f"sqlite:///{INSTANCE_DIR / 'marketplace.db'}"
+    # Heroku-style URLs and the bare driver name both mean psycopg 3 here.
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+def _secret_key(env: dict) -> str:
+    key = env.get("SECRET_KEY")
+    if key:
+        return key
+    # Development default: a key kept in instance/ so sessions survive restarts.
+    INSTANCE_DIR.mkdir(exist_ok=True)
+    path = INSTANCE_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def from_environment(env: dict | None = None) -> dict:
+    env = dict(os.environ if env is None else env)
+    return {
+        "SECRET_KEY": _secret_key(env),
+        "SQLALCHEMY_DATABASE_URI": _database_url(env),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "CLUSTER_TIMEZONE": env.get("CLUSTER_TIMEZONE", "Asia/Shanghai"),
+        "ELASTICSEARCH_URL": env.get("ELASTICSEARCH_URL") or None,
+        "REDIS_URL": env.get("REDIS_URL") or None,
+        "STRIPE_API_BASE": env.get("STRIPE_API_BASE", "http://127.0.0.1:8420"),
+        "STRIPE_API_KEY": env.get("STRIPE_API_KEY", "sk_test_local"),
+        "MAX_CONTENT_LENGTH": int(env.get("MAX_UPLOAD_MB", "50")) * 1024 * 1024,
+        "SESSION_COOKIE_SECURE": env.get("SESSION_COOKIE_SECURE", "0") == "1",
+    }
+
+
+DEFAULTS = {
+    "SQLALCHEMY_TRACK_MODIFICATIONS": False,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "WTF_CSRF_TIME_LIMIT": None,
+    "BABEL_DEFAULT_LOCALE": "zh_Hans_CN",
+    "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
+    "LANGUAGES": ("zh_Hans_CN", "en"),
+    "API_TITLE": "Shared Manufacturing Platform API",
+    "API_VERSION": "v1",
+    "OPENAPI_VERSION": "3.0.3",
+    "OPENAPI_URL_PREFIX": "/api",
+    "OPENAPI_JSON_PATH": "openapi.json",
+    "OPENAPI_SWAGGER_UI_PATH": "docs",
+    "OPENAPI_SWAGGER_UI_URL": "/static/vendor/swagger-ui/",
+    "API_SPEC_OPTIONS": {
+        "components": {
+            "securitySchemes": {
+                "bearerAuth": {"type": "http", "scheme": "bearer"},
+                "cookieAuth": {"type": "apiKey", "in": "cookie", "name": "session"},
+            }
+        },
+        "security": [{"bearerAuth": []}],
+        "info": {"description": "REST API of the shared-manufacturing platform. Authenticate with "
+                                "`Authorization: Bearer <token>`; create tokens on your account page."},
+    },
+    "PAGINATION_MAX_PAGE_SIZE": 200,
+}

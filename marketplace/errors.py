@@ -1,0 +1,115 @@
+"""One error shape everywhere.
+
+API callers (paths under /api, /webhooks) get `{"code", "status", "message", "errors": {field: [messages]}}`;
+browsers get an error page. Services raise `FieldError` for a bad value they can only see with the database
+(duplicate name, overlapping blackout); it maps to 422 naming the field.
+"""
+from __future__ import annotations
+
+from flask import jsonify, render_template, request
+from flask_smorest import Api
+from werkzeug.exceptions import HTTPException, UnprocessableEntity
+from werkzeug.http import HTTP_STATUS_CODES
+
+
+class FieldError(ValueError):
+    """A value rejected by business rules: maps to HTTP 422 with `errors = {field: [message]}`."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+    @property
+    def errors(self) -> dict[str, list[str]]:
+        return {self.field: [self.message]}
+
+
+def flatten_errors(messages, prefix: str = "") -> dict[str, list[str]]:
+    """marshmallow's nested {location: {field: [...]}} -> {"field": [...], "items.0.code": [...]}."""
+    flat: dict[str, list[str]] = {}
+    if isinstance(messages, (list, tuple)):
+        if all(isinstance(m, str) for m in messages):
+            flat[prefix or "_schema"] = list(messages)
+            return flat
+        for i, m in enumerate(messages):
+            flat.update(flatten_errors(m, f"{prefix}.{i}" if prefix else str(i)))
+        return flat
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            key = str(key)
+            sub = key if not prefix else f"{prefix}.{key}"
+            flat.update(flatten_errors(value, sub))
+        return flat
+    flat[prefix or "_schema"] = [str(messages)]
+    return flat
+
+
+LOCATIONS = ("json", "query", "form", "files", "headers", "path", "view_args", "querystring")
+
+
+def errors_of(exc: HTTPException) -> dict[str, list[str]]:
+    data = getattr(exc, "data", None) or {}
+    messages = data.get("messages") or data.get("errors")
+    if not messages:
+        return {}
+    if isinstance(messages, dict) and set(messages) <= set(LOCATIONS):
+        merged: dict[str, list[str]] = {}
+        for location_messages in messages.values():
+            merged.update(flatten_errors(location_messages))
+        return merged
+    return flatten_errors(messages)
+
+
+def is_api_request() -> bool:
+    return request.path.startswith(("/api/", "/webhooks/")) or request.accept_mimetypes.best == "application/json"
+
+
+def error_body(code: int, message: str, errors: dict | None = None) -> dict:
+    return {"code": code, "status": HTTP_STATUS_CODES.get(code, "Error"), "message": message, "errors": errors or {}}
+
+
+def render_http_error(exc: HTTPException):
+    code = exc.code or 500
+    if is_api_request():
+        message = exc.description if exc.description else HTTP_STATUS_CODES.get(code, "")
+        data = getattr(exc, "data", None) or {}
+        message = data.get("message", message)
+        response = jsonify(error_body(code, message, errors_of(exc)))
+        response.status_code = code
+        for name, value in (data.get("headers") or {}).items():
+            response.headers[name] = value
+        if code == 401:
+            response.headers["WWW-Authenticate"] = 'Bearer realm="api"'
+        return response
+    return render_template("error.html", code=code, description=exc.description), code
+
+
+class PlatformApi(Api):
+    """flask-smorest's Api with the platform's error shape."""
+
+    def handle_http_exception(self, error):
+        return render_http_error(error)
+
+
+def register_error_handlers(app) -> None:
+    @app.errorhandler(FieldError)
+    def _field_error(exc: FieldError):
+        http = UnprocessableEntity(exc.message)
+        http.data = {"messages": exc.errors, "message": "Validation failed"}
+        return render_http_error(http)
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException):
+        return render_http_error(exc)
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):
+        if app.config.get("TESTING") and not app.config.get("RENDER_500_IN_TESTS"):
+            raise exc
+        app.logger.exception("unhandled error")
+        if is_api_request():
+            response = jsonify(error_body(500, "Internal server error"))
+            response.status_code = 500
+            return response
+        return render_template("error.html", code=500, description=None), 500

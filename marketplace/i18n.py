@@ -1,0 +1,62 @@
+"""Language and time zone: Simplified Chinese and English, chosen by a switch or from the browser."""
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app, request, session
+from flask_babel import format_datetime, get_locale
+from flask_login import current_user
+
+SUPPORTED = ("zh_Hans_CN", "en")
+LANGUAGE_NAMES = {"zh_Hans_CN": "中文", "en": "English"}
+
+
+def select_locale() -> str:
+    chosen = session.get("locale")
+    if chosen in SUPPORTED:
+        return chosen
+    if getattr(current_user, "is_authenticated", False) and current_user.locale in SUPPORTED:
+        return current_user.locale
+    best = request.accept_languages.best_match(["zh-CN", "zh", "en"])
+    if best and best.startswith("zh"):
+        return "zh_Hans_CN"
+    if best == "en":
+        return "en"
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def select_timezone() -> str:
+    if getattr(current_user, "is_authenticated", False):
+        return current_user.firm.cluster.timezone
+    return current_app.config["CLUSTER_TIMEZONE"]
+
+
+def is_chinese() -> bool:
+    return str(get_locale()).startswith("zh")
+
+
+def local_datetime(value: datetime | None, fmt: str = "yyyy-MM-dd HH:mm") -> str:
+    return "" if value is None else format_datetime(value, fmt)
+
+
+def yuan(fen: int | None) -> str:
+    """Integer fen as a CNY amount, e.g. 123456 -> ¥1,234.56."""
+    if fen is None:
+        return ""
+    sign = "-" if fen < 0 else ""
+    fen = abs(fen)
+    return f"{sign}¥{fen // 100:,}.{fen % 100:02d}"
+
+
+def local_zone() -> ZoneInfo:
+    return ZoneInfo(select_timezone())
+
+
+def init_app(app) -> None:
+    app.jinja_env.filters["local_dt"] = local_datetime
+    app.jinja_env.filters["yuan"] = yuan
+
+    @app.context_processor
+    def _i18n_globals():
+        return {"current_locale": str(get_locale()), "language_names": LANGUAGE_NAMES, "is_chinese": is_chinese}
