@@ -1,0 +1,84 @@
+"""Design-for-manufacture checks that span steps: thin walls, deep pockets, envelope, tolerance, machines."""
+from __future__ import annotations
+
+from .costmodels import get_model
+from .params import Params, iso2768_tolerance_mm
+from .results import DfmWarning
+from .routing import sheet_thickness
+from .specs import MachineCapability, QuoteRequest
+
+SHAPING = ("machining", "sheet", "moulding", "additive")
+_DFM_CLASS = {"machining": "machining", "sheet": "sheet", "moulding": "moulding", "additive": "additive"}
+
+
+def required_tolerance_mm(req: QuoteRequest, params: Params) -> float:
+    """Tightest tolerance the part asks for: explicit, else ISO 2768 for its smallest dimension."""
+    if req.tightest_tolerance_mm is not None:
+        return req.tightest_tolerance_mm
+    return iso2768_tolerance_mm(params, req.tolerance_class, min(req.part.stock_dims_mm))
+
+
+def choose_capability(process: str, req: QuoteRequest, params: Params) -> MachineCapability | None:
+    """Cheapest machine of the cluster for the process that fits and holds the tolerance (else cheapest)."""
+    caps = [c for c in (req.capabilities or ()) if c.process == process]
+    if not caps:
+        return None
+    tol = required_tolerance_mm(req, params)
+    good = [c for c in caps if c.fits(req.part.stock_dims_mm) and c.best_tolerance_mm <= tol]
+    return min(good or caps, key=lambda c: (c.hourly_rate_fen, c.factory_id))
+
+
+def _fits(envelope, dims) -> bool:
+    return all(p <= e + 1e-9 for p, e in zip(sorted(dims, reverse=True), sorted(envelope, reverse=True)))
+
+
+def check(req: QuoteRequest, route: tuple[str, ...], params: Params) -> tuple[DfmWarning, ...]:
+    part = req.part
+    out: list[DfmWarning] = []
+    tol = required_tolerance_mm(req, params)
+    dims = part.stock_dims_mm
+    limits = params.dfm
+    for proc in route:
+        category = get_model(proc).category
+        caps = [c for c in (req.capabilities or ()) if c.process == proc]
+        if req.capabilities is not None and not caps:
+            out.append(DfmWarning("no_machine", "blocking", f"no factory in the cluster offers {proc}", proc))
+            continue
+        if category in SHAPING or category == "finishing":
+            check_dims = dims
+            if category == "sheet" and proc != "press_brake":
+                t = req.sheet.thickness_mm if req.sheet else (sheet_thickness(part) or dims[2])
+                check_dims = (dims[0], dims[1], t)
+            envelopes = [c.max_envelope_mm for c in caps] or [params.process(proc).envelope_mm]
+            if not any(_fits(e, check_dims) for e in envelopes):
+                out.append(DfmWarning("envelope", "blocking",
+                                      f"part {dims[0]:.0f}x{dims[1]:.0f}x{dims[2]:.0f} mm exceeds every {proc} "
+                                      f"envelope ({'; '.join('x'.join(f'{d:.0f}' for d in e) for e in envelopes)})",
+                                      proc))
+        if category in SHAPING:
+            best = min([c.best_tolerance_mm for c in caps] or [params.process(proc).best_tolerance_mm])
+            if best > tol:
+                where = "any machine in the cluster" if caps else "the process default"
+                out.append(DfmWarning("tolerance", "blocking",
+                                      f"tolerance ±{tol:g} mm is tighter than {where} for {proc} "
+                                      f"(best ±{best:g} mm); relax the tolerance class or mark only critical "
+                                      "features", proc))
+    categories = {get_model(p).category for p in route}
+    for cat in ("machining", "moulding", "additive"):
+        if cat in categories and part.min_wall_mm is not None:
+            limit = float(limits["min_wall_mm"][_DFM_CLASS[cat]])
+            if part.min_wall_mm < limit:
+                out.append(DfmWarning("thin_wall", "warning",
+                                      f"thinnest wall about {part.min_wall_mm:.2f} mm is below {limit:g} mm for "
+                                      f"{cat}: risk of chatter, distortion or breakage", None))
+    if "moulding" in categories and part.min_wall_mm is not None \
+            and part.min_wall_mm > float(limits["max_wall_mm_moulding"]):
+        out.append(DfmWarning("thick_wall", "warning", f"walls of {part.min_wall_mm:.1f} mm and more will sink "
+                                                       "and lengthen the cycle; core them out", "injection_mold"))
+    ratio = part.pocket_ratio
+    if "machining" in categories and ratio is not None and ratio > float(limits["max_pocket_ratio"]):
+        out.append(DfmWarning("deep_pocket", "warning",
+                              f"pocket about {part.max_pocket_depth_mm:.1f} mm deep and {part.min_pocket_width_mm:.1f}"
+                              f" mm wide (depth/width {ratio:.1f} > {float(limits['max_pocket_ratio']):g}): needs "
+                              "long tools; widen it or reduce the depth", None))
+    return tuple(out)
