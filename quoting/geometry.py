@@ -87,7 +87,8 @@ def load_mesh(data: bytes, filename: str | None = None, file_type: str | None = 
     else:
         _check_stl_bytes(data)
         try:
-            mesh = trimesh.load_mesh(io.BytesIO(data), file_type="stl")
+            with np.errstate(all="ignore"):  # garbage binary STL: NaN casts are caught below
+                mesh = trimesh.load_mesh(io.BytesIO(data), file_type="stl")
         except Exception as exc:  # noqa: BLE001
             raise GeometryError(f"could not read the STL file: {exc}", "not_a_mesh") from exc
     if not isinstance(mesh, trimesh.Trimesh) or len(mesh.faces) == 0:
@@ -102,12 +103,16 @@ def validate_mesh(mesh) -> list[str]:
     """Watertight, non-zero volume, plausible units. Returns assumptions (e.g. normals flipped)."""
     notes = []
     if not mesh.is_watertight:
-        open_edges = int(len(mesh.edges) - 2 * len(mesh.edges_unique)) if len(mesh.edges) else 0
+        from trimesh.grouping import group_rows
+
+        open_edges = len(group_rows(mesh.edges_sorted, require_count=1))
         raise GeometryError(
             "the mesh is not watertight (it has holes or open edges"
-            + (f", about {abs(open_edges)} edge(s) unmatched" if open_edges else "")
+            + (f": {open_edges} edge(s) belong to a single triangle" if open_edges else "")
             + "): export a closed solid body, not a surface", "not_watertight")
     volume = float(mesh.volume)
+    if not math.isfinite(volume):
+        raise GeometryError("the solid's volume cannot be computed (degenerate triangles)", "zero_volume")
     if volume < 0:
         mesh.invert()
         volume = -volume
@@ -248,8 +253,9 @@ def part_from_bytes(data: bytes, filename: str | None = None, file_type: str | N
     """Upload bytes -> validated :class:`PartFeatures` (the usual entry point for CAD files)."""
     kind = _detect_type(data, filename, file_type) if data else "stl"
     mesh = load_mesh(data, filename, file_type)
-    notes = validate_mesh(mesh)
-    features = features_from_mesh(mesh, kind, scan=scan, notes=notes)
+    with np.errstate(divide="ignore", invalid="ignore"):  # degenerate meshes: trimesh divides by zero volume
+        notes = validate_mesh(mesh)
+        features = features_from_mesh(mesh, kind, scan=scan, notes=notes)
     check_envelope(features, capabilities)
     return features
 
