@@ -5,6 +5,7 @@ import marshmallow as ma
 from apispec.ext.marshmallow import MarshmallowPlugin
 from apispec.ext.marshmallow.common import resolve_schema_cls
 from flask_smorest import Blueprint
+from webargs.flaskparser import FlaskParser
 from sqlalchemy import func, select
 
 from marketplace.accounts.auth import require_api_user
@@ -49,8 +50,18 @@ def paginate(stmt, args: dict) -> dict:
     return {"items": items, "page": page, "page_size": size, "total": total}
 
 
+class StrictQueryParser(FlaskParser):
+    """Query strings follow the schema's `unknown` (RAISE), so a misspelt filter is a 422, not ignored."""
+
+    DEFAULT_UNKNOWN_BY_LOCATION = {**FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION, "query": None, "querystring": None}
+
+
+class PlatformBlueprint(Blueprint):
+    ARGUMENTS_PARSER = StrictQueryParser()
+
+
 def api_blueprint(name: str, import_name: str, url_prefix: str, description: str) -> Blueprint:
-    blp = Blueprint(name, import_name, url_prefix=f"/api/v1{url_prefix}", description=description)
+    blp = PlatformBlueprint(name, import_name, url_prefix=f"/api/v1{url_prefix}", description=description)
     blp.before_request(require_api_user)
     return blp
 

@@ -46,16 +46,16 @@ def unauthorized():
     return redirect(url_for("accounts.sign_in", next=request.full_path))
 
 
-def require_api_user() -> User:
-    """API guard: a signed-in user, and a CSRF token when the session cookie (not a bearer token) authenticates."""
+def require_api_user() -> None:
+    """API guard (a before_request hook): a signed-in user, and a CSRF token when the session cookie
+    (not a bearer token) authenticates a write."""
     if not current_user.is_authenticated:
-        return unauthorized()
+        abort(401, "Authentication required: send 'Authorization: Bearer <token>' or sign in.")
     if g.get("auth_method") == "session" and request.method in UNSAFE_METHODS:
         try:
             validate_csrf(request.headers.get("X-CSRFToken"))
         except (ValidationError, CSRFError):
             abort(403, "Missing or invalid X-CSRFToken header for a cookie-authenticated request.")
-    return current_user
 
 
 def firm_required(*kinds: str):

@@ -1,0 +1,279 @@
+"""Fixtures shared by every test.
+
+The database is real: SQLite (a fresh file per test, copied from a template built by the migrations) or, when
+TEST_DATABASE_URL is set, PostgreSQL (one schema per xdist worker, built by the migrations, emptied after each test).
+"""
+from __future__ import annotations
+
+import ipaddress
+import os
+import shutil
+import socket
+from pathlib import Path
+
+import itertools
+
+import pytest
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+def _allowed(address) -> bool:
+    if isinstance(address, (str, bytes)):        # unix socket
+        return True
+    host = address[0]
+    if host in ("localhost",):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@pytest.fixture(autouse=True)
+def _no_outbound_network(monkeypatch):
+    """Any connection to a non-loopback address fails the test: tests talk only to servers they start."""
+    real_connect, real_connect_ex = socket.socket.connect, socket.socket.connect_ex
+
+    def guard(real):
+        def connect(self, address):
+            if not _allowed(address):
+                raise AssertionError(f"test tried to reach the network: {address!r}")
+            return real(self, address)
+        return connect
+
+    monkeypatch.setattr(socket.socket, "connect", guard(real_connect))
+    monkeypatch.setattr(socket.socket, "connect_ex", guard(real_connect_ex))
+
+
+def _worker() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+def _postgres_url() -> str:
+    url = TEST_DATABASE_URL
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    separator = "&" if "?" in url else "?"
+    return f"{url}{separator}options=-csearch_path%3Dtest_{_worker()}"
+
+
+def _migrate(url: str) -> None:
+    from flask_migrate import upgrade
+
+    from marketplace import create_app
+    from marketplace.demo import catalogue
+    from marketplace.extensions import db
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test"})
+    with app.app_context():
+        upgrade()
+        catalogue.seed()
+        db.session.commit()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_template(tmp_path_factory):
+    """Build the schema once per test session (and worker) with the real migrations."""
+    if TEST_DATABASE_URL:
+        import sqlalchemy as sa
+        base = sa.create_engine(TEST_DATABASE_URL.replace("postgresql://", "postgresql+psycopg://", 1))
+        with base.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "test_{_worker()}" CASCADE'))
+            conn.execute(sa.text(f'CREATE SCHEMA "test_{_worker()}"'))
+        base.dispose()
+        url = _postgres_url()
+        _migrate(url)
+        return url
+    path = tmp_path_factory.mktemp("template") / "template.sqlite"
+    _migrate(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture
+def database_url(database_template, tmp_path):
+    if TEST_DATABASE_URL:
+        yield database_template
+        _truncate(database_template)
+        return
+    path = tmp_path / "test.sqlite"
+    shutil.copyfile(database_template, path)
+    yield f"sqlite:///{path}"
+
+
+KEEP_TABLES = {"alembic_version", "processes", "materials"}
+
+
+def _truncate(url: str) -> None:
+    import sqlalchemy as sa
+
+    from marketplace.extensions import db
+    engine = sa.create_engine(url)
+    tables = [t.name for t in db.metadata.sorted_tables if t.name not in KEEP_TABLES]
+    with engine.begin() as conn:
+        conn.execute(sa.text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture
+def app_config(database_url):
+    return {"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "test-secret",
+            "WTF_CSRF_ENABLED": False, "SERVER_NAME": None}
+
+
+@pytest.fixture
+def app(app_config):
+    from marketplace import create_app
+    from marketplace.extensions import db
+    app = create_app(app_config)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def db(app):
+    from marketplace.extensions import db
+    return db
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+
+# Factory fixtures in pairs: a `create_x` callable and a ready `dummy_x`.
+PASSWORD = "correct horse battery"
+_seq = itertools.count(1)
+
+
+@pytest.fixture
+def create_cluster(db):
+    from marketplace.accounts.models import Cluster
+
+    def create(slug=None, name=None):
+        n = next(_seq)
+        cluster = Cluster(slug=slug or f"cluster-{n}", name=name or f"Cluster {n}", timezone="Asia/Shanghai")
+        db.session.add(cluster)
+        db.session.commit()
+        return cluster
+    return create
+
+
+@pytest.fixture
+def dummy_cluster(create_cluster):
+    return create_cluster(slug="dummy", name="Dummy cluster")
+
+
+@pytest.fixture
+def create_firm(db, dummy_cluster):
+    from marketplace.accounts.models import Firm
+
+    def create(*kinds, name=None, cluster=None):
+        firm = Firm(cluster=cluster or dummy_cluster, name=name or f"Firm {next(_seq)}",
+                    **{f"is_{k}": True for k in (kinds or ("buyer",))})
+        db.session.add(firm)
+        db.session.commit()
+        return firm
+    return create
+
+
+@pytest.fixture
+def create_user(db):
+    from marketplace.accounts.models import User
+
+    def create(firm, role="owner", email=None):
+        user = User(firm=firm, email=email or f"user{next(_seq)}@example.com", name="Test User", role=role)
+        user.set_password(PASSWORD)
+        db.session.add(user)
+        db.session.commit()
+        return user
+    return create
+
+
+@pytest.fixture
+def token_for(db):
+    from marketplace.accounts.models import ApiToken
+
+    def issue(user):
+        token, secret = ApiToken.issue(user, "test")
+        db.session.add(token)
+        db.session.commit()
+        return secret
+    return issue
+
+
+@pytest.fixture
+def api_as(app, token_for):
+    """api_as(user) -> a test client that sends that user's bearer token."""
+    def make(user):
+        client = app.test_client()
+        client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token_for(user)}"
+        return client
+    return make
+
+
+@pytest.fixture
+def create_factory(db):
+    from capacity.models import Factory
+
+    def create(firm, name=None, lat=22.81, lon=113.80, **extra):
+        site = Factory(firm=firm, cluster_id=firm.cluster_id, name=name or f"Site {next(_seq)}",
+                       latitude=lat, longitude=lon, **extra)
+        db.session.add(site)
+        db.session.commit()
+        return site
+    return create
+
+
+@pytest.fixture
+def create_machine(db):
+    from capacity.models import Machine, Material
+
+    def create(site, process="cnc_mill_3ax", name=None, materials=("al6061",), **extra):
+        values = dict(units=1, envelope_x_mm=800, envelope_y_mm=500, envelope_z_mm=500, best_tolerance_mm=0.01,
+                      hourly_rate_fen=12000, setup_minutes=30, speed_factor=1.0) | extra
+        machine = Machine(factory=site, name=name or f"Machine {next(_seq)}", process_code=process,
+                          materials=[db.session.get(Material, c) for c in materials], **values)
+        db.session.add(machine)
+        db.session.commit()
+        return machine
+    return create
+
+
+@pytest.fixture
+def create_equipment(db):
+    from capacity.models import Equipment
+
+    def create(owner, name=None, process="cnc_mill_5ax", **extra):
+        values = dict(envelope_x_mm=600, envelope_y_mm=600, envelope_z_mm=400, best_tolerance_mm=0.01,
+                      daily_rate_fen=150000, deposit_fen=5000000, min_days=3, delivered_to_lessee=True) | extra
+        item = Equipment(owner=owner, cluster_id=owner.cluster_id, name=name or f"Equipment {next(_seq)}",
+                         process_code=process, **values)
+        db.session.add(item)
+        db.session.commit()
+        return item
+    return create
+
+
+@pytest.fixture
+def factory_firm(create_firm):
+    return create_firm("factory", name="Jinhui Precision")
+
+
+@pytest.fixture
+def factory_user(create_user, factory_firm):
+    return create_user(factory_firm)
+
+
+@pytest.fixture
+def dummy_factory(create_factory, factory_firm):
+    return create_factory(factory_firm, name="Plant 1")
+
+
+@pytest.fixture
+def dummy_machine(create_machine, dummy_factory):
+    return create_machine(dummy_factory, name="Haas VF-2 #1")
