@@ -360,6 +360,8 @@ def solve_fjsp(
     seed: int = 0,
     full_share: float = 0.35,
     lns_step_s: float = 1.0,
+    lns_workers: int | None = None,
+    initial_size: float = 0.3,
 ) -> FjspResult:
     """Minimise the makespan of ``inst`` within ``time_limit_s`` seconds on ``workers`` threads."""
     t0 = time.perf_counter()
@@ -382,7 +384,7 @@ def solve_fjsp(
         lb = best_mk
     # -- phase 3: LNS
     iterations = 0
-    size = {0: 0.3, 1: 0.3, 2: 0.3}
+    size = {0: initial_size, 1: initial_size, 2: initial_size}
     while best_mk > lb and time.perf_counter() + 0.2 < deadline:
         kind = iterations % 3
         relaxed = _neighbourhood(inst, incumbent, rng, kind, size[kind])
@@ -391,7 +393,7 @@ def solve_fjsp(
             continue
         model, starts, ends, presences, mk = _build(inst, best_mk, incumbent, relaxed)
         step = min(lns_step_s, deadline - time.perf_counter())
-        solver = _params(step, workers, seed + iterations)
+        solver = _params(step, lns_workers or workers, seed + iterations)
         status = solver.solve(model)
         if status == cp_model.OPTIMAL:
             size[kind] = min(0.8, size[kind] * 1.1)  # neighbourhood too easy: grow

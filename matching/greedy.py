@@ -38,40 +38,62 @@ def place_order(
     cals: list[ResourceCalendar],
     oi: int,
     placements: dict[StepKey, Placement],
-    score=None,
+    rule: str = "earliest",
+    slack_minutes: int = 0,
+    allowed=None,
 ) -> str | None:
-    """Place all non-frozen steps of order ``oi`` greedily; returns None on success, else a reason (rolled back).
+    """Place all non-frozen steps of order ``oi`` step by step; None on success, else a reason (rolled back).
 
-    ``score(key, option, start, end) -> sortable`` ranks candidates (default: earliest finish, then cost).
+    Rules: ``earliest`` (earliest finish, then cost), ``cheapest`` (cost incl. transport from predecessors, then
+    finish), ``cheapest_within_slack`` (cheapest among options finishing within ``slack_minutes`` of the earliest).
+    ``allowed(resource) -> bool`` filters resources.
     """
     horizon = c.problem.horizon
+    release = c.problem.orders[oi].release
     added: list[StepKey] = []
     for key in c.order_steps[oi]:
         cs = c.steps[key]
         if cs.frozen is not None:
             placements[key] = cs.frozen
             continue
-        best = None
+        cands = []
         for opt in cs.options:
-            est = step_ready(c, key, opt.resource, placements)
-            slot = cals[opt.resource].earliest(est, opt.duration, horizon)
-            if slot is None:
+            res = c.resources[opt.resource]
+            if allowed is not None and not allowed(res):
                 continue
-            s, u = slot
-            k = (s + opt.duration, opt.cost_fen) if score is None else score(key, opt, s, s + opt.duration)
-            if best is None or k < best[0]:
-                best = (k, opt, s, u)
-        if best is None:
-            for k2 in added:
-                r, u, s, e = placements.pop(k2)
-                cals[r].units[u].remove(s, e)
-            return (f"no free slot in any capable machine's idle windows before the horizon {horizon} "
-                    f"(capacity taken by bookings and other orders)")
-        _, opt, s, u = best
-        placements[key] = (opt.resource, u, s, s + opt.duration)
-        cals[opt.resource].units[u].add(s, s + opt.duration)
+            est, move = release, 0
+            for p in cs.preds:
+                pr, _, _, pe = placements[p]
+                ps = c.resources[pr].site
+                est = max(est, pe + c.travel_min[ps][res.site])
+                move += c.travel_fen[ps][res.site]
+            slot = cals[opt.resource].earliest(est, opt.duration, horizon)
+            if slot is not None:
+                cands.append((slot[0] + opt.duration, opt.cost_fen + move, opt.resource, opt, slot))
+        if not cands:
+            remove_steps(cals, placements, added)
+            return (f"step {key[1]!r}: no free slot on a capable machine's idle windows before the horizon "
+                    f"{horizon} (capacity taken by bookings and other orders)")
+        if rule == "earliest":
+            pick = min(cands, key=lambda x: x[:3])
+        elif rule == "cheapest":
+            pick = min(cands, key=lambda x: (x[1], x[0], x[2]))
+        elif rule == "cheapest_within_slack":
+            first = min(x[0] for x in cands)
+            pick = min((x for x in cands if x[0] <= first + slack_minutes), key=lambda x: (x[1], x[0], x[2]))
+        else:
+            raise ValueError(f"unknown placement rule {rule!r}")
+        end, _, r, opt, (s, u) = pick
+        placements[key] = (r, u, s, end)
+        cals[r].units[u].add(s, end)
         added.append(key)
     return None
+
+
+def remove_steps(cals: list[ResourceCalendar], placements: dict[StepKey, Placement], keys) -> None:
+    for k in keys:
+        r, u, s, e = placements.pop(k)
+        cals[r].units[u].remove(s, e)
 
 
 def order_priority(c: Compiled) -> list[int]:
