@@ -23,7 +23,7 @@ SLS_MATERIALS = ("pa12",)
 def sheet_thickness(part: PartFeatures) -> float | None:
     """Thickness when the part looks like sheet metal (two large faces dominate the area), else None."""
     for t in (part.stock_dims_mm[2], part.min_wall_mm):
-        if t and t <= 6.0 and part.area_mm2 > 0 and 2 * part.volume_mm3 / (t * part.area_mm2) >= 0.75:
+        if t and t <= 6.0 and part.area_mm2 > 0 and 0.75 <= 2 * part.volume_mm3 / (t * part.area_mm2) <= 1.05:
             return t
     return None
 
@@ -77,16 +77,22 @@ def _primary(req: QuoteRequest, params: Params) -> tuple[list[str], list[str]]:
     return [proc], [f"{mat.code} is not printed at the platform; {why}"]
 
 
-def _available(route: list[str], caps: tuple[MachineCapability, ...] | None, reasons: list[str]) -> list[str]:
+def _available(route: list[str], part: PartFeatures, caps: tuple[MachineCapability, ...] | None,
+               reasons: list[str]) -> list[str]:
+    """Swap a process the cluster lacks (or whose machines are all too small) for an alternative it has."""
     if caps is None:
         return route
     have = {c.process for c in caps}
+    fitting = {c.process for c in caps if c.fits(part.stock_dims_mm)}
     out = []
     for proc in route:
-        if proc not in have:
-            alt = next((a for a in ALTERNATIVES.get(proc, ()) if a in have), None)
+        if proc not in fitting and proc in ALTERNATIVES:
+            alt = next((a for a in ALTERNATIVES[proc] if a in fitting), None)
             if alt is not None:
-                reasons.append(f"no {proc} in the cluster: {alt} instead")
+                if proc not in have:
+                    reasons.append(f"no {proc} in the cluster: {alt} instead")
+                else:
+                    reasons.append(f"no {proc} machine in the cluster fits the part: {alt} instead")
                 proc = alt
         out.append(proc)
     return out
@@ -95,7 +101,7 @@ def _available(route: list[str], caps: tuple[MachineCapability, ...] | None, rea
 def propose_route(req: QuoteRequest, params: Params) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(route, reasons). Shaping first, then heat treatment, finish, assembly, inspection."""
     route, reasons = _primary(req, params)
-    route = _available(route, req.capabilities, reasons)
+    route = _available(route, req.part, req.capabilities, reasons)
     if req.heat_treat:
         route.append("heat_treat")
         reasons.append("heat treatment requested")
