@@ -105,7 +105,7 @@ def _check_numbers(where: str, value: Any) -> None:
     elif isinstance(value, (list, tuple)):
         for i, v in enumerate(value):
             _check_numbers(f"{where}[{i}]", v)
-    elif not isinstance(value, str):
+    else:
         _num(where, value)
 
 
