@@ -10,22 +10,77 @@ from __future__ import annotations
 from .calibration import CalibrationReport, FittedProcess, calibrate, fit, mape
 from .errors import GeometryError, InputError, ParameterError, QuotingError, UnknownProcessError
 from .factors import Calibration, ProcessFactors
-from .geometry import (MAX_UPLOAD_BYTES, check_envelope, features_from_mesh, has_embree, has_step_support,
-                       load_mesh, part_from_bytes, part_from_declared)
+from .geometry import (
+                       MAX_UPLOAD_BYTES,
+                       check_envelope,
+                       features_from_mesh,
+                       has_embree,
+                       has_step_support,
+                       load_mesh,
+                       part_from_bytes,
+                       part_from_declared,
+)
 from .params import Params, ProcessParams, default_params, load_params
 from .pricing import estimate_steps, quote
 from .results import DfmWarning, OneOff, QuantityQuote, Quote, QuoteLine, StepEstimate, WorkContent
 from .routing import propose_route
-from .specs import (DEFAULT_BREAKS, DeclaredGeometry, MachineCapability, MaterialSpec, PartFeatures, QuoteRequest,
-                    SheetSpec, TransportLeg)
+from .specs import (
+                       DEFAULT_BREAKS,
+                       DeclaredGeometry,
+                       MachineCapability,
+                       MaterialSpec,
+                       PartFeatures,
+                       QuoteRequest,
+                       SheetSpec,
+                       TransportLeg,
+)
 from .tiers import TierInput, TierQuote, price_tiers, tier_rate
 
 __all__ = [
-    "Calibration", "CalibrationReport", "DEFAULT_BREAKS", "DeclaredGeometry", "DfmWarning", "FittedProcess",
-    "GeometryError", "InputError", "MAX_UPLOAD_BYTES", "MachineCapability", "MaterialSpec", "OneOff", "ParameterError",
-    "Params", "PartFeatures", "ProcessFactors", "ProcessParams", "QuantityQuote", "Quote", "QuoteLine", "QuoteRequest",
-    "QuotingError", "SheetSpec", "StepEstimate", "TierInput", "TierQuote", "TransportLeg", "UnknownProcessError",
-    "WorkContent", "calibrate", "check_envelope", "default_params", "estimate_steps", "features_from_mesh", "fit",
-    "has_embree", "has_step_support", "load_mesh", "load_params", "mape", "part_from_bytes", "part_from_declared",
-    "price_tiers", "propose_route", "quote", "tier_rate",
+                       "DEFAULT_BREAKS",
+                       "MAX_UPLOAD_BYTES",
+                       "Calibration",
+                       "CalibrationReport",
+                       "DeclaredGeometry",
+                       "DfmWarning",
+                       "FittedProcess",
+                       "GeometryError",
+                       "InputError",
+                       "MachineCapability",
+                       "MaterialSpec",
+                       "OneOff",
+                       "ParameterError",
+                       "Params",
+                       "PartFeatures",
+                       "ProcessFactors",
+                       "ProcessParams",
+                       "QuantityQuote",
+                       "Quote",
+                       "QuoteLine",
+                       "QuoteRequest",
+                       "QuotingError",
+                       "SheetSpec",
+                       "StepEstimate",
+                       "TierInput",
+                       "TierQuote",
+                       "TransportLeg",
+                       "UnknownProcessError",
+                       "WorkContent",
+                       "calibrate",
+                       "check_envelope",
+                       "default_params",
+                       "estimate_steps",
+                       "features_from_mesh",
+                       "fit",
+                       "has_embree",
+                       "has_step_support",
+                       "load_mesh",
+                       "load_params",
+                       "mape",
+                       "part_from_bytes",
+                       "part_from_declared",
+                       "price_tiers",
+                       "propose_route",
+                       "quote",
+                       "tier_rate",
 ]

@@ -1,11 +1,10 @@
 """Calibration factors applied to step estimates (fitted by ``quoting.calibration``)."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from types import MappingProxyType
-from typing import Mapping
-
 from decimal import Decimal
+from types import MappingProxyType
 
 from .results import StepEstimate, dec
 
@@ -29,7 +28,7 @@ class Calibration:
     mape_after: float | None = None
 
     @staticmethod
-    def of(factors: dict[str, ProcessFactors], **kw) -> "Calibration":
+    def of(factors: dict[str, ProcessFactors], **kw) -> Calibration:
         return Calibration(MappingProxyType(dict(factors)), **kw)
 
     def apply(self, est: StepEstimate) -> StepEstimate:

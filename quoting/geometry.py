@@ -9,7 +9,7 @@ import importlib.util
 import io
 import math
 import struct
-from typing import Iterable
+from collections.abc import Iterable
 
 import numpy as np
 
@@ -82,14 +82,14 @@ def load_mesh(data: bytes, filename: str | None = None, file_type: str | None = 
                                 "export the part as STL instead", "step_unsupported")
         try:
             mesh = trimesh.load(io.BytesIO(data), file_type="step", force="mesh")
-        except Exception as exc:  # noqa: BLE001 - the reader raises many types on bad input
+        except Exception as exc:
             raise GeometryError(f"could not read the STEP file: {exc}", "not_a_mesh") from exc
     else:
         _check_stl_bytes(data)
         try:
             with np.errstate(all="ignore"):  # garbage binary STL: NaN casts are caught below
                 mesh = trimesh.load_mesh(io.BytesIO(data), file_type="stl")
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise GeometryError(f"could not read the STL file: {exc}", "not_a_mesh") from exc
     if not isinstance(mesh, trimesh.Trimesh) or len(mesh.faces) == 0:
         raise GeometryError("the file contains no triangles; upload a solid part as STL", "not_a_mesh")
@@ -244,7 +244,7 @@ def features_from_mesh(mesh, source: str = "stl", *, scan: bool = True,
         convex_hull_volume_mm3=float(mesh.convex_hull.volume), watertight=bool(mesh.is_watertight),
         setups=len(directions), approach_directions=directions, freeform_share=round(freeform, 4),
         rotational=rotational, rotation_axis=axis, through_holes=holes, min_wall_mm=min_wall,
-        max_pocket_depth_mm=depth, min_pocket_width_mm=width, face_count=int(len(mesh.faces)),
+        max_pocket_depth_mm=depth, min_pocket_width_mm=width, face_count=len(mesh.faces),
         assumptions=tuple(assumptions))
 
 

@@ -69,7 +69,8 @@ def _random_request(rng: np.random.Generator) -> QuoteRequest:
     elif kind == "sheet":
         t = float(rng.choice([1.0, 1.5, 2.0, 3.0, 4.0]))
         a, b = float(rng.uniform(40, 600)), float(rng.uniform(30, 400))
-        geo = DeclaredGeometry((a, b, t), a * b * t * float(rng.uniform(0.7, 0.98)), through_holes=int(rng.integers(0, 12)))
+        geo = DeclaredGeometry((a, b, t), a * b * t * float(rng.uniform(0.7, 0.98)),
+                               through_holes=int(rng.integers(0, 12)))
         sheet = SheetSpec(thickness_mm=t, bends=int(rng.integers(0, 5)))
         mat = MATERIALS[int(rng.choice([0, 3, 4]))]
     elif kind == "plastic":

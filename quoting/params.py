@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 from .errors import ParameterError
 from .specs import MATERIAL_FAMILIES, TOLERANCE_CLASSES
@@ -72,7 +73,7 @@ class Params:
         except KeyError:
             raise ParameterError(f"no default parameters for process {code!r} in {PROCESS_FILE.name}") from None
 
-    def with_process(self, code: str, **changes: Any) -> "Params":
+    def with_process(self, code: str, **changes: Any) -> Params:
         """A copy with one process's fields (or ``params`` entries via ``params={...}``) changed."""
         proc = self.process(code)
         if "params" in changes:
@@ -155,7 +156,8 @@ def parse_params(processes: Mapping[str, Any], pricing: Mapping[str, Any]) -> Pa
             platform_fee_rate=pricing["platform_fee_rate"],
             transport_leg_fixed_fen=int(_num("transport_leg_fixed_fen", pricing["transport_leg_fixed_fen"])),
             transport_fen_per_kg=int(_num("transport_fen_per_kg", pricing["transport_fen_per_kg"])),
-            injection_min_quantity=int(_num("injection_min_quantity", pricing["injection_min_quantity"], positive=True)),
+            injection_min_quantity=int(_num("injection_min_quantity", pricing["injection_min_quantity"],
+                                            positive=True)),
             families=_freeze(families), machinability=_freeze(pricing.get("machinability", {})),
             tolerance_time_factor=_freeze(ttf),
             plate_thickness_mm=tuple(sorted(pricing["plate_thickness_mm"])),

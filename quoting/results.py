@@ -11,12 +11,12 @@ ZERO = Decimal(0)
 CENT = Decimal("0.01")
 
 
-def to_fen(value: Decimal | float | int) -> int:
+def to_fen(value: Decimal | float) -> int:
     """Round a fen amount half-up to an integer number of fen."""
     return int(Decimal(str(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def dec(value: float | int | Decimal) -> Decimal:
+def dec(value: float | Decimal) -> Decimal:
     """Fen as Decimal, kept to 1/100 fen."""
     return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP) if not isinstance(value, Decimal) \
         else value.quantize(CENT, rounding=ROUND_HALF_UP)

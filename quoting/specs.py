@@ -47,7 +47,8 @@ class MaterialSpec:
             raise InputError(f"material family {self.family!r} unknown; use one of {', '.join(MATERIAL_FAMILIES)}")
         _positive("material density_g_cm3", self.density_g_cm3)
         if not isinstance(self.price_fen_per_kg, int) or self.price_fen_per_kg < 0:
-            raise InputError(f"material price_fen_per_kg must be a non-negative integer (fen), got {self.price_fen_per_kg!r}")
+            raise InputError("material price_fen_per_kg must be a non-negative integer (fen), "
+                             f"got {self.price_fen_per_kg!r}")
 
     @property
     def is_metal(self) -> bool:

@@ -5,8 +5,8 @@ come from ``quoting/data/processes.json`` (validated against ``required``).
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Mapping
 
 from ..errors import ParameterError, UnknownProcessError
 from ..params import Params

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Callable
 
 from ..params import Params, ProcessParams
 from ..results import DfmWarning, OneOff, StepEstimate, dec

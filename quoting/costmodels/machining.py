@@ -120,7 +120,7 @@ def _wire_edm(ctx: CostContext) -> StepEstimate:
     cut_min = cut_area / rate * (1 + skims / float(p.p("skim_speedup"))) / p.speed_factor
     starts = 1 + part.through_holes
     run = cut_min + starts * float(p.p("threading_min_per_start"))
-    stock, stock_vol = block_stock(ctx)
+    _, stock_vol = block_stock(ctx)
     _, mat_fen = material_fen(ctx, stock_vol, float(p.p("scrap_rate")))
     assumptions = [f"wire_edm: contour {contour:.0f} mm x {thickness:.1f} mm thick at {rate:.0f} mm2/min, "
                    f"{skims} skim pass(es), {starts} start(s)"]

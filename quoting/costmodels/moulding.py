@@ -21,8 +21,9 @@ def _injection(ctx: CostContext) -> StepEstimate:
                                                  "is a metal", p.code, "blocking"))
     cav = cavities_for(ctx)
     projected_cm2 = part.stock_dims_mm[0] * part.stock_dims_mm[1] / 100
-    tooling = (float(p.p("tooling_base_fen")) + float(p.p("tooling_fen_per_cm2")) * projected_cm2
-               + float(p.p("tooling_complexity_fen_per_setup")) * max(0, part.setups - 2)) * cav ** float(p.p("cavity_exponent"))
+    tool_one = (float(p.p("tooling_base_fen")) + float(p.p("tooling_fen_per_cm2")) * projected_cm2
+                + float(p.p("tooling_complexity_fen_per_setup")) * max(0, part.setups - 2))
+    tooling = tool_one * cav ** float(p.p("cavity_exponent"))
     wall = part.min_wall_mm or float(p.p("default_wall_mm"))
     cycle_s = float(p.p("cycle_s_base")) + float(p.p("cycle_s_per_mm2_wall")) * wall ** 2
     run = cycle_s / 60 / cav / p.speed_factor

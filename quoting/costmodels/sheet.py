@@ -67,7 +67,8 @@ def _laser(ctx: CostContext) -> StepEstimate:
     p = ctx.proc
     lay = sheet_layout(ctx)
     warnings: list = []
-    speed = float(p.p("speed_mm_per_min_at_1mm")[ctx.material.family]) / lay.thickness_mm ** float(p.p("speed_exponent"))
+    speed_1mm = float(p.p("speed_mm_per_min_at_1mm")[ctx.material.family])
+    speed = speed_1mm / lay.thickness_mm ** float(p.p("speed_exponent"))
     cut_min = lay.cut_length_mm * float(p.p("contour_factor")) / speed
     pierce_min = lay.pierces * (float(p.p("pierce_s_base")) + float(p.p("pierce_s_per_mm")) * lay.thickness_mm) / 60
     run = (cut_min + pierce_min) / p.speed_factor + float(p.p("handling_min_per_part"))

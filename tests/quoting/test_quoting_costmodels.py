@@ -4,10 +4,10 @@ Rates: fen per minute = hourly_rate_fen / 60. Comments show the hand calculation
 from decimal import Decimal
 
 import pytest
-from quoting import MachineCapability, SheetSpec, default_params
+
+from quoting import DeclaredGeometry, MachineCapability, SheetSpec, default_params, part_from_declared
 from quoting.costmodels import REGISTRY, CostContext, apply_capability, get_model
 from quoting.errors import UnknownProcessError
-from quoting import DeclaredGeometry, part_from_declared
 from quoting.history import MATERIALS
 
 MAT = {m.code: m for m in MATERIALS}

@@ -4,9 +4,16 @@ import numpy as np
 import pytest
 import trimesh
 
-from quoting import (MAX_UPLOAD_BYTES, DeclaredGeometry, GeometryError, MachineCapability, has_step_support,
-                     part_from_bytes, part_from_declared)
-from quoting import golden
+from quoting import (
+    MAX_UPLOAD_BYTES,
+    DeclaredGeometry,
+    GeometryError,
+    MachineCapability,
+    golden,
+    has_step_support,
+    part_from_bytes,
+    part_from_declared,
+)
 
 
 @pytest.fixture(scope="module")

@@ -26,7 +26,8 @@ def test_defaults_load_once_and_are_immutable():
     with pytest.raises(TypeError):
         p.process("cnc_mill_3ax").params["scrap_rate"] = 0.5
     q = p.with_process("cnc_mill_3ax", hourly_rate_fen=1, params={"scrap_rate": 0.2})
-    assert q.process("cnc_mill_3ax").params["scrap_rate"] == 0.2 and p.process("cnc_mill_3ax").params["scrap_rate"] == 0.1
+    assert q.process("cnc_mill_3ax").params["scrap_rate"] == 0.2
+    assert p.process("cnc_mill_3ax").params["scrap_rate"] == 0.1
 
 
 @pytest.mark.parametrize("mutate, match", [

@@ -2,10 +2,23 @@ from decimal import Decimal
 
 import pytest
 
-from quoting import (Calibration, DeclaredGeometry, InputError, MachineCapability, ProcessFactors, QuoteRequest,
-                     SheetSpec, TransportLeg, UnknownProcessError, default_params, part_from_bytes, part_from_declared,
-                     propose_route, quote)
-from quoting import golden
+from quoting import (
+    Calibration,
+    DeclaredGeometry,
+    InputError,
+    MachineCapability,
+    ProcessFactors,
+    QuoteRequest,
+    SheetSpec,
+    TransportLeg,
+    UnknownProcessError,
+    default_params,
+    golden,
+    part_from_bytes,
+    part_from_declared,
+    propose_route,
+    quote,
+)
 from quoting.history import MATERIALS
 from quoting.results import to_fen
 
@@ -104,7 +117,10 @@ def test_calibration_factors_change_price():
     req = QuoteRequest(part=block(), material=MAT["al6061"], route=("cnc_mill_3ax",))
     cal = Calibration.of({"cnc_mill_3ax": ProcessFactors(setup=1.0, run=1.5, material=1.0)})
     a, b = quote(req).for_quantity(10), quote(req, calibration=cal).for_quantity(10)
-    run = lambda x: next(line.fen for line in x.lines if line.kind == "run")  # noqa: E731
+
+    def run(x):
+        return next(line.fen for line in x.lines if line.kind == "run")
+
     assert run(b) == pytest.approx(run(a) * 1.5, abs=1)
 
 
