@@ -24,7 +24,7 @@ class AxisScan:
 
 
 def scan_axis(triangles: np.ndarray, normals: np.ndarray, axis: int, cell_mm: float,
-              max_cells: int = 96) -> AxisScan:
+              max_cells: int = 128) -> AxisScan:
     u, v = [i for i in range(3) if i != axis]
     pts = triangles.reshape(-1, 3)
     lo, hi = pts.min(axis=0), pts.max(axis=0)
@@ -34,22 +34,39 @@ def scan_axis(triangles: np.ndarray, normals: np.ndarray, axis: int, cell_mm: fl
     P, Q, W = triangles[:, :, u], triangles[:, :, v], triangles[:, :, axis]
     i0 = np.clip(np.ceil((P.min(1) - lo[u]) / cu - 0.5), 0, nu - 1).astype(np.int64)
     i1 = np.clip(np.floor((P.max(1) - lo[u]) / cu - 0.5), -1, nu - 1).astype(np.int64)
-    j0 = np.clip(np.ceil((Q.min(1) - lo[v]) / cv - 0.5), 0, nv - 1).astype(np.int64)
-    j1 = np.clip(np.floor((Q.max(1) - lo[v]) / cv - 0.5), -1, nv - 1).astype(np.int64)
-    ni, nj = np.maximum(i1 - i0 + 1, 0), np.maximum(j1 - j0 + 1, 0)
     nz = np.abs(normals[:, axis]) > 1e-9
-    cnt = np.where(nz, ni * nj, 0)
-    total = int(cnt.sum())
+    rows = np.where(nz, np.maximum(i1 - i0 + 1, 0), 0)
     min_seg = np.full((nu, nv), np.inf)
     first_pos = np.full((nu, nv), np.nan)
     first_neg = np.full((nu, nv), np.nan)
+    empty = AxisScan(axis, float(max(cu, cv)), min_seg, first_pos, first_neg, float(hi[axis] - lo[axis]))
+    if rows.sum() == 0:
+        return empty
+    # scanline: one (triangle, row) pair per grid row the triangle spans, then the exact cell span on that row
+    t = np.repeat(np.arange(len(triangles)), rows)
+    ii = i0[t] + (np.arange(len(t)) - np.repeat(np.cumsum(rows) - rows, rows))
+    uc = lo[u] + (ii + 0.5) * cu
+    vmin = np.full(len(t), np.inf)
+    vmax = np.full(len(t), -np.inf)
+    for a, b in ((0, 1), (1, 2), (2, 0)):
+        pa, pb, qa, qb = P[t, a], P[t, b], Q[t, a], Q[t, b]
+        cross = ((pa - uc) * (pb - uc) <= 0) & (pa != pb)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            vv = qa + (uc - pa) / (pb - pa) * (qb - qa)
+        vmin = np.where(cross, np.minimum(vmin, vv), vmin)
+        vmax = np.where(cross, np.maximum(vmax, vv), vmax)
+    ok = np.isfinite(vmin) & np.isfinite(vmax)
+    j0 = np.full(len(t), 0, dtype=np.int64)
+    j1 = np.full(len(t), -1, dtype=np.int64)
+    j0[ok] = np.clip(np.ceil((vmin[ok] - lo[v]) / cv - 0.5 - 1e-9), 0, nv - 1)
+    j1[ok] = np.clip(np.floor((vmax[ok] - lo[v]) / cv - 0.5 + 1e-9), -1, nv - 1)
+    cnt = np.maximum(j1 - j0 + 1, 0)
+    total = int(cnt.sum())
     if total == 0:
-        return AxisScan(axis, float(max(cu, cv)), min_seg, first_pos, first_neg, float(hi[axis] - lo[axis]))
-    t = np.repeat(np.arange(len(triangles)), cnt)
-    start = np.repeat(np.cumsum(cnt) - cnt, cnt)
-    k = np.arange(total) - start
-    ii = i0[t] + k // nj[t]
-    jj = j0[t] + k % nj[t]
+        return empty
+    sel = np.repeat(np.arange(len(t)), cnt)
+    k = np.arange(total) - np.repeat(np.cumsum(cnt) - cnt, cnt)
+    t, ii, jj = t[sel], ii[sel], j0[sel] + k
     px = lo[u] + (ii + 0.5) * cu
     py = lo[v] + (jj + 0.5) * cv
     ax, ay, az = P[t, 0], Q[t, 0], W[t, 0]

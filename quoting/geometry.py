@@ -20,7 +20,7 @@ from .specs import DeclaredGeometry, MachineCapability, PartFeatures
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 MIN_PLAUSIBLE_MM = 0.5
 MAX_PLAUSIBLE_MM = 5000.0
-SCAN_CELLS = 64
+SCAN_CELLS = 96
 FLANK_REACH_MM = 75.0
 _AXIS_NAMES = ("x", "y", "z")
 _DIRECTIONS = (("+z", (0, 0, 1)), ("-z", (0, 0, -1)), ("+x", (1, 0, 0)), ("-x", (-1, 0, 0)),

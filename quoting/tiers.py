@@ -38,6 +38,7 @@ class TierQuote:
     rate: float              # adjustment as a fraction of the base
     ship_by: datetime        # promised ship date-time
     scarcity: float
+    meets_due: bool | None = None   # ship_by <= due, when a due date-time was given
 
 
 def tier_rate(tier: str, scarcity: float, params: Params) -> float:
@@ -55,8 +56,11 @@ def tier_rate(tier: str, scarcity: float, params: Params) -> float:
 
 
 def price_tiers(base_total_fen: int, tiers: tuple[TierInput, ...] | list[TierInput], now: datetime,
-                params: Params | None = None) -> tuple[TierQuote, ...]:
-    """Price each tier and promise a ship date = earliest completion + handling buffer + promise slack."""
+                params: Params | None = None, due: datetime | None = None) -> tuple[TierQuote, ...]:
+    """Price each tier and promise a ship date = earliest completion + handling buffer + promise slack.
+
+    ``base_total_fen`` is the standard quote total for the lot (``QuantityQuote.total_fen``);
+    ``due`` (optional) marks which tiers meet the buyer's date."""
     params = params or default_params()
     if not isinstance(base_total_fen, int) or base_total_fen < 0:
         raise InputError("base_total_fen must be a non-negative integer (fen)")
@@ -70,5 +74,6 @@ def price_tiers(base_total_fen: int, tiers: tuple[TierInput, ...] | list[TierInp
         adj = to_fen(Decimal(base_total_fen) * Decimal(repr(rate)))
         p = params.tiers[t.tier]
         ship = done + timedelta(minutes=float(p["ship_buffer_min"]) + float(p["promise_slack_min"]))
-        out.append(TierQuote(t.tier, base_total_fen + adj, adj, round(rate, 6), ship, t.scarcity))
+        out.append(TierQuote(t.tier, base_total_fen + adj, adj, round(rate, 6), ship, t.scarcity,
+                             None if due is None else ship <= due))
     return tuple(out)

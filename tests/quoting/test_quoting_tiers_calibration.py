@@ -36,6 +36,9 @@ def test_tier_ship_dates():
     assert by_dt.ship_by == by_min.ship_by == done + timedelta(minutes=480 + 1440)
     exp = price_tiers(50_000, (TierInput("expedite", 600, 0.3),), NOW)[0]
     assert exp.ship_by == NOW + timedelta(minutes=600 + 240)
+    due = NOW + timedelta(days=2)
+    marks = price_tiers(50_000, (TierInput("expedite", 600, 0.3), TierInput("economy", 600, 0.3)), NOW, due=due)
+    assert [t.meets_due for t in marks] == [True, False]   # economy promises 3 extra days of slack
 
 
 @pytest.mark.parametrize("bad", [dict(tier="rush", earliest_completion=1, scarcity=0.5),
