@@ -1,6 +1,7 @@
 """Leasable equipment: listing rules that need the database."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from capacity.models import Equipment, EquipmentAvailability, InstalmentPlan
@@ -12,7 +13,7 @@ from marketplace.extensions import db
 
 def save_equipment(firm: Firm, data: dict, item: Equipment | None = None) -> Equipment:
     if not (firm.is_lessor or firm.is_factory):
-        raise FieldError("firm", "Only equipment lessors and factories can list equipment.")
+        raise FieldError("firm", _("Only equipment lessors and factories can list equipment."))
     if "process_code" in data:
         check_process(data["process_code"])
     if data.get("site_factory_id") is not None:
@@ -22,7 +23,7 @@ def save_equipment(firm: Firm, data: dict, item: Equipment | None = None) -> Equ
     site = data.get("site_factory_id", item.site_factory_id if item else None)
     delivered = data.get("delivered_to_lessee", item.delivered_to_lessee if item else False)
     if site is None and not delivered:
-        raise FieldError("site_factory_id", "Give the site where the equipment stands, or set delivered_to_lessee.")
+        raise FieldError("site_factory_id", _("Give the site where the equipment stands, or deliver it to the lessee."))
     if item is None:
         item = Equipment(owner_firm_id=firm.id, cluster_id=firm.cluster_id)
         db.session.add(item)
@@ -34,7 +35,7 @@ def save_equipment(firm: Firm, data: dict, item: Equipment | None = None) -> Equ
 
 def add_instalment_plan(item: Equipment, months: int, annual_rate_bp: int) -> InstalmentPlan:
     if any(p.months == months for p in item.instalment_plans):
-        raise FieldError("months", f"A {months}-month plan already exists for this equipment.")
+        raise FieldError("months", _("A %(months)d-month plan already exists for this equipment.", months=months))
     plan = InstalmentPlan(equipment=item, months=months, annual_rate_bp=annual_rate_bp)
     db.session.add(plan)
     db.session.flush()
@@ -46,7 +47,7 @@ def add_availability(item: Equipment, start_date, end_date) -> EquipmentAvailabi
                                                EquipmentAvailability.start_date <= end_date,
                                                EquipmentAvailability.end_date >= start_date)
     if db.session.scalar(stmt) is not None:
-        raise FieldError("start_date", "Overlaps an availability range already listed.")
+        raise FieldError("start_date", _("Overlaps an availability range already listed."))
     window = EquipmentAvailability(equipment=item, start_date=start_date, end_date=end_date)
     db.session.add(window)
     db.session.flush()

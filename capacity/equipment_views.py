@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from capacity import equipment as service
-from capacity.forms import AvailabilityForm, EquipmentForm, InstalmentPlanForm
+from capacity.forms import choices, AvailabilityForm, EquipmentForm, InstalmentPlanForm
 from capacity.models import Equipment, EquipmentAvailability, Factory, InstalmentPlan, Process
 from marketplace.accounts.auth import firm_required
 from marketplace.extensions import db
@@ -26,11 +26,11 @@ def _own(equipment_id: int) -> Equipment:
 
 def _choices(form: EquipmentForm) -> None:
     zh = is_chinese()
-    form.process_code.choices = [(p.code, p.name_zh if zh else p.name_en)
-                                 for p in db.session.scalars(select(Process).order_by(Process.code))]
+    form.process_code.choices = choices((p.code, p.name_zh if zh else p.name_en)
+                                 for p in db.session.scalars(select(Process).order_by(Process.code)))
     sites = db.session.scalars(select(Factory).where(Factory.firm_id == current_user.firm_id)
                                .order_by(Factory.name)).all()
-    form.site_factory_id.choices = [(0, _("— none (delivered) —"))] + [(s.id, s.name) for s in sites]
+    form.site_factory_id.choices = choices([(0, _("— none (delivered) —"))] + [(s.id, s.name) for s in sites])
 
 
 def _data(form: EquipmentForm) -> dict:

@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, DateTimeLocalField, FloatField, IntegerField, SelectField,
                      SelectMultipleField, StringField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp, ValidationError
+from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from capacity.models import CERTIFICATIONS
@@ -13,6 +14,10 @@ from capacity.models import CERTIFICATIONS
 TIME_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$"
 MAX_CHARS = _l("At most %(max)d characters.")
 REQUIRED = _l("This field is required.")
+
+
+def choices(pairs) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def positive(maximum: float):
@@ -31,7 +36,7 @@ class FactoryForm(FlaskForm):
         min=-90, max=90, message=_l("Latitude must be between -90 and 90."))])
     longitude = FloatField(_l("Longitude"), validators=[InputRequired(REQUIRED), NumberRange(
         min=-180, max=180, message=_l("Longitude must be between -180 and 180."))])
-    certifications = MultiCheckboxField(_l("Certifications"), choices=[(c, c) for c in CERTIFICATIONS])
+    certifications = MultiCheckboxField(_l("Certifications"), choices=choices((c, c) for c in CERTIFICATIONS))
     contact_name = StringField(_l("Contact person"), validators=[Length(max=100, message=MAX_CHARS)])
     contact_phone = StringField(_l("Contact phone"), validators=[Length(max=40, message=MAX_CHARS)])
 
@@ -58,7 +63,7 @@ WEEKDAY_CHOICES = [(0, _l("Mon")), (1, _l("Tue")), (2, _l("Wed")), (3, _l("Thu")
 
 
 class WeeklyWindowForm(FlaskForm):
-    weekdays = MultiCheckboxField(_l("Days"), coerce=int, choices=WEEKDAY_CHOICES,
+    weekdays = MultiCheckboxField(_l("Days"), coerce=int, choices=choices(WEEKDAY_CHOICES),
                                   validators=[DataRequired(_l("Choose at least one day."))])
     start = StringField(_l("From (HH:MM)"), validators=[DataRequired(REQUIRED), Regexp(
         TIME_PATTERN, message=_l("Use HH:MM, e.g. 20:00."))])
@@ -72,7 +77,7 @@ class WeeklyWindowForm(FlaskForm):
 
 
 class ExceptionForm(FlaskForm):
-    kind = SelectField(_l("Kind"), choices=[("open", _l("Extra idle window")), ("blackout", _l("Blackout"))])
+    kind = SelectField(_l("Kind"), choices=choices([("open", _l("Extra idle window")), ("blackout", _l("Blackout"))]))
     starts_at = DateTimeLocalField(_l("Starts"), format="%Y-%m-%dT%H:%M", validators=[InputRequired(REQUIRED)])
     ends_at = DateTimeLocalField(_l("Ends"), format="%Y-%m-%dT%H:%M", validators=[InputRequired(REQUIRED)])
     note = StringField(_l("Note"), validators=[Length(max=200, message=MAX_CHARS)])

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from capacity.calendar import OneOff, WeeklySlot, expand
@@ -20,7 +21,7 @@ from marketplace.extensions import db
 def check_process(code: str, field: str = "process_code") -> Process:
     process = db.session.get(Process, code)
     if process is None:
-        raise FieldError(field, f"Unknown process code '{code}'.")
+        raise FieldError(field, _("Unknown process code '%(code)s'.", code=code))
     return process
 
 
@@ -29,14 +30,14 @@ def check_materials(codes: list[str], field: str = "materials") -> list[Material
     found = {m.code: m for m in db.session.scalars(select(Material).where(Material.code.in_(codes)))}
     unknown = [c for c in codes if c not in found]
     if unknown:
-        raise FieldError(field, f"Unknown material code(s): {', '.join(unknown)}.")
+        raise FieldError(field, _("Unknown material code(s): %(codes)s.", codes=", ".join(unknown)))
     return [found[c] for c in codes]
 
 
 def own_factory(firm: Firm, factory_id: int, field: str = "factory_id") -> Factory:
     factory = db.session.get(Factory, factory_id)
     if factory is None or factory.firm_id != firm.id:
-        raise FieldError(field, f"No factory with id {factory_id} belongs to your firm.")
+        raise FieldError(field, _("No factory with id %(id)s belongs to your firm.", id=factory_id))
     return factory
 
 
@@ -45,12 +46,12 @@ def ensure_unique_name(model, scope_column, scope_value, name: str, exclude_id: 
     if exclude_id is not None:
         stmt = stmt.where(model.id != exclude_id)
     if db.session.scalar(stmt) is not None:
-        raise FieldError("name", f"'{name}' is already used; names must be unique.")
+        raise FieldError("name", _("'%(name)s' is already used; names must be unique.", name=name))
 
 
 def save_factory(firm: Firm, data: dict, factory: Factory | None = None) -> Factory:
     if not firm.is_factory:
-        raise FieldError("firm", "Only factory firms can list production sites.")
+        raise FieldError("firm", _("Only factory firms can list production sites."))
     if "name" in data:
         ensure_unique_name(Factory, Factory.firm_id, firm.id, data["name"], factory.id if factory else None)
     if factory is None:
@@ -84,7 +85,7 @@ def add_weekly_window(machine: Machine, weekday: int, start: str, end: str) -> W
     start_minute, end_minute = hhmm_to_minute(start), hhmm_to_minute(end)
     for existing in machine.weekly_windows:
         if (existing.weekday, existing.start_minute, existing.end_minute) == (weekday, start_minute, end_minute):
-            raise FieldError("start", "This machine already has exactly this weekly window.")
+            raise FieldError("start", _("This machine already has exactly this weekly window."))
     window = WeeklyWindow(machine=machine, weekday=weekday, start_minute=start_minute, end_minute=end_minute)
     db.session.add(window)
     db.session.flush()
@@ -95,8 +96,9 @@ def add_exception(machine: Machine, kind: str, starts_at: datetime, ends_at: dat
     if kind == "blackout":
         for other in machine.exceptions:
             if other.kind == "blackout" and other.starts_at < ends_at and starts_at < other.ends_at:
-                raise FieldError("starts_at", f"Overlaps the blackout {other.starts_at:%Y-%m-%d %H:%M}"
-                                              f"-{other.ends_at:%Y-%m-%d %H:%M} UTC (#{other.id}).")
+                raise FieldError("starts_at", _("Overlaps the blackout %(start)s–%(end)s UTC (#%(id)s).",
+                                                start=f"{other.starts_at:%Y-%m-%d %H:%M}",
+                                                end=f"{other.ends_at:%Y-%m-%d %H:%M}", id=other.id))
     exception = CalendarException(machine=machine, kind=kind, starts_at=starts_at, ends_at=ends_at, note=note)
     db.session.add(exception)
     db.session.flush()

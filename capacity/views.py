@@ -9,7 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from capacity import services
-from capacity.forms import ExceptionForm, FactoryForm, MachineForm, WeeklyWindowForm
+from capacity.forms import choices, ExceptionForm, FactoryForm, MachineForm, WeeklyWindowForm
 from capacity.models import CalendarException, Factory, Machine, Material, Process, WeeklyWindow
 from capacity.weekview import lay_out, week_bounds, week_start
 from marketplace.accounts.auth import firm_required
@@ -29,10 +29,10 @@ def _own(model, object_id: int):
 
 def _choices(form: MachineForm) -> None:
     zh = is_chinese()
-    form.process_code.choices = [(p.code, p.name_zh if zh else p.name_en)
-                                 for p in db.session.scalars(select(Process).order_by(Process.code))]
-    form.materials.choices = [(m.code, m.name_zh if zh else m.name_en)
-                              for m in db.session.scalars(select(Material).order_by(Material.code))]
+    form.process_code.choices = choices((p.code, p.name_zh if zh else p.name_en)
+                                 for p in db.session.scalars(select(Process).order_by(Process.code)))
+    form.materials.choices = choices((m.code, m.name_zh if zh else m.name_en)
+                              for m in db.session.scalars(select(Material).order_by(Material.code)))
 
 
 

@@ -18,6 +18,9 @@ def select_locale() -> str:
         return chosen
     if getattr(current_user, "is_authenticated", False) and current_user.locale in SUPPORTED:
         return current_user.locale
+    if request.path.startswith("/api/"):  # API clients get English unless they ask for Chinese
+        best = request.accept_languages.best_match(["en", "zh-CN", "zh"], default="en")
+        return "zh_Hans_CN" if best.startswith("zh") else "en"
     best = request.accept_languages.best_match(["zh-CN", "zh", "en"])
     if best and best.startswith("zh"):
         return "zh_Hans_CN"

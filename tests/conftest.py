@@ -122,15 +122,34 @@ def app_config(database_url):
             "WTF_CSRF_ENABLED": False, "SERVER_NAME": None}
 
 
-@pytest.fixture
-def app(app_config):
+def _make_app(config):
     from marketplace import create_app
     from marketplace.extensions import db
-    app = create_app(app_config)
+    app = create_app(config)
+
+    @app.before_request
+    def _fresh_request_globals():
+        # The test keeps one app context open (so fixtures and requests share the session); in production each
+        # request has its own `g`, so drop what Flask-Login cached there by an earlier request.
+        from flask import g
+        for name in list(vars(g)):
+            delattr(g, name)
+
     with app.app_context():
         yield app
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def app(app_config):
+    yield from _make_app(app_config)
+
+
+@pytest.fixture
+def csrf_app(app_config):
+    """The app with CSRF protection on, as in production."""
+    yield from _make_app(app_config | {"WTF_CSRF_ENABLED": True})
 
 
 @pytest.fixture

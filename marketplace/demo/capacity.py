@@ -132,8 +132,6 @@ def _machine(context, site: Factory, process: str, n: int, materials: dict[str, 
     chosen = sorted(set(rng.sample(material_codes, max(1, min(len(material_codes), rng.randint(3, 8))))))
     blackout_day = rng.randint(0, 13)
     name = f"{model} #{n}"
-    if db.session.scalar(select(Machine.id).where(Machine.factory_id == site.id, Machine.name == name)):
-        return
     machine = Machine(factory=site, name=name, process_code=process, units=units,
                       envelope_x_mm=envelope[0] * scale, envelope_y_mm=envelope[1] * scale,
                       envelope_z_mm=envelope[2] * scale if process not in ("laser_cut", "sheet_punch") else envelope[2],
@@ -155,18 +153,23 @@ def _machine(context, site: Factory, process: str, n: int, materials: dict[str, 
 
 
 def seed_factories(context) -> None:
+    context.sites = db.session.scalars(select(Factory).where(Factory.cluster_id == context.cluster.id)
+                                       .order_by(Factory.id)).all()
+    if context.sites:
+        return                      # seeded by an earlier run
     materials = {m.code: m for m in db.session.scalars(select(Material))}
     monday = context.today - timedelta(days=context.today.weekday())
-    context.sites = []
     for i, firm in enumerate(context.factory_firms):
         trade = next(t for t in sorted(TRADE_PROCESSES, key=len, reverse=True) if firm.name.find(t) >= 0)
-        sites = [_site(context, firm, i, "一厂" if i % 6 == 0 else "工厂")]
-        if i % 6 == 0:
+        two_sites = i % 3 == 0
+        sites = [_site(context, firm, i, "一厂" if two_sites else "工厂")]
+        if two_sites:
             sites.append(_site(context, firm, i, "二厂"))
         db.session.flush()
         context.sites.extend(sites)
-        for n, process in enumerate(TRADE_PROCESSES[trade], start=1):
-            _machine(context, sites[n % len(sites)], process, n, materials, monday)
+        for site_number, site in enumerate(sites):
+            for n, process in enumerate(TRADE_PROCESSES[trade], start=1 + 10 * site_number):
+                _machine(context, site, process, n, materials, monday)
 
 
 EQUIPMENT = [
@@ -186,14 +189,14 @@ EQUIPMENT = [
 
 
 def seed_equipment(context) -> None:
+    if db.session.scalar(select(Equipment.id).where(Equipment.cluster_id == context.cluster.id).limit(1)):
+        return                      # seeded by an earlier run
     rng = context.rng
     for i, (name, process, daily_yuan, deposit_yuan, min_days) in enumerate(EQUIPMENT):
         owner = context.lessor_firms[i % len(context.lessor_firms)]
         (_, envelope, tolerance, _, _) = PROFILES[process]
         own_sites = [s for s in context.sites if s.firm_id == owner.id]
         site = own_sites[0] if own_sites else None
-        if db.session.scalar(select(Equipment.id).where(Equipment.owner_firm_id == owner.id, Equipment.name == name)):
-            continue
         item = Equipment(owner=owner, cluster_id=owner.cluster_id, name=name, process_code=process,
                          description=f"可整机租赁，含操作培训。Leased with operator training. ({process})",
                          site=site, delivered_to_lessee=site is None or rng.random() < 0.4,
