@@ -142,3 +142,35 @@ def test_declared_implausible_units():
     with pytest.raises(GeometryError) as exc:
         part_from_declared(DeclaredGeometry((0.1, 0.05, 0.02), 1e-5))
     assert exc.value.code == "implausible_units"
+
+
+def test_large_golden_stl_about_one_megabyte():
+    part = golden.large_plate()
+    data = part.stl_bytes()
+    assert 0.95e6 < len(data) < 1.1e6
+    f = part_from_bytes(data)
+    assert f.volume_mm3 == pytest.approx(part.exact_volume_mm3, rel=1e-3)
+    assert f.through_holes == 8
+
+
+def test_thin_wall_found_by_ray_scan():
+    outer = trimesh.creation.box((40, 30, 20))
+    cut = trimesh.creation.box((30, 20, 20)).apply_translation((4.4, 0, 5))   # leaves a 0.6 mm wall at x = +20
+    f = part_from_bytes(trimesh.boolean.difference([outer, cut], engine="manifold").export(file_type="stl"))
+    assert f.min_wall_mm == pytest.approx(0.6, abs=0.01)
+    assert f.max_pocket_depth_mm == pytest.approx(15.0, abs=0.01)
+
+
+def test_sheet_cut_length_derived_from_mesh():
+    from quoting import SheetSpec, default_params
+    from quoting.costmodels import CostContext
+    from quoting.costmodels.sheet import sheet_layout
+    from quoting.history import MATERIALS
+
+    p = default_params()
+    bracket = part_from_bytes(golden.sheet_bracket().stl_bytes())
+    lay = sheet_layout(CostContext(part=bracket, material=MATERIALS[3], proc=p.process("laser_cut"), params=p,
+                                   sheet=SheetSpec(2.0, bends=1)))
+    # flat outline 2 x (80 + 40 + 28) plus two 48-gon holes of D6: 296 + 2 x 48 x 6 sin(pi/48)
+    assert lay.cut_length_mm == pytest.approx(296 + 2 * 48 * 6 * np.sin(np.pi / 48), rel=1e-6)
+    assert lay.pierces == 3
