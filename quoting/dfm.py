@@ -24,8 +24,22 @@ def choose_capability(process: str, req: QuoteRequest, params: Params) -> Machin
     if not caps:
         return None
     tol = required_tolerance_mm(req, params)
-    good = [c for c in caps if c.fits(req.part.stock_dims_mm) and c.best_tolerance_mm <= tol]
+    good = [c for c in caps if c.fits(step_envelope(req, process)) and c.best_tolerance_mm <= tol]
     return min(good or caps, key=lambda c: (c.hourly_rate_fen, c.factory_id))
+
+
+def step_envelope(req: QuoteRequest, process: str) -> tuple[float, float, float]:
+    """Dimensions a machine of this step must hold: the flat blank for cutting/punching, else the part box."""
+    dims = req.part.stock_dims_mm
+    if get_model(process).category == "sheet" and process != "press_brake":
+        t = req.sheet.thickness_mm if req.sheet else (sheet_thickness(req.part) or dims[2])
+        if req.sheet and req.sheet.flat_size_mm:
+            a, b = req.sheet.flat_size_mm
+        else:
+            bends = req.sheet.bends if req.sheet else 0
+            a, b = dims[0], max(0.0 if bends else dims[1], req.part.volume_mm3 / t / dims[0])
+        return (max(a, b), min(a, b), t)
+    return dims
 
 
 def _fits(envelope, dims) -> bool:
@@ -45,10 +59,7 @@ def check(req: QuoteRequest, route: tuple[str, ...], params: Params) -> tuple[Df
             out.append(DfmWarning("no_machine", "blocking", f"no factory in the cluster offers {proc}", proc))
             continue
         if category in SHAPING or category == "finishing":
-            check_dims = dims
-            if category == "sheet" and proc != "press_brake":
-                t = req.sheet.thickness_mm if req.sheet else (sheet_thickness(part) or dims[2])
-                check_dims = (dims[0], dims[1], t)
+            check_dims = step_envelope(req, proc)
             envelopes = [c.max_envelope_mm for c in caps] or [params.process(proc).envelope_mm]
             if not any(_fits(e, check_dims) for e in envelopes):
                 out.append(DfmWarning("envelope", "blocking",

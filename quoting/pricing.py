@@ -2,6 +2,7 @@
 margin and the platform fee, for every quantity break in one call. Integer fen, half-up."""
 from __future__ import annotations
 
+import math
 from decimal import ROUND_HALF_UP, Decimal
 
 from . import dfm
@@ -98,7 +99,9 @@ def quote(req: QuoteRequest, params: Params | None = None, calibration: Calibrat
     steps = estimate_steps(req, route, params, calibration)
     warnings = dfm.check(req, route, params) + tuple(w for s in steps for w in s.warnings)
     breaks = tuple(_price_quantity(req, steps, q, params) for q in req.quantities)
-    work = tuple(WorkContent(s.process, int(-(-s.setup_min // 1)), s.run_min_per_part, s.factory_id) for s in steps)
+    tol = dfm.required_tolerance_mm(req, params)
+    work = tuple(WorkContent(s.process, math.ceil(s.setup_min), s.run_min_per_part, s.factory_id,
+                             dfm.step_envelope(req, s.process), tol) for s in steps)
     assumptions = (req.part.assumptions + tuple(f"route: {r}" for r in reasons)
                    + tuple(a for s in steps for a in s.assumptions)
                    + ("money in fen (CNY cents), each line rounded half-up; unit price = total / quantity",))

@@ -74,6 +74,13 @@ class WorkContent:
     setup_min: int
     run_min_per_part: float
     factory_id: str = ""
+    envelope_mm: tuple[float, float, float] = (0.0, 0.0, 0.0)  # what the machine must hold (sheet: flat blank)
+    tolerance_mm: float = 1.0                                   # tightest tolerance the step must hold
+
+    @property
+    def run_minutes_per_unit(self) -> float:
+        """Alias matching ``matching.model.Step.run_minutes_per_unit``."""
+        return self.run_min_per_part
 
     def total_min(self, quantity: int) -> int:
         return int(round(self.setup_min + quantity * self.run_min_per_part))

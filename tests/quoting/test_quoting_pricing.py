@@ -101,6 +101,15 @@ def test_work_content_for_matching():
     w = q.work_content[0]
     assert isinstance(w.setup_min, int) and w.run_min_per_part > 0
     assert w.total_min(10) == round(w.setup_min + 10 * w.run_min_per_part)
+    assert w.run_minutes_per_unit == w.run_min_per_part
+    assert w.envelope_mm == (100, 60, 20) and w.tolerance_mm == 0.2    # ISO 2768-m for 20 mm
+
+
+def test_sheet_work_content_envelope_is_flat_blank(stl_parts):
+    q = quote(QuoteRequest(part=stl_parts["sheet_bracket"], material=MAT["steel_q235"], sheet=SheetSpec(2.0, 1)))
+    env = {w.process: w.envelope_mm for w in q.work_content}
+    assert env["laser_cut"] == pytest.approx((80, 67.3, 2.0), abs=0.1)   # flat blank: volume / t / 80 mm
+    assert env["press_brake"] == (80, 40, 30)
 
 
 def test_transport_legs_from_caller():
