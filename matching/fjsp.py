@@ -208,6 +208,10 @@ def _makespan(sol: _Sol) -> int:
     return max((s + d for job in sol for (_, s, d) in job), default=0)
 
 
+def _score(sol: _Sol) -> tuple[int, int]:
+    return _makespan(sol), sum(job[-1][1] + job[-1][2] for job in sol if job)
+
+
 def _best_greedy(inst: FjspInstance, rng: random.Random, budget_s: float) -> tuple[_Sol, int]:
     t0 = time.perf_counter()
     best = greedy_fjsp(inst, rule=0)
@@ -240,7 +244,8 @@ def _lower_bound(inst: FjspInstance) -> int:
     return max(chain, load, max(forced))
 
 
-def _build(inst: FjspInstance, horizon: int, incumbent: _Sol, relaxed: set[tuple[int, int]] | None):
+def _build(inst: FjspInstance, horizon: int, incumbent: _Sol, relaxed: set[tuple[int, int]] | None,
+           use_cumulative: bool = True):
     """Build the model. ``relaxed=None`` -> full model; else ops not in ``relaxed`` keep their incumbent machine
     and their relative order on that machine (start times stay free)."""
     model = cp_model.CpModel()
@@ -285,7 +290,7 @@ def _build(inst: FjspInstance, horizon: int, incumbent: _Sol, relaxed: set[tuple
     for m, items in per_machine.items():
         if len(items) > 1:
             model.add_no_overlap([iv for _, iv in items])
-    if relaxed is None and master:
+    if relaxed is None and master and use_cumulative:
         model.add_cumulative(master, [1] * len(master), inst.num_machines)
     if relaxed is not None:
         # keep machine sequences of the fixed operations as precedences
@@ -300,8 +305,13 @@ def _build(inst: FjspInstance, horizon: int, incumbent: _Sol, relaxed: set[tuple
                 model.add(starts[j2, o2] >= ends[j1, o1])
     # -- objective
     mk = model.new_int_var(_lower_bound(inst), horizon, "makespan")
-    model.add_max_equality(mk, [ends[j, len(job) - 1] for j, job in enumerate(inst.jobs)])
-    model.minimize(mk)
+    last_ends = [ends[j, len(job) - 1] for j, job in enumerate(inst.jobs)]
+    model.add_max_equality(mk, last_ends)
+    if relaxed is None:
+        model.minimize(mk)
+    else:
+        # LNS: makespan first, then the sum of job completions, so plateaus of equal makespan still move
+        model.minimize(mk * (inst.num_jobs * horizon + 1) + sum(last_ends))
     # -- hint
     for j, job in enumerate(incumbent):
         for o, (m, s, d) in enumerate(job):
@@ -358,10 +368,11 @@ def solve_fjsp(
     time_limit_s: float = 20.0,
     workers: int = 2,
     seed: int = 0,
-    full_share: float = 0.35,
-    lns_step_s: float = 1.0,
+    full_share: float = 0.15,
+    lns_step_s: float = 0.5,
     lns_workers: int | None = None,
     initial_size: float = 0.3,
+    trace: list | None = None,
 ) -> FjspResult:
     """Minimise the makespan of ``inst`` within ``time_limit_s`` seconds on ``workers`` threads."""
     t0 = time.perf_counter()
@@ -401,8 +412,11 @@ def solve_fjsp(
             size[kind] = max(0.1, size[kind] * 0.93)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             cand = _extract(inst, solver, starts, ends, presences)
-            if _makespan(cand) <= best_mk:
+            if _score(cand) <= _score(incumbent):
                 incumbent, best_mk = cand, _makespan(cand)
+        if trace is not None:
+            trace.append((round(time.perf_counter() - t0, 2), kind, round(size[kind], 3), len(relaxed),
+                          solver.status_name(status), round(solver.wall_time, 2), best_mk))
     ops = tuple(
         FjspOperation(job=j, op=o, machine=m + 1, start=s, end=s + d)
         for j, job in enumerate(incumbent)
