@@ -170,6 +170,11 @@ class PartFeatures:
         return self.bbox_mm[0] * self.bbox_mm[1] * self.bbox_mm[2]
 
     @property
+    def removed_volume_mm3(self) -> float:
+        """Volume cut away from a bare box stock (before the machining allowance)."""
+        return max(0.0, self.stock_dims_mm[0] * self.stock_dims_mm[1] * self.stock_dims_mm[2] - self.volume_mm3)
+
+    @property
     def pocket_ratio(self) -> float | None:
         if self.max_pocket_depth_mm and self.min_pocket_width_mm:
             return self.max_pocket_depth_mm / self.min_pocket_width_mm

@@ -49,7 +49,7 @@ def test_plate_features(parts):
     box = 100 * 60 * 20
     assert f.convex_hull_volume_mm3 == pytest.approx(box, rel=1e-6)
     # removed volume for milling from a bare bounding box: pocket + holes
-    assert box - f.volume_mm3 == pytest.approx(8000 + 4 * np.pi * 9 * 20, rel=2e-3)
+    assert f.removed_volume_mm3 == pytest.approx(8000 + 4 * np.pi * 9 * 20, rel=2e-3)
 
 
 def test_shaft_is_rotational(parts):
