@@ -22,6 +22,7 @@ MIN_PLAUSIBLE_MM = 0.5
 MAX_PLAUSIBLE_MM = 5000.0
 SCAN_CELLS = 96
 FLANK_REACH_MM = 75.0
+OBB_EXACT_MAX_HULL_VERTICES = 1500
 _AXIS_NAMES = ("x", "y", "z")
 _DIRECTIONS = (("+z", (0, 0, 1)), ("-z", (0, 0, -1)), ("+x", (1, 0, 0)), ("-x", (-1, 0, 0)),
                ("+y", (0, 1, 0)), ("-y", (0, -1, 0)))
@@ -178,7 +179,10 @@ def _rotational(mesh) -> tuple[bool, str | None]:
         return False, None
     if kind not in ("radial", "spherical"):
         return False, None
-    axis_vec = np.abs(np.asarray(mesh.symmetry_axis, dtype=float))
+    try:
+        axis_vec = np.abs(np.asarray(mesh.symmetry_axis, dtype=float)).reshape(3)
+    except (TypeError, ValueError):
+        return False, None
     i = int(np.argmax(axis_vec))
     if axis_vec[i] < 0.999:
         return False, None
@@ -207,25 +211,37 @@ def features_from_mesh(mesh, source: str = "stl", *, scan: bool = True,
     """Derive volume, area, boxes, hull, setups, symmetry, holes, thin walls and pockets from a valid mesh."""
     assumptions = list(notes)
     bbox = tuple(float(x) for x in mesh.extents)
-    # oriented box from the principal axes of inertia (fast; the exact minimum-volume box is too slow for 1 MB files)
+    # oriented box: the minimum-volume box of the convex hull when the hull is small (a few ms), else the box on
+    # the principal axes of inertia (the exact box took 0.4 s on a 10 k-vertex hull)
+    vecs = np.eye(3)
+    hull = mesh.convex_hull
     try:
-        vecs = np.asarray(mesh.principal_inertia_vectors, dtype=float)
+        if len(hull.vertices) <= OBB_EXACT_MAX_HULL_VERTICES:
+            import trimesh
+
+            to_frame, _ = trimesh.bounds.oriented_bounds(hull)
+            vecs = np.asarray(to_frame, dtype=float)[:3, :3]
+        else:
+            vecs = np.asarray(mesh.principal_inertia_vectors, dtype=float)
         proj = mesh.vertices @ vecs.T
         obb = tuple(float(x) for x in proj.max(axis=0) - proj.min(axis=0))
-    except Exception:  # noqa: BLE001
-        obb = bbox
-    box = bbox if math.prod(bbox) <= math.prod(obb) * 1.001 else obb
-    if box is obb:
-        assumptions.append("stock sized on the principal-axis oriented box (part is not aligned to the axes)")
+    except Exception:  # noqa: BLE001 - best effort; the axis-aligned box is always valid
+        vecs, obb = np.eye(3), bbox
+    normals, areas, tris = mesh.face_normals, mesh.area_faces, mesh.triangles
+    if math.prod(bbox) <= math.prod(obb) * 1.001:
+        box = bbox
+    else:  # not aligned to the axes: stock, setups and the wall scan in the part's own (principal) frame
+        box = obb
+        normals = normals @ vecs.T
+        tris = tris @ vecs.T
+        assumptions.append("part not aligned to the axes: stock and setups judged on its principal-axis box")
     stock = tuple(sorted(box, reverse=True))
-    normals, areas = mesh.face_normals, mesh.area_faces
-    directions, freeform = _approach(normals, areas, bbox)
+    directions, freeform = _approach(normals, areas, box)
     rotational, axis = _rotational(mesh)
     holes = max(0, int(round((2 * max(1, mesh.body_count) - mesh.euler_number) / 2)))
     min_wall = depth = width = None
     if scan:
-        cell = max(bbox) / SCAN_CELLS
-        tris = mesh.triangles
+        cell = max(box) / SCAN_CELLS
         walls, pockets = [], []
         for ax in range(3):
             s = scan_axis(tris, normals, ax, cell)
@@ -241,7 +257,7 @@ def features_from_mesh(mesh, source: str = "stl", *, scan: bool = True,
         assumptions.append(f"walls and pockets scanned with axis-aligned rays on a {cell:.2f} mm grid")
     return PartFeatures(
         source=source, bbox_mm=bbox, stock_dims_mm=stock, volume_mm3=float(mesh.volume), area_mm2=float(mesh.area),
-        convex_hull_volume_mm3=float(mesh.convex_hull.volume), watertight=bool(mesh.is_watertight),
+        convex_hull_volume_mm3=float(hull.volume), watertight=bool(mesh.is_watertight),
         setups=len(directions), approach_directions=directions, freeform_share=round(freeform, 4),
         rotational=rotational, rotation_axis=axis, through_holes=holes, min_wall_mm=min_wall,
         max_pocket_depth_mm=depth, min_pocket_width_mm=width, face_count=len(mesh.faces),

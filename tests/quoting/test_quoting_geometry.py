@@ -174,3 +174,15 @@ def test_sheet_cut_length_derived_from_mesh():
     # flat outline 2 x (80 + 40 + 28) plus two 48-gon holes of D6: 296 + 2 x 48 x 6 sin(pi/48)
     assert lay.cut_length_mm == pytest.approx(296 + 2 * 48 * 6 * np.sin(np.pi / 48), rel=1e-6)
     assert lay.pierces == 3
+
+
+def test_features_do_not_depend_on_orientation():
+    outer = trimesh.creation.box((40, 30, 20))
+    cut = trimesh.creation.box((30, 20, 20)).apply_translation((4.4, 0, 5))
+    part = trimesh.boolean.difference([outer, cut], engine="manifold")
+    tilted = part.copy().apply_transform(trimesh.transformations.rotation_matrix(0.5, [1, 1, 0]))
+    a, b = (part_from_bytes(m.export(file_type="stl")) for m in (part, tilted))
+    assert b.stock_dims_mm == pytest.approx(a.stock_dims_mm, abs=1e-3) == (40, 30, 20)
+    assert b.setups == a.setups == 2 and b.freeform_share == a.freeform_share == 0
+    assert b.min_wall_mm == pytest.approx(0.6, abs=0.01)
+    assert b.max_pocket_depth_mm == pytest.approx(15, abs=0.01)
