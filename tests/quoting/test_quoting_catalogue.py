@@ -1,7 +1,6 @@
 """quoting uses the platform's codes without importing capacity: check they agree (tests may import both)."""
 from capacity.catalogue import MATERIALS as CATALOGUE_MATERIALS
 from capacity.catalogue import PROCESS_CODES
-
 from quoting import default_params
 from quoting.costmodels import REGISTRY
 from quoting.history import MATERIALS
