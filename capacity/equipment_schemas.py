@@ -5,7 +5,7 @@ import marshmallow as ma
 from marshmallow import validate as v
 
 from capacity.schemas import POSITIVE_MM, RATE_FEN, TOLERANCE
-from marketplace.api_common import ListArgs, StrictSchema
+from marketplace.api_common import ID_RANGE, ListArgs, StrictSchema
 
 
 class InstalmentPlanSchema(StrictSchema):
@@ -34,7 +34,7 @@ class EquipmentSchema(StrictSchema):
     name = ma.fields.String(required=True, validate=v.Length(min=1, max=200))
     description = ma.fields.String(load_default="", validate=v.Length(max=5000))
     process_code = ma.fields.String(required=True, validate=v.Length(min=1, max=32))
-    site_factory_id = ma.fields.Integer(allow_none=True, load_default=None, validate=v.Range(min=1))
+    site_factory_id = ma.fields.Integer(allow_none=True, load_default=None, validate=ID_RANGE)
     delivered_to_lessee = ma.fields.Boolean(load_default=False)
     envelope_x_mm = ma.fields.Float(required=True, validate=POSITIVE_MM)
     envelope_y_mm = ma.fields.Float(required=True, validate=POSITIVE_MM)
@@ -52,5 +52,5 @@ class EquipmentSchema(StrictSchema):
 
 class EquipmentListArgs(ListArgs):
     process = ma.fields.String(validate=v.Length(max=32))
-    max_daily_rate_fen = ma.fields.Integer(validate=v.Range(min=1))
+    max_daily_rate_fen = ma.fields.Integer(validate=RATE_FEN)
     q = ma.fields.String(validate=v.Length(max=100))

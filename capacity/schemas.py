@@ -8,7 +8,7 @@ import marshmallow as ma
 from marshmallow import validate as v
 
 from capacity.models import CERTIFICATIONS
-from marketplace.api_common import ListArgs, StrictSchema
+from marketplace.api_common import ID_RANGE, ListArgs, StrictSchema
 
 POSITIVE_MM = v.Range(min=0, min_inclusive=False, max=20_000, error="Must be greater than 0 and at most 20000 mm.")
 TOLERANCE = v.Range(min=0, min_inclusive=False, max=10, error="Must be greater than 0 and at most 10 mm.")
@@ -66,7 +66,7 @@ class FactoryListArgs(ListArgs):
 
 class MachineSchema(StrictSchema):
     id = ma.fields.Integer(dump_only=True)
-    factory_id = ma.fields.Integer(required=True, validate=v.Range(min=1))
+    factory_id = ma.fields.Integer(required=True, validate=ID_RANGE)
     name = ma.fields.String(required=True, validate=v.Length(min=1, max=100))
     process_code = ma.fields.String(required=True, validate=v.Length(min=1, max=32))
     units = ma.fields.Integer(load_default=1, validate=v.Range(min=1, max=100))
@@ -93,7 +93,7 @@ class MachineUpdateSchema(MachineSchema):
 
 
 class MachineListArgs(ListArgs):
-    factory_id = ma.fields.Integer(validate=v.Range(min=1))
+    factory_id = ma.fields.Integer(validate=ID_RANGE)
     process = ma.fields.String(validate=v.Length(max=32))
     material = ma.fields.String(validate=v.Length(max=32))
     active = ma.fields.Boolean()

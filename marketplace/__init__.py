@@ -19,7 +19,8 @@ def create_app(config: dict | None = None) -> Flask:
         app.config.update(config)
 
     from marketplace import errors, i18n
-    from marketplace.api_common import make_api
+    from marketplace.api_common import IdConverter, make_api
+    app.url_map.converters["int"] = IdConverter   # ids outside the database's integer range are simply 404
     from marketplace.extensions import babel, csrf, db, login_manager, migrate
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True)

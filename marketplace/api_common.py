@@ -6,6 +6,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from apispec.ext.marshmallow.common import resolve_schema_cls
 from flask_smorest import Blueprint
 from webargs.flaskparser import FlaskParser
+from werkzeug.routing import IntegerConverter
 from sqlalchemy import func, select
 
 from marketplace.accounts.auth import require_api_user
@@ -13,6 +14,8 @@ from marketplace.errors import PlatformApi
 from marketplace.extensions import db
 
 MAX_PAGE_SIZE = 200
+DB_INT_MAX = 2**31 - 1
+ID_RANGE = ma.validate.Range(min=1, max=DB_INT_MAX, error="Must be an id between 1 and 2147483647.")
 
 
 class StrictSchema(ma.Schema):
@@ -48,6 +51,14 @@ def paginate(stmt, args: dict) -> dict:
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     items = db.session.scalars(stmt.offset((page - 1) * size).limit(size)).unique().all()
     return {"items": items, "page": page, "page_size": size, "total": total}
+
+
+class IdConverter(IntegerConverter):
+    """`<int:id>` limited to the range of a database integer column."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", DB_INT_MAX)
+        super().__init__(map, *args, **kwargs)
 
 
 class StrictQueryParser(FlaskParser):
