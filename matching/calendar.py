@@ -5,13 +5,13 @@ Used by the greedy dispatcher and the quote insertion (not by the validator).
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right, insort
+from bisect import bisect_left, bisect_right
 
 
 class UnitCalendar:
     """Busy intervals of one unit (non-overlapping, sorted by start; ends are then sorted too)."""
 
-    __slots__ = ("starts", "ends")
+    __slots__ = ("ends", "starts")
 
     def __init__(self) -> None:
         self.starts: list[int] = []
@@ -60,7 +60,7 @@ class UnitCalendar:
 class ResourceCalendar:
     """Idle windows of a resource and one :class:`UnitCalendar` per unit."""
 
-    __slots__ = ("wstarts", "wends", "units")
+    __slots__ = ("units", "wends", "wstarts")
 
     def __init__(self, windows: tuple[tuple[int, int], ...], units: int) -> None:
         self.wstarts = [w[0] for w in windows]

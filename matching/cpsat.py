@@ -175,7 +175,6 @@ def _lower_bound(c: Compiled, placeable: list[int]) -> int:
 def _neighbourhood(c: Compiled, inc: dict[StepKey, Placement], rng: random.Random, size: int,
                    eligible: list[set[int]], users: dict[int, list[int]], placeable: list[int]) -> list[int]:
     """A seed order (biased to late / expensive ones) plus orders competing for the same resources nearby in time."""
-    w = c.problem.weights
     sample = rng.sample(placeable, min(8, len(placeable)))
     seed = max(sample, key=lambda oi: _objective(c, inc, [oi]) - _lower_bound(c, [oi]) + rng.random())
     keys = c.order_steps[seed]
@@ -197,7 +196,6 @@ def _neighbourhood(c: Compiled, inc: dict[StepKey, Placement], rng: random.Rando
             near.append(oi)
     near.sort()
     chosen = rng.sample(near, min(size - 1, len(near)))
-    del w
     return sorted([seed] + chosen)
 
 
@@ -292,7 +290,8 @@ def solve(
         status = solver.solve(sub.model)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             continue
-        cand = {k: v for k, v in inc.items() if c.steps[k].frozen is not None or c.steps[k].order not in free}
+        free_set = set(free)
+        cand = {k: v for k, v in inc.items() if c.steps[k].frozen is not None or c.steps[k].order not in free_set}
         cand.update(extract(c, sub, solver))
         for oi in free:
             for k in c.order_steps[oi]:
@@ -308,11 +307,11 @@ def solve(
     for oi in placeable:
         if not all(k in inc for k in c.order_steps[oi]):
             for k in c.order_steps[oi]:
-                inc.pop(k, None) if c.steps[k].frozen is None else None
                 if c.steps[k].frozen is None:
+                    inc.pop(k, None)
                     un.setdefault(k, ("no free slot in capable machines' windows before the horizon",))
-    plan = build_plan(c, assign_units(c, inc), "FEASIBLE", f"reinsertion({reinsert_improved} orders)+cpsat-lns({it} neighbourhoods, {improved} improved)",
-                      time.perf_counter() - t0, un)
+    name = f"reinsertion({reinsert_improved} orders)+cpsat-lns({it} neighbourhoods, {improved} improved)"
+    plan = build_plan(c, assign_units(c, inc), "FEASIBLE", name, time.perf_counter() - t0, un)
     return _with(plan, best_bound=lb, gap=max(0.0, (plan.objective - lb) / max(1, plan.objective)))
 
 

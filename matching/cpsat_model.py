@@ -194,11 +194,11 @@ def build_model(
                     if l2 is not True:
                         ct.only_enforce_if(l2)
             if not cs.succs:
-                m.add(completion >= end_expr + sum(c.travel_min[k][dsite] * (1 if l is True else l)
-                                                   for k, l in site_lits[key].items()))
-                for k, l in site_lits[key].items():
-                    if l is not True and c.travel_fen[k][dsite]:
-                        sub.objective_terms.append((w.cost * c.travel_fen[k][dsite], l))
+                m.add(completion >= end_expr + sum(c.travel_min[k][dsite] * (1 if lit is True else lit)
+                                                   for k, lit in site_lits[key].items()))
+                for k, lit in site_lits[key].items():
+                    if lit is not True and c.travel_fen[k][dsite]:
+                        sub.objective_terms.append((w.cost * c.travel_fen[k][dsite], lit))
         tard = m.new_int_var(0, p.horizon + 24 * 60 * 7, f"tardiness_{order.id}")
         if active is None:
             m.add(tard >= completion - order.due)

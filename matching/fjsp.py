@@ -245,7 +245,7 @@ def _lower_bound(inst: FjspInstance) -> int:
 
 
 def _build(inst: FjspInstance, horizon: int, incumbent: _Sol, relaxed: set[tuple[int, int]] | None,
-           use_cumulative: bool = True):
+           use_cumulative: bool = True, keep_sequences: bool = True):
     """Build the model. ``relaxed=None`` -> full model; else ops not in ``relaxed`` keep their incumbent machine
     and their relative order on that machine (start times stay free)."""
     model = cp_model.CpModel()
@@ -292,7 +292,7 @@ def _build(inst: FjspInstance, horizon: int, incumbent: _Sol, relaxed: set[tuple
             model.add_no_overlap([iv for _, iv in items])
     if relaxed is None and master and use_cumulative:
         model.add_cumulative(master, [1] * len(master), inst.num_machines)
-    if relaxed is not None:
+    if relaxed is not None and keep_sequences:
         # keep machine sequences of the fixed operations as precedences
         seq: dict[int, list[tuple[int, int, int]]] = {}
         for j, job in enumerate(incumbent):
@@ -368,11 +368,12 @@ def solve_fjsp(
     time_limit_s: float = 20.0,
     workers: int = 2,
     seed: int = 0,
-    full_share: float = 0.15,
+    full_share: float = 0.3,
     lns_step_s: float = 0.5,
     lns_workers: int | None = None,
     initial_size: float = 0.3,
     trace: list | None = None,
+    free_sequences: bool = True,
 ) -> FjspResult:
     """Minimise the makespan of ``inst`` within ``time_limit_s`` seconds on ``workers`` threads."""
     t0 = time.perf_counter()
@@ -402,7 +403,8 @@ def solve_fjsp(
         iterations += 1
         if not relaxed:
             continue
-        model, starts, ends, presences, mk = _build(inst, best_mk, incumbent, relaxed)
+        model, starts, ends, presences, mk = _build(inst, best_mk, incumbent, relaxed,
+                                                    keep_sequences=(iterations % 2 == 0) or not free_sequences)
         step = min(lns_step_s, deadline - time.perf_counter())
         solver = _params(step, lns_workers or workers, seed + iterations)
         status = solver.solve(model)

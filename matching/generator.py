@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import random
 
-from .model import (Booking, Equipment, Machine, ObjectiveWeights, Order, Problem, Site, Step, TransportConfig)
+from .model import Booking, Equipment, Machine, ObjectiveWeights, Order, Problem, Site, Step, TransportConfig
 
 DAY = 1440
 WEEK = 7 * DAY
@@ -32,7 +32,7 @@ def _windows(rng: random.Random, horizon: int) -> tuple[tuple[int, int], ...]:
     night_start = rng.choice((18, 19, 20, 21)) * 60
     night_end = rng.choice((6, 7, 8)) * 60
     afternoon = rng.random() < 0.5
-    for day in range(0, horizon // DAY + 1):
+    for day in range(horizon // DAY + 1):
         base = day * DAY
         weekday = day % 7  # epoch is a Monday 00:00
         if weekday >= 5:
@@ -69,7 +69,8 @@ def generate_cluster(
     km_lat = 1 / 110.574
     km_lon = 1 / (111.320 * math.cos(math.radians(lat0)))
     site_objs = tuple(
-        Site(f"S{i:02d}", round(lat0 + rng.uniform(-10, 10) * km_lat, 6), round(lon0 + rng.uniform(-10, 10) * km_lon, 6))
+        Site(f"S{i:02d}", round(lat0 + rng.uniform(-10, 10) * km_lat, 6),
+             round(lon0 + rng.uniform(-10, 10) * km_lon, 6))
         for i in range(sites)
     )
     mach = []

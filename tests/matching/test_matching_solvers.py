@@ -117,8 +117,8 @@ def test_unplaceable_steps_come_back_with_reasons(mk, st, reason):
 
 
 def test_capacity_shortage_drops_an_order_with_reason(mk):
-    p = mk.problem([mk.machine("M1", windows=((0, 60),))],
-                [mk.order("O1", [mk.step("a", options=[("M1", 60, 10)])]), mk.order("O2", [mk.step("a", options=[("M1", 60, 10)])])])
+    orders = [mk.order(f"O{i}", [mk.step("a", options=[("M1", 60, 10)])]) for i in (1, 2)]
+    p = mk.problem([mk.machine("M1", windows=((0, 60),))], orders)
     for plan in (_solve_ok(p), dispatch(p)):
         assert len(plan.assignments) == 1 and len(plan.unplaced) == 1
         assert plan.unplaced[0].reasons
@@ -127,8 +127,8 @@ def test_capacity_shortage_drops_an_order_with_reason(mk):
 def test_leased_equipment_costs_lease_per_step_day(mk):
     eq = Equipment("E1", "A", "mill", daily_lease_fen=10_000, materials=frozenset({"al"}), max_envelope=(900,) * 3,
                    best_tolerance_mm=0.001, hourly_rate_fen=600, availability=((0, 10_000),))
-    p = mk.problem([mk.machine("M1", best_tolerance_mm=0.05)], [mk.order("O1", [mk.step("a", tolerance_mm=0.01, quantity=10)])],
-                equipment=(eq,))
+    orders = [mk.order("O1", [mk.step("a", tolerance_mm=0.01, quantity=10)])]
+    p = mk.problem([mk.machine("M1", best_tolerance_mm=0.05)], orders, equipment=(eq,))
     plan = _solve_ok(p)
     assert plan.assignments[0].resource_id == "E1"
     assert plan.cost.lease_fen == 10_000 and plan.assignments[0].lease_fen == 10_000
