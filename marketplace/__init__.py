@@ -47,6 +47,7 @@ def create_app(config: dict | None = None) -> Flask:
 def _register_models() -> None:
     import capacity.models  # noqa: F401
     import marketplace.accounts.models  # noqa: F401
+    import marketplace.orders.models  # noqa: F401
 
 
 def _api_blueprints():

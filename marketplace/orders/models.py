@@ -1,0 +1,130 @@
+"""Orders and their process steps, as buyers publish them; production bookings on machines.
+
+The order lifecycle (payments, state machine, audit trail) builds on these rows; quotes price them and the
+matching optimiser books their steps onto machines.
+"""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import (JSON, CheckConstraint, Date, Float, ForeignKey, Index, Integer, String, Text,
+                        UniqueConstraint)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from capacity.models import Factory, Machine, Material, Process
+from marketplace.accounts.models import Firm
+from marketplace.db_types import UTCDateTime, currency_column, utcnow
+from marketplace.extensions import db
+
+
+class OrderStatus(str, enum.Enum):
+    DRAFT = "draft"
+    QUOTED = "quoted"
+    ACCEPTED = "accepted"
+    PAID = "paid"
+    PLANNED = "planned"
+    IN_PRODUCTION = "in_production"
+    SHIPPED = "shipped"
+    DELIVERED = "delivered"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+    DISPUTED = "disputed"
+    REFUNDED = "refunded"
+
+
+OPEN_STATUSES = (OrderStatus.QUOTED.value, OrderStatus.ACCEPTED.value, OrderStatus.PAID.value,
+                 OrderStatus.PLANNED.value, OrderStatus.IN_PRODUCTION.value)
+
+
+class Order(db.Model):
+    __tablename__ = "orders"
+    __table_args__ = (
+        CheckConstraint("quantity >= 1", name="quantity_positive"),
+        CheckConstraint("weight >= 1 AND weight <= 100", name="weight_range"),
+        Index("ix_orders_cluster_status", "cluster_id", "status"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference: Mapped[str] = mapped_column(String(32), unique=True, nullable=False)
+    cluster_id: Mapped[int] = mapped_column(ForeignKey("clusters.id"), nullable=False, index=True)
+    buyer_firm_id: Mapped[int] = mapped_column(ForeignKey("firms.id"), nullable=False, index=True)
+    title: Mapped[str] = mapped_column(String(200), nullable=False)
+    description: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    status: Mapped[str] = mapped_column(String(20), nullable=False, default=OrderStatus.DRAFT.value)
+    material_code: Mapped[str] = mapped_column(ForeignKey("materials.code"), nullable=False)
+    quantity: Mapped[int] = mapped_column(Integer, nullable=False)
+    release_date: Mapped[date] = mapped_column(Date, nullable=False)
+    due_date: Mapped[date] = mapped_column(Date, nullable=False)
+    weight: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    delivery_address: Mapped[str] = mapped_column(String(300), nullable=False, default="")
+    delivery_latitude: Mapped[float] = mapped_column(Float, nullable=False)
+    delivery_longitude: Mapped[float] = mapped_column(Float, nullable=False)
+    total_fen: Mapped[int | None] = mapped_column(Integer)
+    currency: Mapped[str] = currency_column()
+    promised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False)
+
+    buyer: Mapped[Firm] = relationship()
+    material: Mapped[Material] = relationship()
+    steps: Mapped[list["OrderStep"]] = relationship(back_populates="order", cascade="all, delete-orphan",
+                                                    order_by="OrderStep.sequence")
+
+
+class OrderStep(db.Model):
+    """One process step of an order; `predecessors` lists sequence numbers of steps that must finish first
+    (empty = the previous step, so a plain list of steps is a chain)."""
+
+    __tablename__ = "order_steps"
+    __table_args__ = (
+        UniqueConstraint("order_id", "sequence"),
+        CheckConstraint("setup_minutes >= 0", name="setup_nonnegative"),
+        CheckConstraint("run_minutes_per_unit > 0", name="run_positive"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), nullable=False, index=True)
+    sequence: Mapped[int] = mapped_column(Integer, nullable=False)
+    process_code: Mapped[str] = mapped_column(ForeignKey("processes.code"), nullable=False, index=True)
+    setup_minutes: Mapped[float] = mapped_column(Float, nullable=False, default=0)
+    run_minutes_per_unit: Mapped[float] = mapped_column(Float, nullable=False)
+    envelope_x_mm: Mapped[float] = mapped_column(Float, nullable=False, default=0)
+    envelope_y_mm: Mapped[float] = mapped_column(Float, nullable=False, default=0)
+    envelope_z_mm: Mapped[float] = mapped_column(Float, nullable=False, default=0)
+    tolerance_mm: Mapped[float] = mapped_column(Float, nullable=False, default=0.1)
+    predecessors: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    status: Mapped[str] = mapped_column(String(20), nullable=False, default="pending")
+
+    order: Mapped[Order] = relationship(back_populates="steps")
+    process: Mapped[Process] = relationship()
+
+
+class Booking(db.Model):
+    """Time reserved on one unit of a machine: a planned order step, or work from outside the platform
+    (order_step_id empty) that the optimiser must plan around."""
+
+    __tablename__ = "bookings"
+    __table_args__ = (
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        CheckConstraint("unit >= 0", name="unit_nonnegative"),
+        Index("ix_bookings_machine_time", "machine_id", "starts_at"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    machine_id: Mapped[int] = mapped_column(ForeignKey("machines.id", ondelete="CASCADE"), nullable=False)
+    unit: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    order_step_id: Mapped[int | None] = mapped_column(ForeignKey("order_steps.id", ondelete="CASCADE"), index=True)
+    plan_run_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    status: Mapped[str] = mapped_column(String(20), nullable=False, default="planned")
+    cost_fen: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    note: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+
+    machine: Mapped[Machine] = relationship()
+    step: Mapped[OrderStep | None] = relationship()
+
+    @property
+    def factory(self) -> Factory:
+        return self.machine.factory
+
+
+__all__ = ["Order", "OrderStep", "Booking", "OrderStatus", "OPEN_STATUSES"]
