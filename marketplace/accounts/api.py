@@ -6,9 +6,11 @@ from flask.views import MethodView
 from flask_login import current_user
 from sqlalchemy import or_, select
 
+from marketplace.accounts import services
 from marketplace.accounts.auth import require_owner
-from marketplace.accounts.models import ApiToken, Firm
-from marketplace.accounts.schemas import FirmListArgs, FirmSchema, MeSchema, NewTokenSchema, TokenSchema
+from marketplace.accounts.models import ApiToken, Firm, User
+from marketplace.accounts.schemas import (FirmListArgs, FirmSchema, MeSchema, NewTokenSchema, TokenSchema, UserSchema,
+                                          UserUpdateSchema)
 from marketplace.api_common import api_blueprint, page_of, paginate
 from marketplace.db_types import utcnow
 from marketplace.errors import FieldError
@@ -105,6 +107,48 @@ class TokenItem(MethodView):
         if token.revoked_at is None:
             token.revoked_at = utcnow()
             db.session.commit()
+
+
+@accounts_blp.route("/users")
+class Users(MethodView):
+    @accounts_blp.response(200, UserSchema(many=True))
+    def get(self):
+        """Your firm's users"""
+        return db.session.scalars(select(User).where(User.firm_id == current_firm().id).order_by(User.id)).all()
+
+    @accounts_blp.arguments(UserSchema)
+    @accounts_blp.response(201, UserSchema)
+    def post(self, data):
+        """Add a colleague to your firm (owners only)"""
+        require_owner()
+        user = services.add_user(current_firm(), **data)
+        db.session.commit()
+        return user
+
+
+@accounts_blp.route("/users/<int:user_id>")
+class UserItem(MethodView):
+    @accounts_blp.response(200, UserSchema)
+    def get(self, user_id):
+        """One of your firm's users"""
+        return _own_user(user_id)
+
+    @accounts_blp.arguments(UserUpdateSchema(partial=True))
+    @accounts_blp.response(200, UserSchema)
+    def patch(self, data, user_id):
+        """Change a colleague's name, role, password or deactivate them (owners only)"""
+        user = _own_user(user_id)
+        require_owner()
+        services.update_user(current_user, user, data)
+        db.session.commit()
+        return user
+
+
+def _own_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None or user.firm_id != current_firm().id:
+        abort(404, f"No user with id {user_id}.")
+    return user
 
 
 BLUEPRINTS = (accounts_blp,)

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, StringField, TextAreaField
+from wtforms import EmailField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 
@@ -31,3 +32,14 @@ class FirmProfileForm(FlaskForm):
     address = StringField(_l("Address"), validators=[Length(max=300, message=_l("At most %(max)d characters."))])
     description = TextAreaField(_l("About the firm"),
                                 validators=[Length(max=5000, message=_l("At most %(max)d characters."))])
+
+
+class TeamMemberForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter a name.")),
+                                               Length(max=100, message=_l("At most %(max)d characters."))])
+    email = EmailField(_l("Email"), validators=[DataRequired(_l("Enter your email address.")),
+                                                Email(_l("Enter a valid email address.")), Length(max=254)])
+    role = SelectField(_l("Role"), choices=[SelectChoice("staff", _l("Staff")), SelectChoice("owner", _l("Owner"))])
+    password = PasswordField(_l("First password"), validators=[
+        DataRequired(_l("Enter your password.")),
+        Length(min=10, max=200, message=_l("Between %(min)d and %(max)d characters."))])

@@ -46,3 +46,20 @@ class TokenSchema(StrictSchema):
 
 class NewTokenSchema(TokenSchema):
     token = ma.fields.String(dump_only=True, metadata={"description": "The secret; shown only once."})
+
+
+class UserSchema(StrictSchema):
+    id = ma.fields.Integer(dump_only=True)
+    email = ma.fields.Email(required=True, validate=v.Length(max=254))
+    name = ma.fields.String(required=True, validate=v.Length(min=1, max=100))
+    role = ma.fields.String(load_default="staff", validate=v.OneOf(("owner", "staff")))
+    active = ma.fields.Boolean(load_default=True)
+    password = ma.fields.String(required=True, load_only=True, validate=v.Length(min=10, max=200),
+                                metadata={"description": "At least 10 characters"})
+    created_at = ma.fields.AwareDateTime(dump_only=True)
+    last_login_at = ma.fields.AwareDateTime(dump_only=True)
+
+
+class UserUpdateSchema(UserSchema):
+    email = ma.fields.Email(dump_only=True)
+    password = ma.fields.String(load_only=True, validate=v.Length(min=10, max=200))

@@ -8,10 +8,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
 
-from marketplace.accounts.forms import FirmProfileForm, SignInForm, TokenForm
+from marketplace.accounts import services
+from marketplace.accounts.forms import FirmProfileForm, SignInForm, TeamMemberForm, TokenForm
 from marketplace.accounts.models import ApiToken, Firm, User
 from marketplace.db_types import utcnow
 from marketplace.extensions import db
+from marketplace.forms_util import save_or_report
 
 accounts_web = Blueprint("accounts", __name__)
 
@@ -97,3 +99,35 @@ def firm_profile():
                 flash(_("Profile saved."), "success")
                 return redirect(url_for("accounts.firm_profile"))
     return render_template("accounts/firm.html", form=form, firm=firm), 422 if form.errors else 200
+
+
+@accounts_web.route("/firm/team", methods=["GET", "POST"])
+@login_required
+def team():
+    firm = current_user.firm
+    form = TeamMemberForm()
+    if request.method == "POST":
+        if not current_user.is_owner:
+            abort(403)
+        if form.validate_on_submit() and save_or_report(form, lambda: services.add_user(
+                firm, form.email.data, form.name.data, form.password.data, form.role.data)):
+            flash(_("%(name)s can now sign in.", name=form.name.data), "success")
+            return redirect(url_for("accounts.team"))
+    members = db.session.scalars(select(User).where(User.firm_id == firm.id).order_by(User.id)).all()
+    return render_template("accounts/team.html", form=form, members=members), 422 if form.errors else 200
+
+
+@accounts_web.route("/firm/team/<int:user_id>/toggle", methods=["POST"])
+@login_required
+def toggle_member(user_id: int):
+    user = db.session.get(User, user_id)
+    if user is None or user.firm_id != current_user.firm_id:
+        abort(404)
+    if not current_user.is_owner:
+        abort(403)
+    form = TeamMemberForm(formdata=None)
+    if save_or_report(form, lambda: services.update_user(current_user, user, {"active": not user.active})):
+        flash(_("Saved."), "success")
+    else:
+        flash(form.role.errors[0], "error")
+    return redirect(url_for("accounts.team"))

@@ -10,6 +10,7 @@ VALID_BODIES = {
     "exceptions": {"kind": "open", "starts_at": "2026-12-01T08:00:00+08:00", "ends_at": "2026-12-01T12:00:00+08:00"},
     "instalment-plans": {"months": 24, "annual_rate_bp": 500},
     "availability": {"start_date": "2027-01-01", "end_date": "2027-01-31"},
+    "users/<int:user_id>": {"name": "Renamed"},
 }
 
 
@@ -32,7 +33,7 @@ def world(db, create_firm, create_user, create_factory, create_machine, create_e
     db.session.commit()
     ids = {"factory_id": site.id, "machine_id": machine.id, "window_id": window.id, "exception_id": exception.id,
            "equipment_id": item.id, "plan_id": plan.id, "availability_id": availability.id, "firm_id": a.id,
-           "token_id": token.id}
+           "token_id": token.id, "user_id": user_a.id}
     b = create_user(create_firm("factory", "lessor", "buyer", name="B"))
     operator = create_user(create_firm("operator", name="Operator"))
     other_cluster = create_cluster()
