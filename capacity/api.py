@@ -1,4 +1,5 @@
 """REST API for the catalogue, factories, machines and their idle-capacity calendars."""
+
 from __future__ import annotations
 
 from flask import abort, current_app
@@ -8,9 +9,19 @@ from sqlalchemy import String, cast, select
 from capacity import services
 from capacity.calendar import total_minutes
 from capacity.models import CalendarException, Factory, Machine, Material, Process, WeeklyWindow, machine_materials
-from capacity.schemas import (CalendarExceptionSchema, FactoryListArgs, FactorySchema, IdleArgs, IdleSchema,
-                              MachineListArgs, MachineSchema, MachineUpdateSchema, MaterialSchema, ProcessSchema,
-                              WeeklyWindowSchema)
+from capacity.schemas import (
+    CalendarExceptionSchema,
+    FactoryListArgs,
+    FactorySchema,
+    IdleArgs,
+    IdleSchema,
+    MachineListArgs,
+    MachineSchema,
+    MachineUpdateSchema,
+    MaterialSchema,
+    ProcessSchema,
+    WeeklyWindowSchema,
+)
 from marketplace.accounts.auth import require_kind
 from marketplace.api_common import api_blueprint, page_of, paginate
 from marketplace.extensions import db
@@ -94,8 +105,11 @@ class Machines(MethodView):
         if "process" in args:
             stmt = stmt.where(Machine.process_code == args["process"])
         if "material" in args:
-            stmt = stmt.where(Machine.id.in_(select(machine_materials.c.machine_id).where(
-                machine_materials.c.material_code == args["material"])))
+            stmt = stmt.where(
+                Machine.id.in_(
+                    select(machine_materials.c.machine_id).where(machine_materials.c.material_code == args["material"])
+                )
+            )
         if "active" in args:
             stmt = stmt.where(Machine.active == args["active"])
         return paginate(stmt, args)
@@ -197,11 +211,19 @@ class Idle(MethodView):
     def get(self, args, machine_id):
         """Concrete idle intervals (UTC) between start and end, after blackouts"""
         machine = get_readable(Machine, machine_id)
-        intervals = services.idle_intervals(machine, args["start"], args["end"],
-                                            current_firm().cluster.timezone or current_app.config["CLUSTER_TIMEZONE"])
-        return {"machine_id": machine.id, "start": args["start"], "end": args["end"],
-                "idle_minutes": total_minutes(intervals),
-                "intervals": [{"start": s, "end": e} for s, e in intervals]}
+        intervals = services.idle_intervals(
+            machine,
+            args["start"],
+            args["end"],
+            current_firm().cluster.timezone or current_app.config["CLUSTER_TIMEZONE"],
+        )
+        return {
+            "machine_id": machine.id,
+            "start": args["start"],
+            "end": args["end"],
+            "idle_minutes": total_minutes(intervals),
+            "intervals": [{"start": s, "end": e} for s, e in intervals],
+        }
 
 
 BLUEPRINTS = (catalogue_blp, factories_blp, machines_blp)

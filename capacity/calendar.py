@@ -3,10 +3,11 @@
 Pure code: aware datetimes in, aware UTC datetimes out. Weekly patterns are read in the cluster's local time zone,
 so "weekdays 20:00-06:00" means local evenings whatever the zone's offset.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 Interval = tuple[datetime, datetime]
@@ -14,9 +15,9 @@ Interval = tuple[datetime, datetime]
 
 @dataclass(frozen=True)
 class WeeklySlot:
-    weekday: int        # 0 = Monday
-    start_minute: int   # minutes after local midnight, 0..1439
-    end_minute: int     # 1..1440; <= start_minute means the slot ends on the next day
+    weekday: int  # 0 = Monday
+    start_minute: int  # minutes after local midnight, 0..1439
+    end_minute: int  # 1..1440; <= start_minute means the slot ends on the next day
 
     @property
     def crosses_midnight(self) -> bool:
@@ -25,7 +26,7 @@ class WeeklySlot:
 
 @dataclass(frozen=True)
 class OneOff:
-    kind: str           # "open" or "blackout"
+    kind: str  # "open" or "blackout"
     start: datetime
     end: datetime
 
@@ -65,8 +66,9 @@ def subtract(intervals: list[Interval], holes: list[Interval]) -> list[Interval]
     return result
 
 
-def expand(weekly: list[WeeklySlot], one_offs: list[OneOff], start: datetime, end: datetime,
-           tz_name: str = "Asia/Shanghai") -> list[Interval]:
+def expand(
+    weekly: list[WeeklySlot], one_offs: list[OneOff], start: datetime, end: datetime, tz_name: str = "Asia/Shanghai"
+) -> list[Interval]:
     """Concrete idle intervals (UTC) inside [start, end): weekly slots plus open one-offs, minus blackouts."""
     if start.tzinfo is None or end.tzinfo is None:
         raise ValueError("start and end must be timezone-aware")
@@ -84,12 +86,10 @@ def expand(weekly: list[WeeklySlot], one_offs: list[OneOff], start: datetime, en
         for slot in by_day.get(day.weekday(), ()):
             s = _local(day, slot.start_minute, tz)
             e = _local(day + timedelta(days=1) if slot.crosses_midnight else day, slot.end_minute, tz)
-            raw.append((s.astimezone(timezone.utc), e.astimezone(timezone.utc)))
+            raw.append((s.astimezone(UTC), e.astimezone(UTC)))
         day += timedelta(days=1)
-    raw.extend((o.start.astimezone(timezone.utc), o.end.astimezone(timezone.utc))
-               for o in one_offs if o.kind == "open")
-    blackouts = [(o.start.astimezone(timezone.utc), o.end.astimezone(timezone.utc))
-                 for o in one_offs if o.kind == "blackout"]
+    raw.extend((o.start.astimezone(UTC), o.end.astimezone(UTC)) for o in one_offs if o.kind == "open")
+    blackouts = [(o.start.astimezone(UTC), o.end.astimezone(UTC)) for o in one_offs if o.kind == "blackout"]
     clipped = [(max(s, start), min(e, end)) for s, e in merge(raw) if e > start and s < end]
     return subtract(clipped, blackouts)
 

@@ -1,11 +1,12 @@
 """Leasable equipment: listing rules that need the database."""
+
 from __future__ import annotations
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from capacity.models import Equipment, EquipmentAvailability, InstalmentPlan
-from capacity.services import ensure_unique_name, check_process, own_factory
+from capacity.services import check_process, ensure_unique_name, own_factory
 from marketplace.accounts.models import Firm
 from marketplace.errors import FieldError
 from marketplace.extensions import db
@@ -43,9 +44,11 @@ def add_instalment_plan(item: Equipment, months: int, annual_rate_bp: int) -> In
 
 
 def add_availability(item: Equipment, start_date, end_date) -> EquipmentAvailability:
-    stmt = select(EquipmentAvailability).where(EquipmentAvailability.equipment_id == item.id,
-                                               EquipmentAvailability.start_date <= end_date,
-                                               EquipmentAvailability.end_date >= start_date)
+    stmt = select(EquipmentAvailability).where(
+        EquipmentAvailability.equipment_id == item.id,
+        EquipmentAvailability.start_date <= end_date,
+        EquipmentAvailability.end_date >= start_date,
+    )
     if db.session.scalar(stmt) is not None:
         raise FieldError("start_date", _("Overlaps an availability range already listed."))
     window = EquipmentAvailability(equipment=item, start_date=start_date, end_date=end_date)

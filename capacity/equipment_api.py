@@ -1,4 +1,5 @@
 """REST API for leasable equipment: the owner's editor and the cluster's listings."""
+
 from __future__ import annotations
 
 from flask import abort
@@ -6,16 +7,16 @@ from flask.views import MethodView
 from sqlalchemy import select
 
 from capacity import equipment as service
-from capacity.equipment_schemas import (AvailabilitySchema, EquipmentListArgs, EquipmentSchema,
-                                        InstalmentPlanSchema)
+from capacity.equipment_schemas import AvailabilitySchema, EquipmentListArgs, EquipmentSchema, InstalmentPlanSchema
 from capacity.models import Equipment, EquipmentAvailability, InstalmentPlan
 from marketplace.api_common import api_blueprint, page_of, paginate
 from marketplace.extensions import db
 from marketplace.tenancy import current_firm, get_readable, get_writable
 
 equipment_blp = api_blueprint("equipment_api", __name__, "/equipment", "Your leasable equipment")
-listings_blp = api_blueprint("equipment_listings_api", __name__, "/equipment-listings",
-                             "Equipment listed for lease in your cluster")
+listings_blp = api_blueprint(
+    "equipment_listings_api", __name__, "/equipment-listings", "Equipment listed for lease in your cluster"
+)
 
 OWNER = "owner_firm_id"
 
@@ -38,8 +39,11 @@ class EquipmentList(MethodView):
         """List equipment your firm owns (operators: all of the cluster's)"""
         firm = current_firm()
         stmt = select(Equipment)
-        stmt = stmt.where(Equipment.cluster_id == firm.cluster_id) if firm.is_operator else \
-            stmt.where(Equipment.owner_firm_id == firm.id)
+        stmt = (
+            stmt.where(Equipment.cluster_id == firm.cluster_id)
+            if firm.is_operator
+            else stmt.where(Equipment.owner_firm_id == firm.id)
+        )
         return paginate(_filtered(stmt, args), args)
 
     @equipment_blp.arguments(EquipmentSchema)

@@ -1,4 +1,5 @@
 """Schemas of leasable equipment, its instalment plans and availability."""
+
 from __future__ import annotations
 
 import marshmallow as ma
@@ -11,8 +12,11 @@ from marketplace.api_common import ID_RANGE, ListArgs, StrictSchema
 class InstalmentPlanSchema(StrictSchema):
     id = ma.fields.Integer(dump_only=True)
     months = ma.fields.Integer(required=True, validate=v.Range(min=2, max=60))
-    annual_rate_bp = ma.fields.Integer(load_default=0, validate=v.Range(min=0, max=3600),
-                                       metadata={"description": "Annual interest rate in basis points (650 = 6.5 %)"})
+    annual_rate_bp = ma.fields.Integer(
+        load_default=0,
+        validate=v.Range(min=0, max=3600),
+        metadata={"description": "Annual interest rate in basis points (650 = 6.5 %)"},
+    )
 
 
 class AvailabilitySchema(StrictSchema):

@@ -1,4 +1,5 @@
 """Pages of leasable equipment: the owner's listing editor and the cluster's listings."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
@@ -7,7 +8,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from capacity import equipment as service
-from capacity.forms import choices, AvailabilityForm, EquipmentForm, InstalmentPlanForm
+from capacity.forms import AvailabilityForm, EquipmentForm, InstalmentPlanForm, choices
 from capacity.models import Equipment, EquipmentAvailability, Factory, InstalmentPlan, Process
 from marketplace.accounts.auth import firm_required
 from marketplace.extensions import db
@@ -26,10 +27,12 @@ def _own(equipment_id: int) -> Equipment:
 
 def _choices(form: EquipmentForm) -> None:
     zh = is_chinese()
-    form.process_code.choices = choices((p.code, p.name_zh if zh else p.name_en)
-                                 for p in db.session.scalars(select(Process).order_by(Process.code)))
-    sites = db.session.scalars(select(Factory).where(Factory.firm_id == current_user.firm_id)
-                               .order_by(Factory.name)).all()
+    form.process_code.choices = choices(
+        (p.code, p.name_zh if zh else p.name_en) for p in db.session.scalars(select(Process).order_by(Process.code))
+    )
+    sites = db.session.scalars(
+        select(Factory).where(Factory.firm_id == current_user.firm_id).order_by(Factory.name)
+    ).all()
     form.site_factory_id.choices = choices([(0, _("— none (delivered) —"))] + [(s.id, s.name) for s in sites])
 
 
@@ -51,8 +54,9 @@ def index():
         if save_or_report(form, lambda: created.append(service.save_equipment(current_user.firm, _data(form)))):
             flash(_("Equipment listed."), "success")
             return redirect(url_for("equipment.edit", equipment_id=created[0].id))
-    items = db.session.scalars(select(Equipment).where(Equipment.owner_firm_id == current_user.firm_id)
-                               .order_by(Equipment.name)).all()
+    items = db.session.scalars(
+        select(Equipment).where(Equipment.owner_firm_id == current_user.firm_id).order_by(Equipment.name)
+    ).all()
     return render_template("equipment/index.html", items=items, form=form), 422 if form.errors else 200
 
 
@@ -65,7 +69,9 @@ def edit(equipment_id: int):
     plan_form = InstalmentPlanForm(prefix="p", formdata=None)
     availability_form = AvailabilityForm(prefix="a", formdata=None)
     if form.is_submitted():
-        if form.validate() and save_or_report(form, lambda: service.save_equipment(current_user.firm, _data(form), item)):
+        if form.validate() and save_or_report(
+            form, lambda: service.save_equipment(current_user.firm, _data(form), item)
+        ):
             flash(_("Equipment saved."), "success")
             return redirect(url_for("equipment.edit", equipment_id=item.id))
     else:
@@ -84,11 +90,19 @@ def _page(item, form=None, plan_form=None, availability_form=None):
         form.site_factory_id.data = item.site_factory_id or 0
     plan_form = plan_form or InstalmentPlanForm(prefix="p", formdata=None)
     availability_form = availability_form or AvailabilityForm(prefix="a", formdata=None)
-    examples = {p.id: service.monthly_instalment_fen(item.daily_rate_fen * 30, p.months, p.annual_rate_bp)
-                for p in item.instalment_plans}
+    examples = {
+        p.id: service.monthly_instalment_fen(item.daily_rate_fen * 30, p.months, p.annual_rate_bp)
+        for p in item.instalment_plans
+    }
     failed = any(f.errors for f in (form, plan_form, availability_form))
-    return render_template("equipment/edit.html", item=item, form=form, plan_form=plan_form,
-                           availability_form=availability_form, examples=examples), 422 if failed else 200
+    return render_template(
+        "equipment/edit.html",
+        item=item,
+        form=form,
+        plan_form=plan_form,
+        availability_form=availability_form,
+        examples=examples,
+    ), 422 if failed else 200
 
 
 @equipment_web.route("/<int:equipment_id>/delete", methods=["POST"])
@@ -105,8 +119,9 @@ def delete(equipment_id: int):
 def add_plan(equipment_id: int):
     item = _own(equipment_id)
     form = InstalmentPlanForm(prefix="p")
-    if form.validate_on_submit() and save_or_report(form, lambda: service.add_instalment_plan(
-            item, form.months.data, round(form.annual_rate_pct.data * 100))):
+    if form.validate_on_submit() and save_or_report(
+        form, lambda: service.add_instalment_plan(item, form.months.data, round(form.annual_rate_pct.data * 100))
+    ):
         return redirect(url_for("equipment.edit", equipment_id=item.id))
     return _page(item, plan_form=form)
 
@@ -116,8 +131,9 @@ def add_plan(equipment_id: int):
 def add_availability(equipment_id: int):
     item = _own(equipment_id)
     form = AvailabilityForm(prefix="a")
-    if form.validate_on_submit() and save_or_report(form, lambda: service.add_availability(
-            item, form.start_date.data, form.end_date.data)):
+    if form.validate_on_submit() and save_or_report(
+        form, lambda: service.add_availability(item, form.start_date.data, form.end_date.data)
+    ):
         return redirect(url_for("equipment.edit", equipment_id=item.id))
     return _page(item, availability_form=form)
 
@@ -138,7 +154,9 @@ def delete_child(equipment_id: int, kind: str, child_id: int):
 @equipment_web.route("/listings")
 @login_required
 def listings():
-    items = db.session.scalars(select(Equipment).where(Equipment.cluster_id == current_user.firm.cluster_id,
-                                                       Equipment.listed.is_(True))
-                               .order_by(Equipment.process_code, Equipment.daily_rate_fen)).all()
+    items = db.session.scalars(
+        select(Equipment)
+        .where(Equipment.cluster_id == current_user.firm.cluster_id, Equipment.listed.is_(True))
+        .order_by(Equipment.process_code, Equipment.daily_rate_fen)
+    ).all()
     return render_template("equipment/listings.html", items=items)

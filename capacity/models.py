@@ -1,10 +1,23 @@
 """Factories, machines, idle-capacity calendars and leasable equipment (database rows)."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import (JSON, Boolean, CheckConstraint, Column, Date, Float, ForeignKey, Integer, String, Table,
-                        Text, UniqueConstraint)
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts.models import Firm
@@ -63,12 +76,14 @@ class Factory(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
     firm: Mapped[Firm] = relationship()
-    machines: Mapped[list["Machine"]] = relationship(back_populates="factory", cascade="all, delete-orphan",
-                                                     order_by="Machine.name")
+    machines: Mapped[list[Machine]] = relationship(
+        back_populates="factory", cascade="all, delete-orphan", order_by="Machine.name"
+    )
 
 
 machine_materials = Table(
-    "machine_materials", db.metadata,
+    "machine_materials",
+    db.metadata,
     Column("machine_id", ForeignKey("machines.id", ondelete="CASCADE"), primary_key=True),
     Column("material_code", ForeignKey("materials.code"), primary_key=True),
 )
@@ -106,11 +121,14 @@ class Machine(db.Model):
     factory: Mapped[Factory] = relationship(back_populates="machines")
     process: Mapped[Process] = relationship()
     materials: Mapped[list[Material]] = relationship(secondary=machine_materials, order_by="Material.code")
-    weekly_windows: Mapped[list["WeeklyWindow"]] = relationship(
-        back_populates="machine", cascade="all, delete-orphan",
-        order_by="(WeeklyWindow.weekday, WeeklyWindow.start_minute)")
-    exceptions: Mapped[list["CalendarException"]] = relationship(
-        back_populates="machine", cascade="all, delete-orphan", order_by="CalendarException.starts_at")
+    weekly_windows: Mapped[list[WeeklyWindow]] = relationship(
+        back_populates="machine",
+        cascade="all, delete-orphan",
+        order_by="(WeeklyWindow.weekday, WeeklyWindow.start_minute)",
+    )
+    exceptions: Mapped[list[CalendarException]] = relationship(
+        back_populates="machine", cascade="all, delete-orphan", order_by="CalendarException.starts_at"
+    )
 
     @property
     def material_codes(self) -> list[str]:
@@ -199,10 +217,12 @@ class Equipment(db.Model):
     owner: Mapped[Firm] = relationship()
     process: Mapped[Process] = relationship()
     site: Mapped[Factory | None] = relationship()
-    instalment_plans: Mapped[list["InstalmentPlan"]] = relationship(
-        back_populates="equipment", cascade="all, delete-orphan", order_by="InstalmentPlan.months")
-    availability: Mapped[list["EquipmentAvailability"]] = relationship(
-        back_populates="equipment", cascade="all, delete-orphan", order_by="EquipmentAvailability.start_date")
+    instalment_plans: Mapped[list[InstalmentPlan]] = relationship(
+        back_populates="equipment", cascade="all, delete-orphan", order_by="InstalmentPlan.months"
+    )
+    availability: Mapped[list[EquipmentAvailability]] = relationship(
+        back_populates="equipment", cascade="all, delete-orphan", order_by="EquipmentAvailability.start_date"
+    )
 
 
 class InstalmentPlan(db.Model):
@@ -215,8 +235,9 @@ class InstalmentPlan(db.Model):
         CheckConstraint("annual_rate_bp >= 0 AND annual_rate_bp <= 3600", name="rate_range"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    equipment_id: Mapped[int] = mapped_column(ForeignKey("equipment.id", ondelete="CASCADE"), nullable=False,
-                                              index=True)
+    equipment_id: Mapped[int] = mapped_column(
+        ForeignKey("equipment.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     months: Mapped[int] = mapped_column(Integer, nullable=False)
     annual_rate_bp: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
 
@@ -229,8 +250,9 @@ class EquipmentAvailability(db.Model):
     __tablename__ = "equipment_availability"
     __table_args__ = (CheckConstraint("end_date >= start_date", name="end_after_start"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    equipment_id: Mapped[int] = mapped_column(ForeignKey("equipment.id", ondelete="CASCADE"), nullable=False,
-                                              index=True)
+    equipment_id: Mapped[int] = mapped_column(
+        ForeignKey("equipment.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     start_date: Mapped[date] = mapped_column(Date, nullable=False)
     end_date: Mapped[date] = mapped_column(Date, nullable=False)
 

@@ -1,4 +1,5 @@
 """Marshmallow schemas of the capacity API: what goes in and out, and every per-field rule."""
+
 from __future__ import annotations
 
 import re
@@ -52,8 +53,11 @@ class FactorySchema(StrictSchema):
     address = ma.fields.String(validate=v.Length(max=300), load_default="")
     latitude = ma.fields.Float(required=True, validate=v.Range(min=-90, max=90))
     longitude = ma.fields.Float(required=True, validate=v.Range(min=-180, max=180))
-    certifications = ma.fields.List(ma.fields.String(validate=v.OneOf(CERTIFICATIONS)),
-                                    validate=v.Length(max=len(CERTIFICATIONS)), load_default=list)
+    certifications = ma.fields.List(
+        ma.fields.String(validate=v.OneOf(CERTIFICATIONS)),
+        validate=v.Length(max=len(CERTIFICATIONS)),
+        load_default=list,
+    )
     contact_name = ma.fields.String(validate=v.Length(max=100), load_default="")
     contact_phone = ma.fields.String(validate=v.Length(max=40), load_default="")
     created_at = ma.fields.AwareDateTime(dump_only=True)
@@ -78,8 +82,9 @@ class MachineSchema(StrictSchema):
     currency = ma.fields.String(dump_only=True)
     setup_minutes = ma.fields.Integer(load_default=30, validate=v.Range(min=0, max=10_080))
     speed_factor = ma.fields.Float(load_default=1.0, validate=v.Range(min=0, min_inclusive=False, max=10))
-    materials = ma.fields.List(ma.fields.String(validate=v.Length(min=1, max=32)), load_default=list,
-                               validate=v.Length(max=50))
+    materials = ma.fields.List(
+        ma.fields.String(validate=v.Length(min=1, max=32)), load_default=list, validate=v.Length(max=50)
+    )
     active = ma.fields.Boolean(load_default=True)
     created_at = ma.fields.AwareDateTime(dump_only=True)
 
@@ -102,12 +107,19 @@ class MachineListArgs(ListArgs):
 class WeeklyWindowSchema(StrictSchema):
     id = ma.fields.Integer(dump_only=True)
     machine_id = ma.fields.Integer(dump_only=True)
-    weekday = ma.fields.Integer(required=True, validate=v.Range(min=0, max=6),
-                                metadata={"description": "0 = Monday ... 6 = Sunday"})
-    start = ma.fields.String(required=True, validate=v.Regexp(TIME_RE, error="Use HH:MM (00:00-23:59)."),
-                             metadata={"description": "Local time HH:MM"})
-    end = ma.fields.String(required=True, validate=v.Regexp(TIME_RE, error="Use HH:MM (00:00-24:00)."),
-                           metadata={"description": "Local time HH:MM; at or before start = next day"})
+    weekday = ma.fields.Integer(
+        required=True, validate=v.Range(min=0, max=6), metadata={"description": "0 = Monday ... 6 = Sunday"}
+    )
+    start = ma.fields.String(
+        required=True,
+        validate=v.Regexp(TIME_RE, error="Use HH:MM (00:00-23:59)."),
+        metadata={"description": "Local time HH:MM"},
+    )
+    end = ma.fields.String(
+        required=True,
+        validate=v.Regexp(TIME_RE, error="Use HH:MM (00:00-24:00)."),
+        metadata={"description": "Local time HH:MM; at or before start = next day"},
+    )
 
     @ma.validates_schema(skip_on_field_errors=True)
     def _not_empty(self, data, **kwargs):
@@ -166,7 +178,9 @@ class IdleSchema(ma.Schema):
 
 def _with(obj, **extra):
     """A read-only view of a row with a few computed attributes for dumping."""
+
     class View:
         def __getattr__(self, name):
             return extra[name] if name in extra else getattr(obj, name)
+
     return View()

@@ -3,6 +3,7 @@
 Services never touch the request; they raise FieldError naming the offending field, and the request layer
 commits once or rolls back.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -92,13 +93,21 @@ def add_weekly_window(machine: Machine, weekday: int, start: str, end: str) -> W
     return window
 
 
-def add_exception(machine: Machine, kind: str, starts_at: datetime, ends_at: datetime, note: str = "") -> CalendarException:
+def add_exception(
+    machine: Machine, kind: str, starts_at: datetime, ends_at: datetime, note: str = ""
+) -> CalendarException:
     if kind == "blackout":
         for other in machine.exceptions:
             if other.kind == "blackout" and other.starts_at < ends_at and starts_at < other.ends_at:
-                raise FieldError("starts_at", _("Overlaps the blackout %(start)s–%(end)s UTC (#%(id)s).",
-                                                start=f"{other.starts_at:%Y-%m-%d %H:%M}",
-                                                end=f"{other.ends_at:%Y-%m-%d %H:%M}", id=other.id))
+                raise FieldError(
+                    "starts_at",
+                    _(
+                        "Overlaps the blackout %(start)s–%(end)s UTC (#%(id)s).",
+                        start=f"{other.starts_at:%Y-%m-%d %H:%M}",
+                        end=f"{other.ends_at:%Y-%m-%d %H:%M}",
+                        id=other.id,
+                    ),
+                )
     exception = CalendarException(machine=machine, kind=kind, starts_at=starts_at, ends_at=ends_at, note=note)
     db.session.add(exception)
     db.session.flush()

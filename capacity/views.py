@@ -1,4 +1,5 @@
 """The factory's capacity editor: sites, machines, weekly idle patterns, one-off windows and a week view."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
@@ -9,7 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from capacity import services
-from capacity.forms import choices, ExceptionForm, FactoryForm, MachineForm, WeeklyWindowForm
+from capacity.forms import ExceptionForm, FactoryForm, MachineForm, WeeklyWindowForm, choices
 from capacity.models import CalendarException, Factory, Machine, Material, Process, WeeklyWindow
 from capacity.weekview import lay_out, week_bounds, week_start
 from marketplace.accounts.auth import firm_required
@@ -29,11 +30,12 @@ def _own(model, object_id: int):
 
 def _choices(form: MachineForm) -> None:
     zh = is_chinese()
-    form.process_code.choices = choices((p.code, p.name_zh if zh else p.name_en)
-                                 for p in db.session.scalars(select(Process).order_by(Process.code)))
-    form.materials.choices = choices((m.code, m.name_zh if zh else m.name_en)
-                              for m in db.session.scalars(select(Material).order_by(Material.code)))
-
+    form.process_code.choices = choices(
+        (p.code, p.name_zh if zh else p.name_en) for p in db.session.scalars(select(Process).order_by(Process.code))
+    )
+    form.materials.choices = choices(
+        (m.code, m.name_zh if zh else m.name_en) for m in db.session.scalars(select(Material).order_by(Material.code))
+    )
 
 
 def _week_param() -> date:
@@ -53,8 +55,9 @@ def index():
         if save_or_report(form, lambda: services.save_factory(current_user.firm, data)):
             flash(_("Site added."), "success")
             return redirect(url_for("capacity.index"))
-    factories = db.session.scalars(select(Factory).where(Factory.firm_id == current_user.firm_id)
-                                   .order_by(Factory.name)).all()
+    factories = db.session.scalars(
+        select(Factory).where(Factory.firm_id == current_user.firm_id).order_by(Factory.name)
+    ).all()
     return render_template("capacity/index.html", factories=factories, form=form), 422 if form.errors else 200
 
 
@@ -70,10 +73,13 @@ def factory(factory_id: int):
             return redirect(url_for("capacity.factory", factory_id=site.id))
     monday = _week_param()
     start, end = week_bounds(monday, local_zone().key)
-    rows = [(m, lay_out(services.idle_intervals(m, start, end, local_zone().key), monday, local_zone().key))
-            for m in site.machines]
-    return render_template("capacity/factory.html", site=site, form=form, rows=rows, monday=monday,
-                           timedelta=timedelta), 422 if form.errors else 200
+    rows = [
+        (m, lay_out(services.idle_intervals(m, start, end, local_zone().key), monday, local_zone().key))
+        for m in site.machines
+    ]
+    return render_template(
+        "capacity/factory.html", site=site, form=form, rows=rows, monday=monday, timedelta=timedelta
+    ), 422 if form.errors else 200
 
 
 @capacity_web.route("/factories/<int:factory_id>/delete", methods=["POST"])
@@ -115,10 +121,11 @@ def machine(machine_id: int):
     if request.method == "GET":
         form.materials.data = item.material_codes
         form.hourly_rate_yuan.data = item.hourly_rate_fen / 100
-    elif form.validate_on_submit():
-        if save_or_report(form, lambda: services.save_machine(current_user.firm, _machine_data(form), item)):
-            flash(_("Machine saved."), "success")
-            return redirect(url_for("capacity.machine", machine_id=item.id))
+    elif form.validate_on_submit() and save_or_report(
+        form, lambda: services.save_machine(current_user.firm, _machine_data(form), item)
+    ):
+        flash(_("Machine saved."), "success")
+        return redirect(url_for("capacity.machine", machine_id=item.id))
     return _machine_page(item, form=form)
 
 
@@ -135,9 +142,16 @@ def _machine_page(item: Machine, form=None, weekly_form=None, exception_form=Non
     start, end = week_bounds(monday, tz)
     days = lay_out(services.idle_intervals(item, start, end, tz), monday, tz)
     failed = any(f.errors for f in (form, weekly_form, exception_form))
-    return render_template("capacity/machine.html", machine=item, form=form, weekly_form=weekly_form,
-                           exception_form=exception_form, days=days, monday=monday,
-                           timedelta=timedelta), 422 if failed else 200
+    return render_template(
+        "capacity/machine.html",
+        machine=item,
+        form=form,
+        weekly_form=weekly_form,
+        exception_form=exception_form,
+        days=days,
+        monday=monday,
+        timedelta=timedelta,
+    ), 422 if failed else 200
 
 
 @capacity_web.route("/machines/<int:machine_id>/delete", methods=["POST"])
@@ -157,9 +171,11 @@ def add_weekly(machine_id: int):
     item = _own(Machine, machine_id)
     form = WeeklyWindowForm(prefix="w")
     if form.validate_on_submit():
+
         def add_all():
             for day in form.weekdays.data:
                 services.add_weekly_window(item, day, form.start.data, form.end.data)
+
         if save_or_report(form, add_all):
             flash(_("Weekly idle window added."), "success")
             return redirect(url_for("capacity.machine", machine_id=item.id, week=request.args.get("week")))
@@ -187,7 +203,9 @@ def add_exception(machine_id: int):
         tz = local_zone()
         starts = form.starts_at.data.replace(tzinfo=tz)
         ends = form.ends_at.data.replace(tzinfo=tz)
-        if save_or_report(form, lambda: services.add_exception(item, form.kind.data, starts, ends, form.note.data or "")):
+        if save_or_report(
+            form, lambda: services.add_exception(item, form.kind.data, starts, ends, form.note.data or "")
+        ):
             flash(_("Calendar updated."), "success")
             return redirect(url_for("capacity.machine", machine_id=item.id, week=starts.date().isoformat()))
     return _machine_page(item, exception_form=form)

@@ -1,8 +1,9 @@
 """Lay idle intervals out on a week grid (seven local days x 24 hours) for the week view."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from capacity.calendar import Interval
@@ -29,7 +30,7 @@ def week_start(day: date) -> date:
 def week_bounds(monday: date, tz_name: str) -> tuple[datetime, datetime]:
     tz = ZoneInfo(tz_name)
     start = datetime.combine(monday, time(0), tzinfo=tz)
-    return start.astimezone(timezone.utc), (start + timedelta(days=7)).astimezone(timezone.utc)
+    return start.astimezone(UTC), (start + timedelta(days=7)).astimezone(UTC)
 
 
 def lay_out(intervals: list[Interval], monday: date, tz_name: str) -> list[Day]:
@@ -46,8 +47,13 @@ def lay_out(intervals: list[Interval], monday: date, tz_name: str) -> list[Day]:
                 continue
             top = (s - day_start).total_seconds() / 86400 * 100
             height = (e - s).total_seconds() / 86400 * 100
-            blocks.append(Block(round(top, 3), round(height, 3),
-                                f"{s.astimezone(tz):%H:%M}–{'24:00' if e == day_end else e.astimezone(tz).strftime('%H:%M')}"))
+            blocks.append(
+                Block(
+                    round(top, 3),
+                    round(height, 3),
+                    f"{s.astimezone(tz):%H:%M}–{'24:00' if e == day_end else e.astimezone(tz).strftime('%H:%M')}",
+                )
+            )
             minutes += (e - s).total_seconds() / 60
         days.append(Day(day, tuple(blocks), round(minutes / 60, 1)))
     return days

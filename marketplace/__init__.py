@@ -1,4 +1,5 @@
 """The shared-manufacturing marketplace: a Flask application factory."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,9 +11,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the app. `config` overrides what the environment gives (tests pass their database here)."""
-    app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"),
-                instance_path=str(ROOT / "instance"))
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(ROOT / "instance"),
+    )
     from marketplace.config import DEFAULTS, from_environment
+
     app.config.update(DEFAULTS)
     app.config.update(from_environment())
     if config:
@@ -20,8 +26,10 @@ def create_app(config: dict | None = None) -> Flask:
 
     from marketplace import errors, i18n
     from marketplace.api_common import IdConverter, make_api
-    app.url_map.converters["int"] = IdConverter   # ids outside the database's integer range are simply 404
+
+    app.url_map.converters["int"] = IdConverter  # ids outside the database's integer range are simply 404
     from marketplace.extensions import babel, csrf, db, login_manager, migrate
+
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
@@ -40,13 +48,14 @@ def create_app(config: dict | None = None) -> Flask:
         app.register_blueprint(blueprint)
 
     from marketplace.cli import register_commands
+
     register_commands(app)
     return app
 
 
 def _register_models() -> None:
     import capacity.models  # noqa: F401
-    import marketplace.accounts.models  # noqa: F401
+    import marketplace.accounts.models
     import marketplace.orders.models  # noqa: F401
 
 
@@ -54,12 +63,14 @@ def _api_blueprints():
     from capacity import api as capacity_api
     from capacity import equipment_api
     from marketplace.accounts import api as accounts_api
+
     return (*accounts_api.BLUEPRINTS, *capacity_api.BLUEPRINTS, *equipment_api.BLUEPRINTS)
 
 
 def _web_blueprints():
-    from capacity.views import capacity_web
     from capacity.equipment_views import equipment_web
+    from capacity.views import capacity_web
     from marketplace.accounts.views import accounts_web
     from marketplace.web.views import web
+
     return (web, accounts_web, capacity_web, equipment_web)

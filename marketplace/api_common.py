@@ -1,13 +1,16 @@
 """Shared pieces of the REST API: a blueprint that requires authentication, list arguments and pages."""
+
 from __future__ import annotations
+
+from typing import ClassVar
 
 import marshmallow as ma
 from apispec.ext.marshmallow import MarshmallowPlugin
 from apispec.ext.marshmallow.common import resolve_schema_cls
 from flask_smorest import Blueprint
+from sqlalchemy import func, select
 from webargs.flaskparser import FlaskParser
 from werkzeug.routing import IntegerConverter
-from sqlalchemy import func, select
 
 from marketplace.accounts.auth import require_api_user
 from marketplace.errors import PlatformApi
@@ -37,12 +40,16 @@ def page_of(item_schema: type[ma.Schema]) -> type[ma.Schema]:
     """A schema for `{"items": [...], "page", "page_size", "total"}` around item_schema."""
     if item_schema not in _page_schemas:
         name = item_schema.__name__.removesuffix("Schema") + "PageSchema"
-        _page_schemas[item_schema] = type(name, (ma.Schema,), {
-            "items": ma.fields.List(ma.fields.Nested(item_schema)),
-            "page": ma.fields.Integer(),
-            "page_size": ma.fields.Integer(),
-            "total": ma.fields.Integer(),
-        })
+        _page_schemas[item_schema] = type(
+            name,
+            (ma.Schema,),
+            {
+                "items": ma.fields.List(ma.fields.Nested(item_schema)),
+                "page": ma.fields.Integer(),
+                "page_size": ma.fields.Integer(),
+                "total": ma.fields.Integer(),
+            },
+        )
     return _page_schemas[item_schema]
 
 
@@ -64,7 +71,11 @@ class IdConverter(IntegerConverter):
 class StrictQueryParser(FlaskParser):
     """Query strings follow the schema's `unknown` (RAISE), so a misspelt filter is a 422, not ignored."""
 
-    DEFAULT_UNKNOWN_BY_LOCATION = {**FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION, "query": None, "querystring": None}
+    DEFAULT_UNKNOWN_BY_LOCATION: ClassVar[dict] = {
+        **FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION,
+        "query": None,
+        "querystring": None,
+    }
 
 
 class PlatformBlueprint(Blueprint):

@@ -1,4 +1,5 @@
 """Command-line tools: `flask --app wsgi demo load`, `flask --app wsgi catalogue seed`."""
+
 from __future__ import annotations
 
 import click
@@ -15,10 +16,10 @@ catalogue_cli = AppGroup("catalogue", help="Process and material catalogues.")
 def demo_load(seed: int) -> None:
     """Migrate the database and load the demo cluster (safe to run twice)."""
     from marketplace.demo import DEMO_PASSWORD, load
+
     upgrade()
     context = load(seed)
-    click.echo(f"Demo cluster {'created' if context.created else 'already present, unchanged'}: "
-               f"{context.cluster.name}")
+    click.echo(f"Demo cluster {'created' if context.created else 'already present, unchanged'}: {context.cluster.name}")
     click.echo(f"Database: {current_app.config['SQLALCHEMY_DATABASE_URI']}")
     click.echo(f"Sign in with any of these (password for all: {DEMO_PASSWORD}):")
     shown: dict[str, int] = {}
@@ -34,6 +35,7 @@ def catalogue_seed() -> None:
     """Insert or refresh the process and material catalogues."""
     from marketplace.demo import catalogue
     from marketplace.extensions import db
+
     catalogue.seed()
     db.session.commit()
     click.echo("Catalogue seeded.")

@@ -1,4 +1,5 @@
 """Configuration, read from the environment inside the app factory (never at import time)."""
+
 from __future__ import annotations
 
 import os
@@ -15,9 +16,9 @@ def _database_url(env: dict) -> str:
         return f"sqlite:///{INSTANCE_DIR / 'marketplace.db'}"
     # Heroku-style URLs and the bare driver name both mean psycopg 3 here.
     if url.startswith("postgres://"):
-        url = "postgresql://" + url[len("postgres://"):]
+        url = "postgresql://" + url[len("postgres://") :]
     if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
     return url
 
 
@@ -73,8 +74,10 @@ DEFAULTS = {
             }
         },
         "security": [{"bearerAuth": []}],
-        "info": {"description": "REST API of the shared-manufacturing platform. Authenticate with "
-                                "`Authorization: Bearer <token>`; create tokens on your account page."},
+        "info": {
+            "description": "REST API of the shared-manufacturing platform. Authenticate with "
+            "`Authorization: Bearer <token>`; create tokens on your account page."
+        },
     },
     "PAGINATION_MAX_PAGE_SIZE": 200,
 }

@@ -4,6 +4,7 @@ API callers (paths under /api, /webhooks) get `{"code", "status", "message", "er
 browsers get an error page. Services raise `FieldError` for a bad value they can only see with the database
 (duplicate name, overlapping blackout); it maps to 422 naming the field.
 """
+
 from __future__ import annotations
 
 from flask import jsonify, render_template, request

@@ -1,4 +1,5 @@
 """Flask extensions, created unbound and initialised in the app factory."""
+
 from __future__ import annotations
 
 from flask_babel import Babel
@@ -8,7 +9,6 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
-
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",

@@ -1,4 +1,5 @@
 """Helpers shared by the web forms."""
+
 from __future__ import annotations
 
 from marketplace.errors import FieldError

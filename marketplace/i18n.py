@@ -1,4 +1,5 @@
 """Language and time zone: Simplified Chinese and English, chosen by a switch or from the browser."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -3,9 +3,11 @@
 Every object lookup of the API and the pages goes through these helpers, so "another firm's object" and
 "no such object" are the same 404.
 """
+
 from __future__ import annotations
 
-from typing import Callable, TypeVar
+from collections.abc import Callable
+from typing import TypeVar
 
 from flask import abort
 from flask_login import current_user

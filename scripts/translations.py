@@ -1,9 +1,10 @@
 """Translation upkeep: extract messages, merge them into the catalogues, compile, and report gaps.
 
-    python scripts/translations.py update    # after changing user-visible text
-    python scripts/translations.py compile   # build the .mo files (the demo and test commands run this)
-    python scripts/translations.py check     # exit 1 if any Chinese message is missing or fuzzy
+python scripts/translations.py update    # after changing user-visible text
+python scripts/translations.py compile   # build the .mo files (the demo and test commands run this)
+python scripts/translations.py check     # exit 1 if any Chinese message is missing or fuzzy
 """
+
 from __future__ import annotations
 
 import subprocess
@@ -16,13 +17,26 @@ POT = TRANSLATIONS / "messages.pot"
 
 
 def pybabel(*args: str) -> None:
-    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], cwd=ROOT, check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "babel.messages.frontend", *args], cwd=ROOT, check=True, stdout=subprocess.DEVNULL
+    )
 
 
 def update() -> None:
-    pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-o", str(POT), "--no-location", "--sort-output",
-            "--project", "shared-manufacturing", ".")
+    pybabel(
+        "extract",
+        "-F",
+        "babel.cfg",
+        "-k",
+        "_l",
+        "-o",
+        str(POT),
+        "--no-location",
+        "--sort-output",
+        "--project",
+        "shared-manufacturing",
+        ".",
+    )
     pybabel("update", "-i", str(POT), "-d", str(TRANSLATIONS), "--no-fuzzy-matching", "--ignore-obsolete")
 
 
@@ -32,12 +46,12 @@ def compile_all() -> None:
 
 def missing(locale: str = "zh_Hans_CN") -> list[str]:
     from babel.messages.pofile import read_po
+
     with open(TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po", "rb") as f:
         catalog = read_po(f)
     with open(POT, "rb") as f:
         template = read_po(f)
-    gaps = [m.id for m in template if m.id and (m.id not in catalog or not catalog[m.id].string
-                                                or catalog[m.id].fuzzy)]
+    gaps = [m.id for m in template if m.id and (m.id not in catalog or not catalog[m.id].string or catalog[m.id].fuzzy)]
     return gaps
 
 

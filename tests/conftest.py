@@ -3,15 +3,15 @@
 The database is real: SQLite (a fresh file per test, copied from a template built by the migrations) or, when
 TEST_DATABASE_URL is set, PostgreSQL (one schema per xdist worker, built by the migrations, emptied after each test).
 """
+
 from __future__ import annotations
 
 import ipaddress
+import itertools
 import os
 import shutil
 import socket
 from pathlib import Path
-
-import itertools
 
 import pytest
 
@@ -20,7 +20,7 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 
 def _allowed(address) -> bool:
-    if isinstance(address, (str, bytes)):        # unix socket
+    if isinstance(address, (str, bytes)):  # unix socket
         return True
     host = address[0]
     if host in ("localhost",):
@@ -41,6 +41,7 @@ def _no_outbound_network(monkeypatch):
             if not _allowed(address):
                 raise AssertionError(f"test tried to reach the network: {address!r}")
             return real(self, address)
+
         return connect
 
     monkeypatch.setattr(socket.socket, "connect", guard(real_connect))
@@ -54,7 +55,7 @@ def _worker() -> str:
 def _postgres_url() -> str:
     url = TEST_DATABASE_URL
     if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
     separator = "&" if "?" in url else "?"
     return f"{url}{separator}options=-csearch_path%3Dtest_{_worker()}"
 
@@ -65,6 +66,7 @@ def _migrate(url: str) -> None:
     from marketplace import create_app
     from marketplace.demo import catalogue
     from marketplace.extensions import db
+
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test"})
     with app.app_context():
         upgrade()
@@ -78,6 +80,7 @@ def database_template(tmp_path_factory):
     """Build the schema once per test session (and worker) with the real migrations."""
     if TEST_DATABASE_URL:
         import sqlalchemy as sa
+
         base = sa.create_engine(TEST_DATABASE_URL.replace("postgresql://", "postgresql+psycopg://", 1))
         with base.begin() as conn:
             conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "test_{_worker()}" CASCADE'))
@@ -109,6 +112,7 @@ def _truncate(url: str) -> None:
     import sqlalchemy as sa
 
     from marketplace.extensions import db
+
     engine = sa.create_engine(url)
     tables = [t.name for t in db.metadata.sorted_tables if t.name not in KEEP_TABLES]
     with engine.begin() as conn:
@@ -118,13 +122,19 @@ def _truncate(url: str) -> None:
 
 @pytest.fixture
 def app_config(database_url):
-    return {"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "test-secret",
-            "WTF_CSRF_ENABLED": False, "SERVER_NAME": None}
+    return {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SECRET_KEY": "test-secret",
+        "WTF_CSRF_ENABLED": False,
+        "SERVER_NAME": None,
+    }
 
 
 def _make_app(config):
     from marketplace import create_app
     from marketplace.extensions import db
+
     app = create_app(config)
 
     @app.before_request
@@ -132,6 +142,7 @@ def _make_app(config):
         # The test keeps one app context open (so fixtures and requests share the session); in production each
         # request has its own `g`, so drop what Flask-Login cached there by an earlier request.
         from flask import g
+
         for name in list(vars(g)):
             delattr(g, name)
 
@@ -155,13 +166,13 @@ def csrf_app(app_config):
 @pytest.fixture
 def db(app):
     from marketplace.extensions import db
+
     return db
 
 
 @pytest.fixture
 def client(app):
     return app.test_client()
-
 
 
 # Factory fixtures in pairs: a `create_x` callable and a ready `dummy_x`.
@@ -179,6 +190,7 @@ def create_cluster(db):
         db.session.add(cluster)
         db.session.commit()
         return cluster
+
     return create
 
 
@@ -192,11 +204,15 @@ def create_firm(db, dummy_cluster):
     from marketplace.accounts.models import Firm
 
     def create(*kinds, name=None, cluster=None):
-        firm = Firm(cluster=cluster or dummy_cluster, name=name or f"Firm {next(_seq)}",
-                    **{f"is_{k}": True for k in (kinds or ("buyer",))})
+        firm = Firm(
+            cluster=cluster or dummy_cluster,
+            name=name or f"Firm {next(_seq)}",
+            **{f"is_{k}": True for k in (kinds or ("buyer",))},
+        )
         db.session.add(firm)
         db.session.commit()
         return firm
+
     return create
 
 
@@ -210,6 +226,7 @@ def create_user(db):
         db.session.add(user)
         db.session.commit()
         return user
+
     return create
 
 
@@ -222,16 +239,19 @@ def token_for(db):
         db.session.add(token)
         db.session.commit()
         return secret
+
     return issue
 
 
 @pytest.fixture
 def api_as(app, token_for):
     """api_as(user) -> a test client that sends that user's bearer token."""
+
     def make(user):
         client = app.test_client()
         client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token_for(user)}"
         return client
+
     return make
 
 
@@ -240,11 +260,18 @@ def create_factory(db):
     from capacity.models import Factory
 
     def create(firm, name=None, lat=22.81, lon=113.80, **extra):
-        site = Factory(firm=firm, cluster_id=firm.cluster_id, name=name or f"Site {next(_seq)}",
-                       latitude=lat, longitude=lon, **extra)
+        site = Factory(
+            firm=firm,
+            cluster_id=firm.cluster_id,
+            name=name or f"Site {next(_seq)}",
+            latitude=lat,
+            longitude=lon,
+            **extra,
+        )
         db.session.add(site)
         db.session.commit()
         return site
+
     return create
 
 
@@ -253,13 +280,30 @@ def create_machine(db):
     from capacity.models import Machine, Material
 
     def create(site, process="cnc_mill_3ax", name=None, materials=("al6061",), **extra):
-        values = dict(units=1, envelope_x_mm=800, envelope_y_mm=500, envelope_z_mm=500, best_tolerance_mm=0.01,
-                      hourly_rate_fen=12000, setup_minutes=30, speed_factor=1.0) | extra
-        machine = Machine(factory=site, name=name or f"Machine {next(_seq)}", process_code=process,
-                          materials=[db.session.get(Material, c) for c in materials], **values)
+        values = (
+            dict(
+                units=1,
+                envelope_x_mm=800,
+                envelope_y_mm=500,
+                envelope_z_mm=500,
+                best_tolerance_mm=0.01,
+                hourly_rate_fen=12000,
+                setup_minutes=30,
+                speed_factor=1.0,
+            )
+            | extra
+        )
+        machine = Machine(
+            factory=site,
+            name=name or f"Machine {next(_seq)}",
+            process_code=process,
+            materials=[db.session.get(Material, c) for c in materials],
+            **values,
+        )
         db.session.add(machine)
         db.session.commit()
         return machine
+
     return create
 
 
@@ -268,13 +312,30 @@ def create_equipment(db):
     from capacity.models import Equipment
 
     def create(owner, name=None, process="cnc_mill_5ax", **extra):
-        values = dict(envelope_x_mm=600, envelope_y_mm=600, envelope_z_mm=400, best_tolerance_mm=0.01,
-                      daily_rate_fen=150000, deposit_fen=5000000, min_days=3, delivered_to_lessee=True) | extra
-        item = Equipment(owner=owner, cluster_id=owner.cluster_id, name=name or f"Equipment {next(_seq)}",
-                         process_code=process, **values)
+        values = (
+            dict(
+                envelope_x_mm=600,
+                envelope_y_mm=600,
+                envelope_z_mm=400,
+                best_tolerance_mm=0.01,
+                daily_rate_fen=150000,
+                deposit_fen=5000000,
+                min_days=3,
+                delivered_to_lessee=True,
+            )
+            | extra
+        )
+        item = Equipment(
+            owner=owner,
+            cluster_id=owner.cluster_id,
+            name=name or f"Equipment {next(_seq)}",
+            process_code=process,
+            **values,
+        )
         db.session.add(item)
         db.session.commit()
         return item
+
     return create
 
 

@@ -1,4 +1,5 @@
 """REST API for the signed-in user, firms and API tokens."""
+
 from __future__ import annotations
 
 from flask import abort
@@ -9,8 +10,15 @@ from sqlalchemy import or_, select
 from marketplace.accounts import services
 from marketplace.accounts.auth import require_owner
 from marketplace.accounts.models import ApiToken, Firm, User
-from marketplace.accounts.schemas import (FirmListArgs, FirmSchema, MeSchema, NewTokenSchema, TokenSchema, UserSchema,
-                                          UserUpdateSchema)
+from marketplace.accounts.schemas import (
+    FirmListArgs,
+    FirmSchema,
+    MeSchema,
+    NewTokenSchema,
+    TokenSchema,
+    UserSchema,
+    UserUpdateSchema,
+)
 from marketplace.api_common import api_blueprint, page_of, paginate
 from marketplace.db_types import utcnow
 from marketplace.errors import FieldError
@@ -40,8 +48,9 @@ class Firms(MethodView):
         if "kind" in args:
             stmt = stmt.where(getattr(Firm, f"is_{args['kind']}").is_(True))
         if args.get("q"):
-            stmt = stmt.where(or_(Firm.name.contains(args["q"], autoescape=True),
-                                  Firm.address.contains(args["q"], autoescape=True)))
+            stmt = stmt.where(
+                or_(Firm.name.contains(args["q"], autoescape=True), Firm.address.contains(args["q"], autoescape=True))
+            )
         return paginate(stmt, args)
 
 
@@ -68,8 +77,9 @@ class FirmItem(MethodView):
         if firm.id != current_firm().id:
             abort(403, "Cluster operators can read but not change a firm's records.")
         require_owner()
-        if "name" in data and db.session.scalar(select(Firm.id).where(
-                Firm.cluster_id == firm.cluster_id, Firm.name == data["name"], Firm.id != firm.id)):
+        if "name" in data and db.session.scalar(
+            select(Firm.id).where(Firm.cluster_id == firm.cluster_id, Firm.name == data["name"], Firm.id != firm.id)
+        ):
             raise FieldError("name", f"'{data['name']}' is already used by another firm in this cluster.")
         for key, value in data.items():
             setattr(firm, key, value)
@@ -82,8 +92,9 @@ class Tokens(MethodView):
     @accounts_blp.response(200, TokenSchema(many=True))
     def get(self):
         """Your API tokens"""
-        return db.session.scalars(select(ApiToken).where(ApiToken.user_id == current_user.id)
-                                  .order_by(ApiToken.id)).all()
+        return db.session.scalars(
+            select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.id)
+        ).all()
 
     @accounts_blp.arguments(TokenSchema)
     @accounts_blp.response(201, NewTokenSchema)

@@ -1,4 +1,5 @@
 """Who is asking: session sign-in for pages, bearer tokens for the API, and tenant scoping helpers."""
+
 from __future__ import annotations
 
 from functools import wraps
@@ -60,6 +61,7 @@ def require_api_user() -> None:
 
 def firm_required(*kinds: str):
     """Page guard: the signed-in user's firm must be of one of these kinds."""
+
     def decorator(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
@@ -68,7 +70,9 @@ def firm_required(*kinds: str):
             if kinds and not any(getattr(current_user.firm, f"is_{k}") for k in kinds):
                 abort(403)
             return view(*args, **kwargs)
+
         return wrapped
+
     return decorator
 
 

@@ -1,4 +1,5 @@
 """Web forms of accounts (Flask-WTF: CSRF on every form)."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -9,37 +10,78 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 
 class SignInForm(FlaskForm):
-    email = EmailField(_l("Email"), validators=[DataRequired(_l("Enter your email address.")),
-                                                Email(_l("Enter a valid email address.")), Length(max=254)])
-    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password.")),
-                                                         Length(max=200)])
+    email = EmailField(
+        _l("Email"),
+        validators=[
+            DataRequired(_l("Enter your email address.")),
+            Email(_l("Enter a valid email address.")),
+            Length(max=254),
+        ],
+    )
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password.")), Length(max=200)])
 
 
 class TokenForm(FlaskForm):
-    name = StringField(_l("Token name"), validators=[DataRequired(_l("Give the token a name.")),
-                                                     Length(max=100, message=_l("At most %(max)d characters."))])
+    name = StringField(
+        _l("Token name"),
+        validators=[
+            DataRequired(_l("Give the token a name.")),
+            Length(max=100, message=_l("At most %(max)d characters.")),
+        ],
+    )
 
 
 class FirmProfileForm(FlaskForm):
-    name = StringField(_l("Firm name"), validators=[DataRequired(_l("Enter the firm's name.")),
-                                                    Length(max=200, message=_l("At most %(max)d characters."))])
-    credit_code = StringField(_l("Unified social credit code"), validators=[
-        Optional(), Regexp(r"^[0-9A-HJ-NPQRTUWXY]{18}$", message=_l("A unified social credit code has 18 characters."))])
-    contact_name = StringField(_l("Contact person"), validators=[Length(max=100, message=_l("At most %(max)d characters."))])
+    name = StringField(
+        _l("Firm name"),
+        validators=[
+            DataRequired(_l("Enter the firm's name.")),
+            Length(max=200, message=_l("At most %(max)d characters.")),
+        ],
+    )
+    credit_code = StringField(
+        _l("Unified social credit code"),
+        validators=[
+            Optional(),
+            Regexp(r"^[0-9A-HJ-NPQRTUWXY]{18}$", message=_l("A unified social credit code has 18 characters.")),
+        ],
+    )
+    contact_name = StringField(
+        _l("Contact person"), validators=[Length(max=100, message=_l("At most %(max)d characters."))]
+    )
     phone = StringField(_l("Phone"), validators=[Length(max=40, message=_l("At most %(max)d characters."))])
-    email = EmailField(_l("Email"), validators=[Optional(), Email(_l("Enter a valid email address.")),
-                                                Length(max=254, message=_l("At most %(max)d characters."))])
+    email = EmailField(
+        _l("Email"),
+        validators=[
+            Optional(),
+            Email(_l("Enter a valid email address.")),
+            Length(max=254, message=_l("At most %(max)d characters.")),
+        ],
+    )
     address = StringField(_l("Address"), validators=[Length(max=300, message=_l("At most %(max)d characters."))])
-    description = TextAreaField(_l("About the firm"),
-                                validators=[Length(max=5000, message=_l("At most %(max)d characters."))])
+    description = TextAreaField(
+        _l("About the firm"), validators=[Length(max=5000, message=_l("At most %(max)d characters."))]
+    )
 
 
 class TeamMemberForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter a name.")),
-                                               Length(max=100, message=_l("At most %(max)d characters."))])
-    email = EmailField(_l("Email"), validators=[DataRequired(_l("Enter your email address.")),
-                                                Email(_l("Enter a valid email address.")), Length(max=254)])
+    name = StringField(
+        _l("Name"),
+        validators=[DataRequired(_l("Enter a name.")), Length(max=100, message=_l("At most %(max)d characters."))],
+    )
+    email = EmailField(
+        _l("Email"),
+        validators=[
+            DataRequired(_l("Enter your email address.")),
+            Email(_l("Enter a valid email address.")),
+            Length(max=254),
+        ],
+    )
     role = SelectField(_l("Role"), choices=[SelectChoice("staff", _l("Staff")), SelectChoice("owner", _l("Owner"))])
-    password = PasswordField(_l("First password"), validators=[
-        DataRequired(_l("Enter your password.")),
-        Length(min=10, max=200, message=_l("Between %(min)d and %(max)d characters."))])
+    password = PasswordField(
+        _l("First password"),
+        validators=[
+            DataRequired(_l("Enter your password.")),
+            Length(min=10, max=200, message=_l("Between %(min)d and %(max)d characters.")),
+        ],
+    )

@@ -1,4 +1,5 @@
 """Clusters, firms, users and API tokens: who is on the platform and what they may see."""
+
 from __future__ import annotations
 
 import enum
@@ -38,7 +39,7 @@ class Cluster(db.Model):
     center_lon: Mapped[float | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
-    firms: Mapped[list["Firm"]] = relationship(back_populates="cluster")
+    firms: Mapped[list[Firm]] = relationship(back_populates="cluster")
 
 
 class Firm(db.Model):
@@ -60,7 +61,7 @@ class Firm(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
     cluster: Mapped[Cluster] = relationship(back_populates="firms")
-    users: Mapped[list["User"]] = relationship(back_populates="firm")
+    users: Mapped[list[User]] = relationship(back_populates="firm")
 
     @property
     def kinds(self) -> list[str]:
@@ -82,7 +83,7 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     firm: Mapped[Firm] = relationship(back_populates="users")
-    tokens: Mapped[list["ApiToken"]] = relationship(back_populates="user")
+    tokens: Mapped[list[ApiToken]] = relationship(back_populates="user")
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password, method="scrypt")
@@ -125,7 +126,7 @@ class ApiToken(db.Model):
         return hashlib.sha256(secret.encode()).hexdigest()
 
     @classmethod
-    def issue(cls, user: User, name: str) -> tuple["ApiToken", str]:
+    def issue(cls, user: User, name: str) -> tuple[ApiToken, str]:
         secret = cls.TOKEN_PREFIX + secrets.token_urlsafe(32)
         token = cls(user=user, name=name, prefix=secret[:12], token_hash=cls.hash_secret(secret))
         return token, secret

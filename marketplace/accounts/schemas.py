@@ -1,4 +1,5 @@
 """Schemas of accounts: firms, the signed-in user and API tokens."""
+
 from __future__ import annotations
 
 import marshmallow as ma
@@ -11,8 +12,9 @@ class FirmSchema(StrictSchema):
     id = ma.fields.Integer(dump_only=True)
     cluster_id = ma.fields.Integer(dump_only=True)
     name = ma.fields.String(validate=v.Length(min=1, max=200))
-    credit_code = ma.fields.String(validate=v.Regexp(r"^([0-9A-HJ-NPQRTUWXY]{18})?$",
-                                                     error="A unified social credit code has 18 characters."))
+    credit_code = ma.fields.String(
+        validate=v.Regexp(r"^([0-9A-HJ-NPQRTUWXY]{18})?$", error="A unified social credit code has 18 characters.")
+    )
     kinds = ma.fields.List(ma.fields.String(), dump_only=True)
     contact_name = ma.fields.String(validate=v.Length(max=100))
     phone = ma.fields.String(validate=v.Length(max=40))
@@ -54,8 +56,12 @@ class UserSchema(StrictSchema):
     name = ma.fields.String(required=True, validate=v.Length(min=1, max=100))
     role = ma.fields.String(load_default="staff", validate=v.OneOf(("owner", "staff")))
     active = ma.fields.Boolean(load_default=True)
-    password = ma.fields.String(required=True, load_only=True, validate=v.Length(min=10, max=200),
-                                metadata={"description": "At least 10 characters"})
+    password = ma.fields.String(
+        required=True,
+        load_only=True,
+        validate=v.Length(min=10, max=200),
+        metadata={"description": "At least 10 characters"},
+    )
     created_at = ma.fields.AwareDateTime(dump_only=True)
     last_login_at = ma.fields.AwareDateTime(dump_only=True)
 

@@ -1,4 +1,5 @@
 """Team management: an owner adds colleagues to the firm, changes their role, deactivates them."""
+
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -34,5 +35,6 @@ def update_user(acting: User, user: User, data: dict) -> User:
 
 
 def _owners(firm: Firm) -> int:
-    return db.session.scalar(select(func.count(User.id)).where(User.firm_id == firm.id, User.role == "owner",
-                                                               User.active.is_(True)))
+    return db.session.scalar(
+        select(func.count(User.id)).where(User.firm_id == firm.id, User.role == "owner", User.active.is_(True))
+    )

@@ -1,4 +1,5 @@
 """Pages of accounts: sign in and out, the account page with API tokens, the firm profile."""
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -60,8 +61,9 @@ def account():
         db.session.add(token)
         db.session.commit()
         form = TokenForm(formdata=None)
-    tokens = db.session.scalars(select(ApiToken).where(ApiToken.user_id == current_user.id)
-                                .order_by(ApiToken.id.desc())).all()
+    tokens = db.session.scalars(
+        select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.id.desc())
+    ).all()
     status = 422 if form.errors else 200
     return render_template("accounts/account.html", form=form, tokens=tokens, new_secret=new_secret), status
 
@@ -88,8 +90,11 @@ def firm_profile():
         if not current_user.is_owner:
             abort(403)
         if form.validate_on_submit():
-            taken = db.session.scalar(select(Firm.id).where(Firm.cluster_id == firm.cluster_id,
-                                                            Firm.name == form.name.data.strip(), Firm.id != firm.id))
+            taken = db.session.scalar(
+                select(Firm.id).where(
+                    Firm.cluster_id == firm.cluster_id, Firm.name == form.name.data.strip(), Firm.id != firm.id
+                )
+            )
             if taken:
                 form.name.errors.append(_("Another firm in this cluster already uses this name."))
             else:
@@ -109,8 +114,9 @@ def team():
     if request.method == "POST":
         if not current_user.is_owner:
             abort(403)
-        if form.validate_on_submit() and save_or_report(form, lambda: services.add_user(
-                firm, form.email.data, form.name.data, form.password.data, form.role.data)):
+        if form.validate_on_submit() and save_or_report(
+            form, lambda: services.add_user(firm, form.email.data, form.name.data, form.password.data, form.role.data)
+        ):
             flash(_("%(name)s can now sign in.", name=form.name.data), "success")
             return redirect(url_for("accounts.team"))
     members = db.session.scalars(select(User).where(User.firm_id == firm.id).order_by(User.id)).all()

@@ -3,13 +3,15 @@
 `load(seed)` runs its steps in order; each step is idempotent on its own keys, so running the command twice
 changes nothing. Later features add steps (orders, plans, payments) to STEPS.
 """
+
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
 from datetime import date
 
-from marketplace.demo import catalogue, firms, capacity as capacity_step
+from marketplace.demo import capacity as capacity_step
+from marketplace.demo import catalogue, firms
 
 DEMO_PASSWORD = "demo-pass-2026"
 CLUSTER_SLUG = "changan-dongguan"
@@ -20,19 +22,25 @@ class DemoContext:
     rng: random.Random
     password_hash: str
     cluster: object = None
-    logins: list[tuple[str, str, str]] = field(default_factory=list)   # (role, email, firm)
+    logins: list[tuple[str, str, str]] = field(default_factory=list)  # (role, email, firm)
     created: bool = False
     today: date = field(default_factory=date.today)
 
 
-STEPS = (catalogue.seed, firms.seed_cluster, firms.seed_firms, capacity_step.seed_factories,
-         capacity_step.seed_equipment)
+STEPS = (
+    catalogue.seed,
+    firms.seed_cluster,
+    firms.seed_firms,
+    capacity_step.seed_factories,
+    capacity_step.seed_equipment,
+)
 
 
 def load(seed: int = 2026) -> DemoContext:
     from werkzeug.security import generate_password_hash
 
     from marketplace.extensions import db
+
     context = DemoContext(rng=random.Random(seed), password_hash=generate_password_hash(DEMO_PASSWORD, "scrypt"))
     for step in STEPS:
         step(context)

@@ -1,4 +1,5 @@
 """The demo cluster's sites, machines, idle calendars and leasable equipment."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
@@ -6,8 +7,16 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from capacity.models import (CalendarException, Equipment, EquipmentAvailability, Factory, InstalmentPlan, Machine,
-                             Material, WeeklyWindow)
+from capacity.models import (
+    CalendarException,
+    Equipment,
+    EquipmentAvailability,
+    Factory,
+    InstalmentPlan,
+    Machine,
+    Material,
+    WeeklyWindow,
+)
 from marketplace.extensions import db
 
 METALS = ["al6061", "al7075", "steel1045", "ss304", "ss316", "brass_c360"]
@@ -85,15 +94,27 @@ MODELS = {
 }
 # Weekly idle patterns offered to the platform, in local time: (weekdays, start, end)
 PATTERNS = [
-    [((0, 1, 2, 3, 4), "20:00", "06:00")],                                    # night shifts idle
-    [((5,), "08:00", "24:00"), ((6,), "00:00", "20:00")],                    # weekends
-    [((0, 1, 2, 3, 4), "13:00", "17:30"), ((5,), "08:00", "18:00")],         # afternoons and Saturdays
-    [((0, 1, 2, 3, 4, 5, 6), "08:00", "20:00")],                              # an under-used machine, every day
+    [((0, 1, 2, 3, 4), "20:00", "06:00")],  # night shifts idle
+    [((5,), "08:00", "24:00"), ((6,), "00:00", "20:00")],  # weekends
+    [((0, 1, 2, 3, 4), "13:00", "17:30"), ((5,), "08:00", "18:00")],  # afternoons and Saturdays
+    [((0, 1, 2, 3, 4, 5, 6), "08:00", "20:00")],  # an under-used machine, every day
     [((0, 2, 4), "18:00", "23:00"), ((5, 6), "08:00", "18:00")],
 ]
-TOWN_BOX = (22.785, 22.850, 113.785, 113.840)   # Chang'an town: lat_min, lat_max, lon_min, lon_max (inland part)
-ROADS = ["长安中路", "长青路", "锦厦路", "沙头南区路", "乌沙步步高大道", "上沙新安路", "霄边大道", "涌头工业区路",
-         "新民路", "厦岗复兴路", "宵边第三工业区", "横江厦工业路"]
+TOWN_BOX = (22.785, 22.850, 113.785, 113.840)  # Chang'an town: lat_min, lat_max, lon_min, lon_max (inland part)
+ROADS = [
+    "长安中路",
+    "长青路",
+    "锦厦路",
+    "沙头南区路",
+    "乌沙步步高大道",
+    "上沙新安路",
+    "霄边大道",
+    "涌头工业区路",
+    "新民路",
+    "厦岗复兴路",
+    "宵边第三工业区",
+    "横江厦工业路",
+]
 
 
 def _minutes(hhmm: str) -> int:
@@ -106,16 +127,25 @@ def _site(context, firm, index: int, suffix: str) -> Factory:
     lat = round(rng.uniform(TOWN_BOX[0], TOWN_BOX[1]), 5)
     lon = round(rng.uniform(TOWN_BOX[2], TOWN_BOX[3]), 5)
     address = f"东莞市长安镇{rng.choice(ROADS)}{rng.randint(1, 388)}号"
-    certifications = sorted(rng.sample(["ISO9001", "IATF16949", "ISO14001", "ISO45001", "ISO13485"],
-                                       rng.choice([1, 1, 2, 3])))
+    certifications = sorted(
+        rng.sample(["ISO9001", "IATF16949", "ISO14001", "ISO45001", "ISO13485"], rng.choice([1, 1, 2, 3]))
+    )
     if "ISO9001" not in certifications and rng.random() < 0.8:
         certifications.insert(0, "ISO9001")
     name = f"{firm.name.removeprefix('东莞市').removesuffix('有限公司')}{suffix}"
     site = db.session.scalar(select(Factory).where(Factory.firm_id == firm.id, Factory.name == name))
     if site is None:
-        site = Factory(firm=firm, cluster_id=firm.cluster_id, name=name, address=address, latitude=lat,
-                       longitude=lon, certifications=certifications, contact_name=firm.contact_name,
-                       contact_phone=firm.phone)
+        site = Factory(
+            firm=firm,
+            cluster_id=firm.cluster_id,
+            name=name,
+            address=address,
+            latitude=lat,
+            longitude=lon,
+            certifications=certifications,
+            contact_name=firm.contact_name,
+            contact_phone=firm.phone,
+        )
         db.session.add(site)
     return site
 
@@ -132,31 +162,56 @@ def _machine(context, site: Factory, process: str, n: int, materials: dict[str, 
     chosen = sorted(set(rng.sample(material_codes, max(1, min(len(material_codes), rng.randint(3, 8))))))
     blackout_day = rng.randint(0, 13)
     name = f"{model} #{n}"
-    machine = Machine(factory=site, name=name, process_code=process, units=units,
-                      envelope_x_mm=envelope[0] * scale, envelope_y_mm=envelope[1] * scale,
-                      envelope_z_mm=envelope[2] * scale if process not in ("laser_cut", "sheet_punch") else envelope[2],
-                      best_tolerance_mm=tolerance, hourly_rate_fen=rate, setup_minutes=setup, speed_factor=speed,
-                      materials=[materials[c] for c in chosen])
+    machine = Machine(
+        factory=site,
+        name=name,
+        process_code=process,
+        units=units,
+        envelope_x_mm=envelope[0] * scale,
+        envelope_y_mm=envelope[1] * scale,
+        envelope_z_mm=envelope[2] * scale if process not in ("laser_cut", "sheet_punch") else envelope[2],
+        best_tolerance_mm=tolerance,
+        hourly_rate_fen=rate,
+        setup_minutes=setup,
+        speed_factor=speed,
+        materials=[materials[c] for c in chosen],
+    )
     db.session.add(machine)
     for days, start, end in pattern:
         for day in days:
-            db.session.add(WeeklyWindow(machine=machine, weekday=day, start_minute=_minutes(start),
-                                        end_minute=_minutes(end)))
+            db.session.add(
+                WeeklyWindow(machine=machine, weekday=day, start_minute=_minutes(start), end_minute=_minutes(end))
+            )
     tz = ZoneInfo("Asia/Shanghai")
     maintenance = datetime.combine(monday + timedelta(days=blackout_day), time(20, 0), tzinfo=tz)
-    db.session.add(CalendarException(machine=machine, kind="blackout", starts_at=maintenance,
-                                     ends_at=maintenance + timedelta(hours=4), note="计划保养 planned maintenance"))
+    db.session.add(
+        CalendarException(
+            machine=machine,
+            kind="blackout",
+            starts_at=maintenance,
+            ends_at=maintenance + timedelta(hours=4),
+            note="计划保养 planned maintenance",
+        )
+    )
     if n % 3 == 0:
         extra = datetime.combine(monday + timedelta(days=rng.randint(7, 20)), time(8, 0), tzinfo=tz)
-        db.session.add(CalendarException(machine=machine, kind="open", starts_at=extra,
-                                         ends_at=extra + timedelta(hours=10), note="订单空档 order gap"))
+        db.session.add(
+            CalendarException(
+                machine=machine,
+                kind="open",
+                starts_at=extra,
+                ends_at=extra + timedelta(hours=10),
+                note="订单空档 order gap",
+            )
+        )
 
 
 def seed_factories(context) -> None:
-    context.sites = db.session.scalars(select(Factory).where(Factory.cluster_id == context.cluster.id)
-                                       .order_by(Factory.id)).all()
+    context.sites = db.session.scalars(
+        select(Factory).where(Factory.cluster_id == context.cluster.id).order_by(Factory.id)
+    ).all()
     if context.sites:
-        return                      # seeded by an earlier run
+        return  # seeded by an earlier run
     materials = {m.code: m for m in db.session.scalars(select(Material))}
     monday = context.today - timedelta(days=context.today.weekday())
     for i, firm in enumerate(context.factory_firms):
@@ -173,39 +228,64 @@ def seed_factories(context) -> None:
 
 
 EQUIPMENT = [
-    ("五轴加工中心 DMG MORI DMU 50", "cnc_mill_5ax", 1800, 50000, 5), ("五轴加工中心 Hermle C 32", "cnc_mill_5ax", 2200, 80000, 7),
-    ("立式加工中心 Haas VF-2", "cnc_mill_3ax", 650, 20000, 3), ("立式加工中心 海天精工 VMC1100", "cnc_mill_3ax", 700, 20000, 3),
-    ("数控车床 Mazak QT-200", "cnc_turn", 550, 15000, 3), ("光纤激光切割机 大族 G3015 6kW", "laser_cut", 1500, 50000, 5),
-    ("光纤激光切割机 奔腾 12kW", "laser_cut", 2400, 80000, 7), ("数控折弯机 亚威 PBH-110", "press_brake", 600, 20000, 3),
-    ("工业级SLS打印机 华曙 HT403P", "sls_print", 2000, 60000, 7), ("工业级SLS打印机 EOS P 396", "sls_print", 2600, 90000, 7),
-    ("FDM打印农场 拓竹 X1E ×10", "fdm_print", 500, 10000, 1), ("三坐标测量机 海克斯康 Global S", "cmm_inspect", 1200, 40000, 2),
-    ("三坐标测量机 蔡司 CONTURA", "cmm_inspect", 1500, 50000, 2), ("注塑机 海天 MA1600", "injection_mold", 900, 30000, 7),
-    ("注塑机 伊之密 UN160A5", "injection_mold", 950, 30000, 7), ("慢走丝 Sodick AL400G", "wire_edm", 800, 30000, 5),
-    ("真空淬火炉", "heat_treat", 1100, 40000, 7), ("焊接机器人工作站 发那科", "welding", 900, 30000, 5),
-    ("自动粉末喷涂线", "powder_coat", 1600, 60000, 14), ("数控转塔冲床 Amada EMK-3610", "sheet_punch", 1300, 50000, 5),
-    ("协作机器人装配工位", "assembly", 400, 10000, 3), ("阳极氧化小线", "anodise", 1400, 50000, 14),
-    ("车铣复合 Mazak Integrex", "cnc_turn", 1600, 60000, 5), ("高速精雕机 北京精雕", "cnc_mill_5ax", 1300, 40000, 5),
+    ("五轴加工中心 DMG MORI DMU 50", "cnc_mill_5ax", 1800, 50000, 5),
+    ("五轴加工中心 Hermle C 32", "cnc_mill_5ax", 2200, 80000, 7),
+    ("立式加工中心 Haas VF-2", "cnc_mill_3ax", 650, 20000, 3),
+    ("立式加工中心 海天精工 VMC1100", "cnc_mill_3ax", 700, 20000, 3),
+    ("数控车床 Mazak QT-200", "cnc_turn", 550, 15000, 3),
+    ("光纤激光切割机 大族 G3015 6kW", "laser_cut", 1500, 50000, 5),
+    ("光纤激光切割机 奔腾 12kW", "laser_cut", 2400, 80000, 7),
+    ("数控折弯机 亚威 PBH-110", "press_brake", 600, 20000, 3),
+    ("工业级SLS打印机 华曙 HT403P", "sls_print", 2000, 60000, 7),
+    ("工业级SLS打印机 EOS P 396", "sls_print", 2600, 90000, 7),
+    ("FDM打印农场 拓竹 X1E ×10", "fdm_print", 500, 10000, 1),
+    ("三坐标测量机 海克斯康 Global S", "cmm_inspect", 1200, 40000, 2),
+    ("三坐标测量机 蔡司 CONTURA", "cmm_inspect", 1500, 50000, 2),
+    ("注塑机 海天 MA1600", "injection_mold", 900, 30000, 7),
+    ("注塑机 伊之密 UN160A5", "injection_mold", 950, 30000, 7),
+    ("慢走丝 Sodick AL400G", "wire_edm", 800, 30000, 5),
+    ("真空淬火炉", "heat_treat", 1100, 40000, 7),
+    ("焊接机器人工作站 发那科", "welding", 900, 30000, 5),
+    ("自动粉末喷涂线", "powder_coat", 1600, 60000, 14),
+    ("数控转塔冲床 Amada EMK-3610", "sheet_punch", 1300, 50000, 5),
+    ("协作机器人装配工位", "assembly", 400, 10000, 3),
+    ("阳极氧化小线", "anodise", 1400, 50000, 14),
+    ("车铣复合 Mazak Integrex", "cnc_turn", 1600, 60000, 5),
+    ("高速精雕机 北京精雕", "cnc_mill_5ax", 1300, 40000, 5),
 ]
 
 
 def seed_equipment(context) -> None:
     if db.session.scalar(select(Equipment.id).where(Equipment.cluster_id == context.cluster.id).limit(1)):
-        return                      # seeded by an earlier run
+        return  # seeded by an earlier run
     rng = context.rng
     for i, (name, process, daily_yuan, deposit_yuan, min_days) in enumerate(EQUIPMENT):
         owner = context.lessor_firms[i % len(context.lessor_firms)]
         (_, envelope, tolerance, _, _) = PROFILES[process]
         own_sites = [s for s in context.sites if s.firm_id == owner.id]
         site = own_sites[0] if own_sites else None
-        item = Equipment(owner=owner, cluster_id=owner.cluster_id, name=name, process_code=process,
-                         description=f"可整机租赁，含操作培训。Leased with operator training. ({process})",
-                         site=site, delivered_to_lessee=site is None or rng.random() < 0.4,
-                         envelope_x_mm=envelope[0], envelope_y_mm=envelope[1], envelope_z_mm=envelope[2],
-                         best_tolerance_mm=tolerance, daily_rate_fen=daily_yuan * 100, deposit_fen=deposit_yuan * 100,
-                         min_days=min_days)
+        item = Equipment(
+            owner=owner,
+            cluster_id=owner.cluster_id,
+            name=name,
+            process_code=process,
+            description=f"可整机租赁，含操作培训。Leased with operator training. ({process})",
+            site=site,
+            delivered_to_lessee=site is None or rng.random() < 0.4,
+            envelope_x_mm=envelope[0],
+            envelope_y_mm=envelope[1],
+            envelope_z_mm=envelope[2],
+            best_tolerance_mm=tolerance,
+            daily_rate_fen=daily_yuan * 100,
+            deposit_fen=deposit_yuan * 100,
+            min_days=min_days,
+        )
         db.session.add(item)
         for months, rate_bp in ((3, 0), (6, 450), (12, 650))[: rng.randint(1, 3)]:
             db.session.add(InstalmentPlan(equipment=item, months=months, annual_rate_bp=rate_bp))
         start = context.today + timedelta(days=rng.randint(0, 10))
-        db.session.add(EquipmentAvailability(equipment=item, start_date=start,
-                                             end_date=start + timedelta(days=rng.randint(60, 180))))
+        db.session.add(
+            EquipmentAvailability(
+                equipment=item, start_date=start, end_date=start + timedelta(days=rng.randint(60, 180))
+            )
+        )

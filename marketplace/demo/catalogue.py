@@ -1,4 +1,5 @@
 """Seed (or refresh) the process and material tables from capacity.catalogue."""
+
 from __future__ import annotations
 
 from capacity.catalogue import MATERIALS, PROCESSES

@@ -3,13 +3,13 @@
 The order lifecycle (payments, state machine, audit trail) builds on these rows; quotes price them and the
 matching optimiser books their steps onto machines.
 """
+
 from __future__ import annotations
 
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import (JSON, CheckConstraint, Date, Float, ForeignKey, Index, Integer, String, Text,
-                        UniqueConstraint)
+from sqlalchemy import JSON, CheckConstraint, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from capacity.models import Factory, Machine, Material, Process
@@ -33,8 +33,13 @@ class OrderStatus(str, enum.Enum):
     REFUNDED = "refunded"
 
 
-OPEN_STATUSES = (OrderStatus.QUOTED.value, OrderStatus.ACCEPTED.value, OrderStatus.PAID.value,
-                 OrderStatus.PLANNED.value, OrderStatus.IN_PRODUCTION.value)
+OPEN_STATUSES = (
+    OrderStatus.QUOTED.value,
+    OrderStatus.ACCEPTED.value,
+    OrderStatus.PAID.value,
+    OrderStatus.PLANNED.value,
+    OrderStatus.IN_PRODUCTION.value,
+)
 
 
 class Order(db.Model):
@@ -67,8 +72,9 @@ class Order(db.Model):
 
     buyer: Mapped[Firm] = relationship()
     material: Mapped[Material] = relationship()
-    steps: Mapped[list["OrderStep"]] = relationship(back_populates="order", cascade="all, delete-orphan",
-                                                    order_by="OrderStep.sequence")
+    steps: Mapped[list[OrderStep]] = relationship(
+        back_populates="order", cascade="all, delete-orphan", order_by="OrderStep.sequence"
+    )
 
 
 class OrderStep(db.Model):
@@ -127,4 +133,4 @@ class Booking(db.Model):
         return self.machine.factory
 
 
-__all__ = ["Order", "OrderStep", "Booking", "OrderStatus", "OPEN_STATUSES"]
+__all__ = ["OPEN_STATUSES", "Booking", "Order", "OrderStatus", "OrderStep"]

@@ -3,10 +3,11 @@
 Under TESTING an unhandled exception re-raises, so a server error fails the test with its traceback.
 Hypothesis drives each operation's strategy directly (schemathesis' lazy pytest fixture does not run on pytest 9).
 """
+
 import pytest
 import schemathesis
-from schemathesis import GenerationMode
 from hypothesis import HealthCheck, given, settings
+from schemathesis import GenerationMode
 
 ROLES = ("buyer", "factory", "lessor", "operator")
 
@@ -31,13 +32,16 @@ def test_no_server_errors_for_any_role(app, role_tokens):
     assert len(operations) >= 25
     cases = [(op, mode) for op in operations for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)]
     for operation, mode in cases:
+
         @given(case=operation.as_strategy(mode))
-        @settings(max_examples=10, deadline=None, derandomize=True, database=None,
-                  suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=10, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck)
+        )
         def check(case):
             for role in ROLES:
                 response = case.call(headers={"Authorization": f"Bearer {role_tokens[role]}"})
                 assert response.status_code < 500, (role, case.method, case.formatted_path, response.text[:300])
                 if response.status_code >= 400:
-                    assert set(response.json()) == {"code", "status", "message", "errors"}, (role, operation.label)
+                    assert set(response.json()) == {"code", "status", "message", "errors"}, (role, case.operation.label)
+
         check()

@@ -1,4 +1,5 @@
 """Server-rendered pages in both languages, and the capacity editor's forms with their errors."""
+
 import re
 
 import pytest
@@ -17,6 +18,7 @@ def sign_in(client, user, language="en"):
 
 def test_translations_are_complete():
     import importlib.util
+
     spec = importlib.util.spec_from_file_location("translations", "scripts/translations.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -38,9 +40,17 @@ def test_every_page_renders_for_a_factory(client, factory_user, dummy_machine, c
     sign_in(client, factory_user, language)
     home = client.get("/home").get_data(as_text=True)
     assert all(w in home for w in words)
-    for url in ["/capacity/", f"/capacity/factories/{dummy_machine.factory_id}",
-                f"/capacity/factories/{dummy_machine.factory_id}/machines/new", f"/capacity/machines/{dummy_machine.id}",
-                "/equipment/", f"/equipment/{item.id}", "/equipment/listings", "/account", "/firm"]:
+    for url in [
+        "/capacity/",
+        f"/capacity/factories/{dummy_machine.factory_id}",
+        f"/capacity/factories/{dummy_machine.factory_id}/machines/new",
+        f"/capacity/machines/{dummy_machine.id}",
+        "/equipment/",
+        f"/equipment/{item.id}",
+        "/equipment/listings",
+        "/account",
+        "/firm",
+    ]:
         r = client.get(url)
         assert r.status_code == 200, url
         html = r.get_data(as_text=True)
@@ -48,8 +58,9 @@ def test_every_page_renders_for_a_factory(client, factory_user, dummy_machine, c
             assert 'lang="zh-CN"' in html and "Sign out" not in html, url
 
 
-@pytest.mark.parametrize("kind, testid", [("operator", "operator-home"), ("buyer", "buyer-home"),
-                                          ("lessor", "lessor-home")])
+@pytest.mark.parametrize(
+    "kind, testid", [("operator", "operator-home"), ("buyer", "buyer-home"), ("lessor", "lessor-home")]
+)
 def test_home_page_per_role(client, create_firm, create_user, kind, testid):
     user = create_user(create_firm(kind))
     sign_in(client, user)
@@ -67,9 +78,20 @@ def test_other_firms_pages_are_404(client, create_firm, create_user, dummy_machi
 
 def test_add_machine_and_week_view(client, db, factory_user, dummy_factory):
     sign_in(client, factory_user)
-    form = {"name": "Brother S700X2 #2", "process_code": "cnc_mill_3ax", "units": "1", "materials": ["al6061", "pom"],
-            "envelope_x_mm": "700", "envelope_y_mm": "400", "envelope_z_mm": "300", "best_tolerance_mm": "0.01",
-            "hourly_rate_yuan": "95.5", "setup_minutes": "40", "speed_factor": "1", "active": "y"}
+    form = {
+        "name": "Brother S700X2 #2",
+        "process_code": "cnc_mill_3ax",
+        "units": "1",
+        "materials": ["al6061", "pom"],
+        "envelope_x_mm": "700",
+        "envelope_y_mm": "400",
+        "envelope_z_mm": "300",
+        "best_tolerance_mm": "0.01",
+        "hourly_rate_yuan": "95.5",
+        "setup_minutes": "40",
+        "speed_factor": "1",
+        "active": "y",
+    }
     r = client.post(f"/capacity/factories/{dummy_factory.id}/machines/new", data=form | {"hourly_rate_yuan": "-3"})
     assert r.status_code == 422 and 'data-field="hourly_rate_yuan"' in r.get_data(as_text=True)
     assert db.session.scalar(select(func.count(Machine.id))) == 0
@@ -77,22 +99,30 @@ def test_add_machine_and_week_view(client, db, factory_user, dummy_factory):
     assert r.status_code == 302
     machine = db.session.scalars(select(Machine)).one()
     assert machine.hourly_rate_fen == 9550 and machine.material_codes == ["al6061", "pom"]
-    r = client.post(f"/capacity/machines/{machine.id}/weekly?week=2026-11-23",
-                    data={"w-weekdays": ["0", "2"], "w-start": "20:00", "w-end": "06:00"})
+    r = client.post(
+        f"/capacity/machines/{machine.id}/weekly?week=2026-11-23",
+        data={"w-weekdays": ["0", "2"], "w-start": "20:00", "w-end": "06:00"},
+    )
     assert r.status_code == 302
     html = client.get(f"/capacity/machines/{machine.id}?week=2026-11-23").get_data(as_text=True)
-    assert html.count('data-testid="idle-block"') == 4          # Mon and Wed evenings, Tue and Thu mornings
+    assert html.count('data-testid="idle-block"') == 4  # Mon and Wed evenings, Tue and Thu mornings
     assert "20:00–24:00" in html and "00:00–06:00" in html
-    r = client.post(f"/capacity/machines/{machine.id}/exceptions",
-                    data={"x-kind": "blackout", "x-starts_at": "2026-11-23T22:00", "x-ends_at": "2026-11-23T21:00"})
+    r = client.post(
+        f"/capacity/machines/{machine.id}/exceptions",
+        data={"x-kind": "blackout", "x-starts_at": "2026-11-23T22:00", "x-ends_at": "2026-11-23T21:00"},
+    )
     assert r.status_code == 422 and 'data-field="x-ends_at"' in r.get_data(as_text=True)
-    r = client.post(f"/capacity/machines/{machine.id}/exceptions",
-                    data={"x-kind": "blackout", "x-starts_at": "2026-11-23T22:00", "x-ends_at": "2026-11-24T02:00"})
+    r = client.post(
+        f"/capacity/machines/{machine.id}/exceptions",
+        data={"x-kind": "blackout", "x-starts_at": "2026-11-23T22:00", "x-ends_at": "2026-11-24T02:00"},
+    )
     assert r.status_code == 302
     html = client.get(f"/capacity/machines/{machine.id}?week=2026-11-23").get_data(as_text=True)
     assert "20:00–22:00" in html and "02:00–06:00" in html
-    r = client.post(f"/capacity/machines/{machine.id}/exceptions",
-                    data={"x-kind": "blackout", "x-starts_at": "2026-11-24T01:00", "x-ends_at": "2026-11-24T03:00"})
+    r = client.post(
+        f"/capacity/machines/{machine.id}/exceptions",
+        data={"x-kind": "blackout", "x-starts_at": "2026-11-24T01:00", "x-ends_at": "2026-11-24T03:00"},
+    )
     assert r.status_code == 422 and "Overlaps the blackout" in r.get_data(as_text=True)
     summary = client.get(f"/capacity/factories/{dummy_factory.id}?week=2026-11-23").get_data(as_text=True)
     assert re.search(r"Brother S700X2 #2", summary)

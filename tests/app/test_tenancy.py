@@ -1,4 +1,5 @@
 """Tenant isolation: for every object endpoint of the API, another firm gets 404 and changes nothing."""
+
 import pytest
 from sqlalchemy import select
 
@@ -25,15 +26,26 @@ def world(db, create_firm, create_user, create_factory, create_machine, create_e
     now = site.created_at
     with db.session.no_autoflush:
         window = WeeklyWindow(machine=machine, weekday=0, start_minute=1200, end_minute=360)
-        exception = CalendarException(machine=machine, kind="blackout", starts_at=now, ends_at=now.replace(year=now.year + 1))
+        exception = CalendarException(
+            machine=machine, kind="blackout", starts_at=now, ends_at=now.replace(year=now.year + 1)
+        )
         plan = InstalmentPlan(equipment=item, months=6, annual_rate_bp=450)
         availability = EquipmentAvailability(equipment=item, start_date=now.date(), end_date=now.date())
         token, _ = ApiToken.issue(user_a, "a's token")
         db.session.add_all([window, exception, plan, availability, token])
     db.session.commit()
-    ids = {"factory_id": site.id, "machine_id": machine.id, "window_id": window.id, "exception_id": exception.id,
-           "equipment_id": item.id, "plan_id": plan.id, "availability_id": availability.id, "firm_id": a.id,
-           "token_id": token.id, "user_id": user_a.id}
+    ids = {
+        "factory_id": site.id,
+        "machine_id": machine.id,
+        "window_id": window.id,
+        "exception_id": exception.id,
+        "equipment_id": item.id,
+        "plan_id": plan.id,
+        "availability_id": availability.id,
+        "firm_id": a.id,
+        "token_id": token.id,
+        "user_id": user_a.id,
+    }
     b = create_user(create_firm("factory", "lessor", "buyer", name="B"))
     operator = create_user(create_firm("operator", name="Operator"))
     other_cluster = create_cluster()
@@ -64,9 +76,12 @@ def call(client, rule, method, ids):
         url = url.replace(f"<int:{name}>", str(ids[name]))
     assert "<" not in url, f"no id for {url}"
     body = next((b for suffix, b in VALID_BODIES.items() if rule.rule.endswith(suffix)), {})
-    query = {"start": "2026-12-01T00:00:00+08:00", "end": "2026-12-08T00:00:00+08:00"} if url.endswith("/idle") else None
-    return client.open(url, method=method, json=body if method in ("POST", "PATCH", "PUT") else None,
-                       query_string=query)
+    query = (
+        {"start": "2026-12-01T00:00:00+08:00", "end": "2026-12-08T00:00:00+08:00"} if url.endswith("/idle") else None
+    )
+    return client.open(
+        url, method=method, json=body if method in ("POST", "PATCH", "PUT") else None, query_string=query
+    )
 
 
 @pytest.mark.parametrize("intruder", ["b", "stranger_operator"])
@@ -98,7 +113,7 @@ def test_operator_reads_its_cluster_but_cannot_write(app, db, world, api_as):
     assert client.get(f"/api/v1/factories/{ids['factory_id']}").status_code == 200
     assert client.get(f"/api/v1/machines/{ids['machine_id']}").status_code == 200
     assert client.get(f"/api/v1/firms/{ids['firm_id']}").status_code == 200
-    assert client.get("/api/v1/firms").json["total"] == 3          # A, B and the operator itself, not the stranger
+    assert client.get("/api/v1/firms").json["total"] == 3  # A, B and the operator itself, not the stranger
     before = snapshot(db)
     r = client.patch(f"/api/v1/machines/{ids['machine_id']}", json={"hourly_rate_fen": 1})
     assert r.status_code == 403

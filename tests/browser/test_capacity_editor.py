@@ -1,4 +1,5 @@
 """A factory signs in, adds a machine and idle windows, and sees them in the week view, in both languages."""
+
 import re
 
 import pytest
@@ -19,7 +20,8 @@ def sign_in(page, base, user):
 
 
 def test_factory_adds_machine_and_idle_windows_in_english_then_chinese(
-        live_server, page_factory, screenshot, db, factory_user, dummy_factory):
+    live_server, page_factory, screenshot, db, factory_user, dummy_factory
+):
     page = page_factory("en-US")
     sign_in(page, live_server, factory_user)
     assert page.locator("[data-testid=factory-home]").is_visible()
@@ -33,7 +35,7 @@ def test_factory_adds_machine_and_idle_windows_in_english_then_chinese(
     page.fill("input[name=envelope_x_mm]", "762")
     page.fill("input[name=envelope_y_mm]", "406")
     page.fill("input[name=envelope_z_mm]", "508")
-    page.fill("input[name=best_tolerance_mm]", "0")          # a bad value first: the form names the field
+    page.fill("input[name=best_tolerance_mm]", "0")  # a bad value first: the form names the field
     page.fill("input[name=hourly_rate_yuan]", "120")
     page.click("[data-testid=save-machine]")
     assert page.locator("small.error[data-field=best_tolerance_mm]").is_visible()
@@ -51,7 +53,7 @@ def test_factory_adds_machine_and_idle_windows_in_english_then_chinese(
     page.click("[data-testid=add-weekly]")
     page.wait_for_selector("[data-testid=idle-block]")
     blocks = page.locator("[data-testid=idle-block]")
-    assert blocks.count() == 4                 # Mon evening, Tue morning + evening, Wed morning
+    assert blocks.count() == 4  # Mon evening, Tue morning + evening, Wed morning
     monday = page.locator(".week-day[data-date='2026-11-23'] [data-testid=idle-block]")
     assert monday.inner_text() == "20:00–24:00"
     assert "4.0 h idle" in page.locator(".week-day[data-date='2026-11-23'] .week-total").inner_text()
