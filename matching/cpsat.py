@@ -206,6 +206,7 @@ def solve(
     seed: int = 0,
     previous_plan: Plan | None = None,
     monolithic_max_steps: int = 300,
+    monolithic_max_alternatives: int = 20_000,
     lns_orders: int = 20,
     lns_step_s: float = 1.5,
     window_cap: int = 6,
@@ -220,6 +221,7 @@ def solve(
         seed: random seed (CP-SAT and neighbourhood choice).
         previous_plan: warm start for re-planning; its still-valid placements seed the incumbent.
         monolithic_max_steps: up to this many free steps one model is solved; above, LNS is used.
+        monolithic_max_alternatives: ... and up to this many (step, resource, window) alternatives.
         lns_orders: orders freed per LNS neighbourhood.
         lns_step_s: time limit of one LNS sub-solve.
         window_cap: idle windows per (step, resource) kept in LNS sub-models.
@@ -241,7 +243,9 @@ def solve(
     n_free = sum(1 for oi in placeable for k in c.order_steps[oi] if c.steps[k].frozen is None)
     lb = _lower_bound(c, placeable)
 
-    if n_free <= monolithic_max_steps:
+    n_alts = sum(len(c.resources[o.resource].windows) for oi in placeable for k in c.order_steps[oi]
+                 if c.steps[k].frozen is None for o in c.steps[k].options)
+    if n_free <= monolithic_max_steps and n_alts <= monolithic_max_alternatives:
         sub = build_model(c, placeable, inc)
         solver = _solver(deadline - time.perf_counter(), workers, seed)
         status = solver.solve(sub.model)

@@ -373,7 +373,7 @@ def solve_fjsp(
     lns_workers: int | None = None,
     initial_size: float = 0.3,
     trace: list | None = None,
-    free_sequences: bool = True,
+    free_sequences: bool = False,
 ) -> FjspResult:
     """Minimise the makespan of ``inst`` within ``time_limit_s`` seconds on ``workers`` threads."""
     t0 = time.perf_counter()

@@ -132,7 +132,7 @@ class FrozenStep:
 class ObjectiveWeights:
     """objective = tardiness * sum(weight_o * tardiness_o) + cost * total_cost_fen + makespan * makespan."""
 
-    tardiness: int = 100_000
+    tardiness: int = 10_000_000
     cost: int = 100
     makespan: int = 1
 

@@ -159,3 +159,19 @@ def test_previous_plan_from_other_problem_is_repaired():
     shifted = replace(p, orders=tuple(replace(o, release=o.release + 600, due=o.due + 600) for o in p.orders))
     again = solve(shifted, time_limit_s=3.0, previous_plan=plan)
     assert validate_plan(shifted, again) == []
+
+
+def test_frozen_steps_kept_in_lns_path():
+    from matching.model import FrozenStep
+
+    p = generate_cluster(orders=40, seed=8, sites=8, machines=30, equipment=2)
+    base = dispatch(p)
+    frozen = tuple(FrozenStep(a.order_id, a.step_id, a.resource_id, a.start, a.end, a.unit)
+                   for a in sorted(base.assignments, key=lambda a: a.start)[:12])
+    p2 = replace(p, frozen=frozen)
+    plan = solve(p2, time_limit_s=3.0, workers=2, seed=3, monolithic_max_steps=0, lns_orders=8, lns_step_s=0.5)
+    assert validate_plan(p2, plan) == []
+    amap = plan.assignment_map()
+    for f in frozen:
+        a = amap[f.order_id, f.step_id]
+        assert (a.resource_id, a.start, a.end, a.frozen) == (f.resource_id, f.start, f.end, True)
