@@ -1,0 +1,196 @@
+"""The embedded backend: the application's own database.
+
+SQLite: an FTS5 table with the trigram tokenizer (kept in step with `search_documents` by triggers) answers terms
+of 3 or more characters; shorter terms (many Chinese words have 2 characters: 铣削, 车削) use LIKE on the
+document text, because FTS5 trigram cannot match fewer than 3 characters. PostgreSQL: ILIKE per term, served by a
+pg_trgm GIN index. Filters, facets, idle minutes and distance are plain SQL on both.
+
+Writes happen inside the caller's transaction: a rolled-back change never reaches this index.
+"""
+from __future__ import annotations
+
+from typing import Iterable
+
+from sqlalchemy import Float, Integer, case, delete, exists, false, func, insert, literal, select, text
+
+from marketplace.search.backend import SearchBackend
+from marketplace.search.documents import SearchDocument
+from marketplace.search.models import SearchDocumentRow, SearchIdleDay, SearchTerm
+from marketplace.search.query import EARTH_RADIUS_KM, SearchHit, SearchQuery, SearchResults, facet_buckets
+
+D = SearchDocumentRow.__table__
+T = SearchTerm.__table__
+I = SearchIdleDay.__table__  # noqa: E741
+BATCH = 500
+
+
+def _like_pattern(term: str) -> str:
+    return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _fts_phrase(term: str) -> str:
+    """A term as an FTS5 string: inside double quotes every character is literal (quotes are doubled)."""
+    return '"' + term.replace('"', '""') + '"'
+
+
+class DatabaseBackend(SearchBackend):
+    name = "database"
+    transactional = True
+
+    def __init__(self, session_getter):
+        self._session = session_getter
+
+    def _s(self, session):
+        return session if session is not None else self._session()
+
+    # ---- writing ----------------------------------------------------------------------------------------------
+
+    def index_documents(self, documents: Iterable[SearchDocument], session=None) -> int:
+        session = self._s(session)
+        docs = list(documents)
+        for i in range(0, len(docs), BATCH):
+            self._write(session, docs[i:i + BATCH])
+        return len(docs)
+
+    def _write(self, session, docs: list[SearchDocument]) -> None:
+        if not docs:
+            return
+        self.delete([d.key for d in docs], session)
+        rows = session.execute(insert(D).returning(D.c.id, D.c.doc_key), [{
+            "doc_key": d.key, "kind": d.kind, "cluster_id": d.cluster_id, "firm_id": d.firm_id,
+            "object_id": d.object_id, "title": d.title[:300], "text": d.text, "rate_fen": d.rate_fen,
+            "rating": d.rating, "latitude": d.latitude, "longitude": d.longitude, "date_start": d.date_start,
+            "date_end": d.date_end, "payload": d.payload} for d in docs]).all()
+        ids = {key: doc_id for doc_id, key in rows}
+        terms = [{"doc_id": ids[d.key], "field": f, "value": v[:80]}
+                 for d in docs for f, values in d.terms.items() for v in dict.fromkeys(values)]
+        idle = [{"doc_id": ids[d.key], "day": day, "minutes": m} for d in docs for day, m in d.idle.items()]
+        if terms:
+            session.execute(insert(T), terms)
+        if idle:
+            session.execute(insert(I), idle)
+
+    def delete(self, keys: Iterable[str], session=None) -> None:
+        session = self._s(session)
+        keys = list(keys)
+        for i in range(0, len(keys), BATCH):
+            chunk = keys[i:i + BATCH]
+            ids = select(D.c.id).where(D.c.doc_key.in_(chunk)).scalar_subquery()
+            session.execute(delete(T).where(T.c.doc_id.in_(ids)))
+            session.execute(delete(I).where(I.c.doc_id.in_(ids)))
+            session.execute(delete(D).where(D.c.doc_key.in_(chunk)))
+
+    def reset(self, session=None) -> None:
+        session = self._s(session)
+        session.execute(delete(T))
+        session.execute(delete(I))
+        session.execute(delete(D))
+
+    # ---- searching --------------------------------------------------------------------------------------------
+
+    def search(self, q: SearchQuery, session=None) -> SearchResults:
+        session = self._s(session)
+        dialect = session.get_bind().dialect.name
+        conds = [D.c.kind == q.kind, D.c.cluster_id == q.cluster_id]
+
+        def has_term(field, values):
+            return exists().where(T.c.doc_id == D.c.id, T.c.field == field, T.c.value.in_(list(values)))
+
+        if q.processes:
+            conds.append(has_term("process", q.processes))
+        if q.materials:
+            conds.append(has_term("material", q.materials))
+        for cert in q.certifications:
+            conds.append(has_term("certification", [cert]))
+        if q.firm_kinds:
+            conds.append(has_term("firm_kind", q.firm_kinds))
+        if q.capabilities is not None:
+            conds.append(has_term("capability", q.capabilities) if q.capabilities else false())
+        if q.min_rate_fen is not None:
+            conds.append(D.c.rate_fen >= q.min_rate_fen)
+        if q.max_rate_fen is not None:
+            conds.append(D.c.rate_fen <= q.max_rate_fen)
+        if q.min_rating is not None:
+            conds.append(D.c.rating >= q.min_rating)
+        if q.window is not None:
+            conds += [D.c.date_start <= q.window[1], D.c.date_end >= q.window[0]]
+
+        idle_sum = None
+        if q.idle is not None:
+            idle_sum = (select(func.coalesce(func.sum(I.c.minutes), 0))
+                        .where(I.c.doc_id == D.c.id, I.c.day >= q.idle.date_from, I.c.day <= q.idle.date_to)
+                        .scalar_subquery())
+            conds.append(idle_sum >= q.idle.min_minutes)
+
+        distance = None
+        if q.near is not None:
+            distance = self._distance(dialect, *q.near)
+            if q.max_km is not None:
+                lat0, _ = q.near
+                margin = q.max_km / 111.0 + 0.01
+                conds += [D.c.latitude.between(lat0 - margin, lat0 + margin), distance <= q.max_km]
+            conds.append(D.c.latitude.is_not(None))
+
+        score, fts = self._text(dialect, q.terms, conds)
+        source = D.join(fts, fts.c.doc_id == D.c.id) if fts is not None else D
+
+        matching = select(D.c.id).select_from(source).where(*conds)
+        total = session.scalar(select(func.count()).select_from(matching.subquery()))
+        facets = {field: {} for field in q.facet_fields}
+        if total:
+            for field, value, count in session.execute(
+                    select(T.c.field, T.c.value, func.count()).where(
+                        T.c.doc_id.in_(matching), T.c.field.in_(q.facet_fields)).group_by(T.c.field, T.c.value)):
+                facets[field][value] = count
+
+        order = {
+            "relevance": [score.desc(), D.c.object_id],
+            "distance": [distance.asc() if distance is not None else D.c.object_id, D.c.object_id],
+            "rate": [D.c.rate_fen.asc().nulls_last(), D.c.object_id],
+            "rating": [D.c.rating.desc().nulls_last(), score.desc(), D.c.object_id],
+        }[q.sort]
+        columns = [D.c.doc_key, D.c.kind, D.c.object_id, D.c.firm_id, D.c.title, D.c.rate_fen, D.c.rating,
+                   D.c.latitude, D.c.longitude, D.c.payload, score.label("score"),
+                   (distance if distance is not None else literal(None, Float)).label("distance"),
+                   (idle_sum if idle_sum is not None else literal(None, Integer)).label("idle")]
+        rows = session.execute(select(*columns).select_from(source).where(*conds).order_by(*order)
+                               .offset(q.offset).limit(q.limit)).all() if total else []
+        hits = tuple(SearchHit(
+            key=r.doc_key, kind=r.kind, object_id=r.object_id, firm_id=r.firm_id, title=r.title,
+            score=float(r.score or 0), rate_fen=r.rate_fen, rating=r.rating, latitude=r.latitude,
+            longitude=r.longitude, distance_km=None if r.distance is None else round(float(r.distance), 3),
+            idle_minutes=None if r.idle is None else int(r.idle), payload=r.payload) for r in rows)
+        return SearchResults(total=total or 0, hits=hits,
+                             facets={f: facet_buckets(counts) for f, counts in facets.items()})
+
+    @staticmethod
+    def _distance(dialect: str, lat0: float, lon0: float):
+        """Great-circle distance in km (haversine) as an SQL expression."""
+        dlat = func.sin((func.radians(D.c.latitude) - func.radians(lat0)) / 2)
+        dlon = func.sin((func.radians(D.c.longitude) - func.radians(lon0)) / 2)
+        a = dlat * dlat + func.cos(func.radians(lat0)) * func.cos(func.radians(D.c.latitude)) * dlon * dlon
+        capped = func.least(a, 1.0) if dialect == "postgresql" else func.min(a, 1.0)
+        return 2 * EARTH_RADIUS_KM * func.asin(func.sqrt(capped))
+
+    @staticmethod
+    def _text(dialect: str, terms: list[str], conds: list):
+        """Adds the free-text conditions; returns (score expression, FTS subquery or None)."""
+        score = literal(0.0, Float)
+        fts = None
+        if dialect == "sqlite":
+            long_terms = [t for t in terms if len(t) >= 3]
+            if long_terms:
+                fts = (text("SELECT rowid AS doc_id, bm25(search_fts) AS rank FROM search_fts "
+                            "WHERE search_fts MATCH :match")
+                       .bindparams(match=" AND ".join(_fts_phrase(t) for t in long_terms))
+                       .columns(doc_id=Integer, rank=Float).subquery("fts"))
+                score = -fts.c.rank
+            like_terms, like = [t for t in terms if len(t) < 3], D.c.text.like
+        else:
+            like_terms, like = terms, D.c.text.ilike
+        for term in like_terms:
+            pattern = _like_pattern(term)
+            conds.append(like(pattern, escape="\\"))
+            title_like = D.c.title.like if dialect == "sqlite" else D.c.title.ilike
+            score = score + case((title_like(pattern, escape="\\"), 2.0), else_=1.0)
+        return score, fts
