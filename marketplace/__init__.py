@@ -50,6 +50,9 @@ def create_app(config: dict | None = None) -> Flask:
     from marketplace.cli import register_commands
 
     register_commands(app)
+    from marketplace import search
+
+    search.init_app(app)
     return app
 
 
@@ -57,14 +60,16 @@ def _register_models() -> None:
     import capacity.models  # noqa: F401
     import marketplace.accounts.models
     import marketplace.orders.models  # noqa: F401
+    import marketplace.search.models  # noqa: F401
 
 
 def _api_blueprints():
     from capacity import api as capacity_api
     from capacity import equipment_api
     from marketplace.accounts import api as accounts_api
+    from marketplace.search import api as search_api
 
-    return (*accounts_api.BLUEPRINTS, *capacity_api.BLUEPRINTS, *equipment_api.BLUEPRINTS)
+    return (*accounts_api.BLUEPRINTS, *capacity_api.BLUEPRINTS, *equipment_api.BLUEPRINTS, *search_api.BLUEPRINTS)
 
 
 def _web_blueprints():
