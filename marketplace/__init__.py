@@ -61,6 +61,7 @@ def _register_models() -> None:
     import marketplace.accounts.models
     import marketplace.orders.models  # noqa: F401
     import marketplace.search.models  # noqa: F401
+    import marketplace.planning.models  # noqa: F401
 
 
 def _api_blueprints():

@@ -42,5 +42,8 @@ def catalogue_seed() -> None:
 
 
 def register_commands(app) -> None:
+    from marketplace.planning.cli import planning_cli
+
     app.cli.add_command(demo_cli)
     app.cli.add_command(catalogue_cli)
+    app.cli.add_command(planning_cli)

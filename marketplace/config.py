@@ -47,6 +47,10 @@ def from_environment(env: dict | None = None) -> dict:
         "STRIPE_API_KEY": env.get("STRIPE_API_KEY", "sk_test_local"),
         "MAX_CONTENT_LENGTH": int(env.get("MAX_UPLOAD_MB", "50")) * 1024 * 1024,
         "SESSION_COOKIE_SECURE": env.get("SESSION_COOKIE_SECURE", "0") == "1",
+        "PLANNING_TIME_LIMIT_S": float(env.get("PLANNING_TIME_LIMIT_S", "20")),
+        "PLANNING_HORIZON_DAYS": int(env.get("PLANNING_HORIZON_DAYS", "28")),
+        "SOLVER_WORKERS": int(env.get("SOLVER_WORKERS", "2")),
+        "PLANNING_QUEUE": env.get("PLANNING_QUEUE", "planning"),
     }
 
 

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, CheckConstraint, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from capacity.models import Factory, Machine, Material, Process
+from capacity.models import Equipment, Factory, Machine, Material, Process
 from marketplace.accounts.models import Firm
 from marketplace.db_types import UTCDateTime, currency_column, utcnow
 from marketplace.extensions import db
@@ -105,17 +105,21 @@ class OrderStep(db.Model):
 
 
 class Booking(db.Model):
-    """Time reserved on one unit of a machine: a planned order step, or work from outside the platform
-    (order_step_id empty) that the optimiser must plan around."""
+    """Time reserved on one unit of a machine, or on leased equipment placed at a site: a planned order step, or
+    work from outside the platform (order_step_id empty) that the optimiser must plan around."""
 
     __tablename__ = "bookings"
     __table_args__ = (
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         CheckConstraint("unit >= 0", name="unit_nonnegative"),
+        CheckConstraint("(machine_id IS NULL) <> (equipment_id IS NULL)", name="machine_xor_equipment"),
         Index("ix_bookings_machine_time", "machine_id", "starts_at"),
+        Index("ix_bookings_equipment_time", "equipment_id", "starts_at"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    machine_id: Mapped[int] = mapped_column(ForeignKey("machines.id", ondelete="CASCADE"), nullable=False)
+    machine_id: Mapped[int | None] = mapped_column(ForeignKey("machines.id", ondelete="CASCADE"))
+    equipment_id: Mapped[int | None] = mapped_column(ForeignKey("equipment.id", ondelete="CASCADE"))
+    site_factory_id: Mapped[int | None] = mapped_column(ForeignKey("factories.id"))  # where leased equipment runs
     unit: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     order_step_id: Mapped[int | None] = mapped_column(ForeignKey("order_steps.id", ondelete="CASCADE"), index=True)
     plan_run_id: Mapped[int | None] = mapped_column(Integer, index=True)
@@ -125,12 +129,14 @@ class Booking(db.Model):
     cost_fen: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     note: Mapped[str] = mapped_column(String(200), nullable=False, default="")
 
-    machine: Mapped[Machine] = relationship()
+    machine: Mapped[Machine | None] = relationship()
+    equipment: Mapped[Equipment | None] = relationship()
+    site: Mapped[Factory | None] = relationship()
     step: Mapped[OrderStep | None] = relationship()
 
     @property
     def factory(self) -> Factory:
-        return self.machine.factory
+        return self.machine.factory if self.machine is not None else self.site
 
 
 __all__ = ["OPEN_STATUSES", "Booking", "Order", "OrderStatus", "OrderStep"]

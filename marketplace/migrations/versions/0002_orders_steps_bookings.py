@@ -1,8 +1,8 @@
-"""orders, order steps, bookings
+"""orders, order steps, bookings, plan runs
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-21 05:52:07.865317
+Create Date: 2026-11-21 05:59:49.644818
 
 """
 from alembic import op
@@ -78,9 +78,43 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_order_steps_order_id'), ['order_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_order_steps_process_code'), ['process_code'], unique=False)
 
+    op.create_table('plan_runs',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('cluster_id', sa.Integer(), nullable=False),
+    sa.Column('requested_by_id', sa.Integer(), nullable=True),
+    sa.Column('reason', sa.String(length=200), nullable=False),
+    sa.Column('state', sa.String(length=16), nullable=False),
+    sa.Column('job_id', sa.String(length=64), nullable=True),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('epoch', marketplace.db_types.UTCDateTime(), nullable=True),
+    sa.Column('time_limit_s', sa.Float(), nullable=False),
+    sa.Column('solver_status', sa.String(length=16), nullable=False),
+    sa.Column('objective', sa.BigInteger(), nullable=True),
+    sa.Column('best_bound', sa.BigInteger(), nullable=True),
+    sa.Column('gap', sa.Float(), nullable=True),
+    sa.Column('wall_s', sa.Float(), nullable=True),
+    sa.Column('orders', sa.Integer(), nullable=False),
+    sa.Column('assignments', sa.Integer(), nullable=False),
+    sa.Column('weighted_tardiness_min', sa.BigInteger(), nullable=True),
+    sa.Column('cost_fen', sa.BigInteger(), nullable=True),
+    sa.Column('greedy_objective', sa.BigInteger(), nullable=True),
+    sa.Column('unplaced', sa.JSON(), nullable=False),
+    sa.Column('error', sa.Text(), nullable=False),
+    sa.Column('created_at', marketplace.db_types.UTCDateTime(), nullable=False),
+    sa.Column('started_at', marketplace.db_types.UTCDateTime(), nullable=True),
+    sa.Column('finished_at', marketplace.db_types.UTCDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['cluster_id'], ['clusters.id'], name=op.f('fk_plan_runs_cluster_id_clusters')),
+    sa.ForeignKeyConstraint(['requested_by_id'], ['users.id'], name=op.f('fk_plan_runs_requested_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_plan_runs'))
+    )
+    with op.batch_alter_table('plan_runs', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_plan_runs_cluster_id'), ['cluster_id'], unique=False)
+
     op.create_table('bookings',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('machine_id', sa.Integer(), nullable=False),
+    sa.Column('machine_id', sa.Integer(), nullable=True),
+    sa.Column('equipment_id', sa.Integer(), nullable=True),
+    sa.Column('site_factory_id', sa.Integer(), nullable=True),
     sa.Column('unit', sa.Integer(), nullable=False),
     sa.Column('order_step_id', sa.Integer(), nullable=True),
     sa.Column('plan_run_id', sa.Integer(), nullable=True),
@@ -89,13 +123,17 @@ def upgrade():
     sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('cost_fen', sa.Integer(), nullable=False),
     sa.Column('note', sa.String(length=200), nullable=False),
+    sa.CheckConstraint('(machine_id IS NULL) <> (equipment_id IS NULL)', name=op.f('ck_bookings_machine_xor_equipment')),
     sa.CheckConstraint('ends_at > starts_at', name=op.f('ck_bookings_ends_after_start')),
     sa.CheckConstraint('unit >= 0', name=op.f('ck_bookings_unit_nonnegative')),
+    sa.ForeignKeyConstraint(['equipment_id'], ['equipment.id'], name=op.f('fk_bookings_equipment_id_equipment'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['machine_id'], ['machines.id'], name=op.f('fk_bookings_machine_id_machines'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['order_step_id'], ['order_steps.id'], name=op.f('fk_bookings_order_step_id_order_steps'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['site_factory_id'], ['factories.id'], name=op.f('fk_bookings_site_factory_id_factories')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_bookings'))
     )
     with op.batch_alter_table('bookings', schema=None) as batch_op:
+        batch_op.create_index('ix_bookings_equipment_time', ['equipment_id', 'starts_at'], unique=False)
         batch_op.create_index('ix_bookings_machine_time', ['machine_id', 'starts_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_bookings_order_step_id'), ['order_step_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_bookings_plan_run_id'), ['plan_run_id'], unique=False)
@@ -109,8 +147,13 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_bookings_plan_run_id'))
         batch_op.drop_index(batch_op.f('ix_bookings_order_step_id'))
         batch_op.drop_index('ix_bookings_machine_time')
+        batch_op.drop_index('ix_bookings_equipment_time')
 
     op.drop_table('bookings')
+    with op.batch_alter_table('plan_runs', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_plan_runs_cluster_id'))
+
+    op.drop_table('plan_runs')
     with op.batch_alter_table('order_steps', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_order_steps_process_code'))
         batch_op.drop_index(batch_op.f('ix_order_steps_order_id'))

@@ -1,0 +1,39 @@
+"""Planning runs: each re-plan of a cluster, with the solver's figures."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, BigInteger, Float, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from marketplace.db_types import UTCDateTime, utcnow
+from marketplace.extensions import db
+
+
+class PlanRun(db.Model):
+    __tablename__ = "plan_runs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cluster_id: Mapped[int] = mapped_column(ForeignKey("clusters.id"), nullable=False, index=True)
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    state: Mapped[str] = mapped_column(String(16), nullable=False, default="queued")  # queued running done failed
+    job_id: Mapped[str | None] = mapped_column(String(64))
+    attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    epoch: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    time_limit_s: Mapped[float] = mapped_column(Float, nullable=False, default=20.0)
+    solver_status: Mapped[str] = mapped_column(String(16), nullable=False, default="")
+    objective: Mapped[int | None] = mapped_column(BigInteger)
+    best_bound: Mapped[int | None] = mapped_column(BigInteger)
+    gap: Mapped[float | None] = mapped_column(Float)
+    wall_s: Mapped[float | None] = mapped_column(Float)
+    orders: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    assignments: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    weighted_tardiness_min: Mapped[int | None] = mapped_column(BigInteger)
+    cost_fen: Mapped[int | None] = mapped_column(BigInteger)
+    greedy_objective: Mapped[int | None] = mapped_column(BigInteger)
+    unplaced: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    error: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,0 +1,144 @@
+"""Planning end to end on the real database and the real solver: load, solve, validate, store bookings."""
+
+from datetime import UTC, date, datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import func, select
+
+from capacity.models import CalendarException, WeeklyWindow
+from marketplace.orders.models import Booking, Order, OrderStep
+from marketplace.planning import runner
+from marketplace.planning.adapter import current_plan, load_problem
+from marketplace.planning.models import PlanRun
+from matching.validate import validate_plan
+
+NOW = datetime(2026, 11, 23, 1, 30, tzinfo=UTC)  # Monday 09:30 in Shanghai
+
+
+@pytest.fixture
+def plant(db, factory_firm, create_factory, create_machine):
+    """A mill and an anodising line at one site, idle every day 08:00-20:00 local."""
+    site = create_factory(factory_firm, name="Plant")
+    mill = create_machine(site, "cnc_mill_3ax", name="Mill", materials=("al6061",))
+    anodise = create_machine(site, "anodise", name="Anodise", materials=("al6061",), hourly_rate_fen=9000)
+    for machine in (mill, anodise):
+        for day in range(7):
+            db.session.add(WeeklyWindow(machine=machine, weekday=day, start_minute=8 * 60, end_minute=20 * 60))
+    db.session.commit()
+    return site, mill, anodise
+
+
+@pytest.fixture
+def create_order(db, create_firm):
+    buyer = create_firm("buyer", name="Buyer")
+
+    def create(status="paid", quantity=10, due=date(2026, 11, 27), steps=(("cnc_mill_3ax", 6.0), ("anodise", 1.0))):
+        order = Order(
+            reference=f"T-{db.session.scalar(select(func.count(Order.id))) + 1}",
+            cluster_id=buyer.cluster_id,
+            buyer=buyer,
+            title="Bracket",
+            status=status,
+            material_code="al6061",
+            quantity=quantity,
+            release_date=date(2026, 11, 23),
+            due_date=due,
+            delivery_latitude=22.82,
+            delivery_longitude=113.81,
+        )
+        for n, (process, run) in enumerate(steps, start=1):
+            order.steps.append(
+                OrderStep(
+                    sequence=n,
+                    process_code=process,
+                    run_minutes_per_unit=run,
+                    envelope_x_mm=100,
+                    envelope_y_mm=60,
+                    envelope_z_mm=20,
+                    tolerance_mm=0.05,
+                )
+            )
+        db.session.add(order)
+        db.session.commit()
+        return order
+
+    return create
+
+
+def bookings(db):
+    return db.session.scalars(select(Booking).order_by(Booking.starts_at)).all()
+
+
+def test_plan_is_stored_as_valid_bookings(app, db, plant, create_order):
+    order = create_order()
+    run = runner.request_run(order.buyer.cluster, time_limit_s=5)
+    assert run.state == "done", run.error
+    assert run.solver_status in ("OPTIMAL", "FEASIBLE") and run.assignments == 2 and run.unplaced == []
+    mill_booking, anodise_booking = bookings(db)
+    assert (mill_booking.machine.name, anodise_booking.machine.name) == ("Mill", "Anodise")
+    assert anodise_booking.starts_at >= mill_booking.ends_at  # precedence
+    assert (mill_booking.ends_at - mill_booking.starts_at) == timedelta(minutes=30 + 60)  # setup 30 + 10 x 6 min
+    local = mill_booking.starts_at.astimezone(timezone(timedelta(hours=8)))
+    assert 8 <= local.hour < 20  # inside the idle window
+    db.session.refresh(order)
+    assert order.status == "planned" and order.promised_at >= anodise_booking.ends_at
+    loaded = load_problem(order.buyer.cluster, datetime(2026, 11, 21, tzinfo=UTC))
+    stored = current_plan(loaded)
+    assert len(stored.assignments) == 2
+    assert [v for v in validate_plan(loaded.problem, stored) if v.kind != "promise"] == []
+
+
+def test_replanning_replaces_bookings_and_keeps_accepted_ones(app, db, plant, create_order):
+    order = create_order()
+    runner.request_run(order.buyer.cluster, time_limit_s=3)
+    first = bookings(db)
+    first[0].status = "accepted"
+    db.session.commit()
+    accepted = (first[0].machine_id, first[0].starts_at, first[0].ends_at)
+    create_order(quantity=4)
+    run = runner.request_run(order.buyer.cluster, time_limit_s=3)
+    assert run.state == "done", run.error
+    rows = bookings(db)
+    assert len(rows) == 4
+    assert accepted in {(b.machine_id, b.starts_at, b.ends_at) for b in rows if b.status == "accepted"}
+    for machine_id in {b.machine_id for b in rows}:  # no overlap on a one-unit machine
+        spans = sorted((b.starts_at, b.ends_at) for b in rows if b.machine_id == machine_id)
+        assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False))
+
+
+def test_blackouts_and_outside_bookings_are_respected(app, db, plant, create_order):
+    site, mill, _ = plant
+    start = datetime(2026, 11, 20, tzinfo=UTC)
+    db.session.add(
+        CalendarException(machine=mill, kind="blackout", starts_at=start, ends_at=start + timedelta(days=60))
+    )
+    db.session.commit()
+    order = create_order()
+    run = runner.request_run(order.buyer.cluster, time_limit_s=3)
+    assert run.state == "done" and run.assignments == 0
+    assert run.unplaced and any("cnc_mill_3ax" in " ".join(u["reasons"]) or u["reasons"] for u in run.unplaced)
+    assert bookings(db) == []
+
+
+def test_a_failed_store_leaves_the_previous_plan(app, db, plant, create_order, monkeypatch):
+    order = create_order()
+    runner.request_run(order.buyer.cluster, time_limit_s=3)
+    before = [(b.id, b.starts_at) for b in bookings(db)]
+    create_order(quantity=3)
+
+    def explode(*args, **kwargs):
+        db.session.add(Booking(machine_id=plant[1].id, starts_at=NOW, ends_at=NOW + timedelta(hours=1)))
+        db.session.flush()
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(runner, "store_plan", explode)
+    run = runner.request_run(order.buyer.cluster, time_limit_s=3)
+    assert run.state == "queued" and "disk full" in run.error  # will be retried
+    assert [(b.id, b.starts_at) for b in bookings(db)] == before
+
+
+def test_planning_command(app, db, plant, create_order):
+    create_order()
+    result = app.test_cli_runner().invoke(args=["planning", "run", "--time-limit", "2"])
+    assert result.exit_code == 0 and "assignments=2" in result.output
+    assert db.session.scalar(select(func.count(PlanRun.id))) == 1
