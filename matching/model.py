@@ -104,6 +104,7 @@ class Step:
     run_minutes_per_unit: float = 0.0
     options: tuple[StepOption, ...] = ()  # if non-empty, these replace the derived options
     predecessors: tuple[str, ...] = ()
+    excluded_resources: frozenset[str] = frozenset()  # e.g. machines whose factory declined this step
 
 
 @dataclass(frozen=True)

@@ -202,6 +202,10 @@ def _options(problem: Problem, order: Order, st: Step, resources, specs, res_ind
             sp = specs[ri]
             d = derived_duration(sp.setup_minutes, st.run_minutes_per_unit, st.quantity, sp.speed_factor)
             cands.append((ri, d, processing_fen(sp.hourly_rate_fen, d)))
+    if st.excluded_resources:
+        cands = [c for c in cands if resources[c[0]].id not in st.excluded_resources]
+        if not cands:
+            return [], [f"every capable {st.process!r} resource is excluded (declined) for this step"]
     out = []
     for ri, d, proc in cands:
         res = resources[ri]

@@ -69,6 +69,8 @@ def validate_plan(problem, plan) -> list[Violation]:
             if (f.resource_id, f.start, f.end) != (a.resource_id, a.start, a.end):
                 out.append(Violation("frozen", f"frozen step {key} moved to {a.resource_id}@{a.start}-{a.end}", *key))
             continue  # frozen facts are not re-checked against calendars
+        if a.resource_id in step.excluded_resources:
+            out.append(Violation("capability", f"step {key} on {a.resource_id}, which is excluded for it", *key))
         # capability and duration
         if step.options:
             durs = [o.duration for o in step.options if o.resource_id == a.resource_id]
