@@ -22,6 +22,7 @@ from capacity.services import idle_intervals
 from marketplace.accounts.models import Cluster
 from marketplace.extensions import db
 from marketplace.orders.models import Booking, Order, OrderStep
+from marketplace.planning.models import StepDecline
 
 PLANNED_ORDER_STATUSES = ("accepted", "paid", "planned", "in_production")
 FIXED_BOOKING_STATES = ("accepted", "started", "done")  # the factory committed to them: never moved
@@ -119,7 +120,8 @@ def _without(item: mm.Equipment, busy) -> mm.Equipment:
     return dataclasses.replace(item, availability=tuple(windows))
 
 
-def order_to_problem(order: Order, loaded: Loaded, tz_name: str = "Asia/Shanghai", skip=frozenset()) -> mm.Order:
+def order_to_problem(order: Order, loaded: Loaded, tz_name: str = "Asia/Shanghai", skip=frozenset(),
+                     declined: dict[int, frozenset[str]] | None = None) -> mm.Order:
     """A database order as the optimiser sees it: released at 08:00 local on its release date, due 18:00 local."""
     tz = ZoneInfo(tz_name)
     release = max(0, loaded.minute(datetime.combine(order.release_date, time(8), tzinfo=tz)))
@@ -145,6 +147,7 @@ def order_to_problem(order: Order, loaded: Loaded, tz_name: str = "Asia/Shanghai
                 tolerance_mm=step.tolerance_mm,
                 run_minutes_per_unit=step.run_minutes_per_unit,
                 predecessors=predecessors,
+                excluded_resources=(declined or {}).get(step.id, frozenset()),
             )
         )
         loaded.steps[(f"o{order.id}", f"s{step.id}")] = step.id
@@ -233,11 +236,14 @@ def load_problem(
         for step in order.steps
         if step.status == "done" or (step.status == "started" and step.id not in fixed_rows)
     }
+    declined: dict[int, frozenset[str]] = {}
+    for row in db.session.scalars(select(StepDecline).where(StepDecline.order_step_id.in_(order_step_ids))):
+        declined[row.order_step_id] = declined.get(row.order_step_id, frozenset()) | {f"m{row.machine_id}"}
     problem_orders, delivery_sites = [], []
     for order in orders:
         if all(step.id in skip for step in order.steps):
             continue
-        problem_orders.append(order_to_problem(order, loaded, tz_name, skip))
+        problem_orders.append(order_to_problem(order, loaded, tz_name, skip, declined))
         delivery_sites.append(mm.Site(f"d{order.id}", order.delivery_latitude, order.delivery_longitude))
     step_keys = {v: k for k, v in loaded.steps.items()}
     bookings, frozen = [], []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from marketplace.db_types import UTCDateTime, utcnow
@@ -37,3 +37,17 @@ class PlanRun(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class StepDecline(db.Model):
+    """A factory declined an order step on one of its machines; re-planning never puts it there again."""
+
+    __tablename__ = "step_declines"
+    __table_args__ = (UniqueConstraint("order_step_id", "machine_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    order_step_id: Mapped[int] = mapped_column(ForeignKey("order_steps.id", ondelete="CASCADE"), nullable=False,
+                                               index=True)
+    machine_id: Mapped[int] = mapped_column(ForeignKey("machines.id", ondelete="CASCADE"), nullable=False)
+    firm_id: Mapped[int] = mapped_column(ForeignKey("firms.id"), nullable=False)
+    reason: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)

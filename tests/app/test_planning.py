@@ -157,3 +157,87 @@ def test_planning_command(app, db, plant, create_order):
     result = app.test_cli_runner().invoke(args=["planning", "run", "--time-limit", "2"])
     assert result.exit_code == 0 and "assignments=2" in result.output
     assert db.session.scalar(select(func.count(PlanRun.id))) == 1
+
+
+@pytest.fixture
+def operator_api(api_as, create_firm, create_user):
+    return api_as(create_user(create_firm("operator", name="Operator")))
+
+
+def test_operator_triggers_runs_and_reads_history(operator_api, api_as, factory_user, db, plant, create_order):
+    create_order()
+    r = operator_api.post("/api/v1/plan-runs", json={"reason": "new orders", "time_limit_s": 3})
+    assert r.status_code == 201 and r.json["state"] == "done" and r.json["assignments"] == 2, r.json
+    history = operator_api.get("/api/v1/plan-runs").json
+    assert history["total"] == 1 and history["items"][0]["reason"] == "new orders"
+    assert operator_api.get(f"/api/v1/plan-runs/{r.json['id']}").json["solver_status"] in ("OPTIMAL", "FEASIBLE")
+    assert operator_api.post("/api/v1/plan-runs", json={"time_limit_s": 0}).status_code == 422
+    factory = api_as(factory_user)
+    assert factory.post("/api/v1/plan-runs", json={}).status_code == 403
+    assert factory.get(f"/api/v1/plan-runs/{r.json['id']}").status_code == 404
+
+
+def test_factory_schedule_accept_and_decline(operator_api, api_as, factory_user, db, plant, create_machine):
+    _, mill, _ = plant
+    second_mill = create_machine(plant[0], "cnc_mill_3ax", name="Mill 2", materials=("al6061",))
+    for day in range(7):
+        db.session.add(WeeklyWindow(machine=second_mill, weekday=day, start_minute=8 * 60, end_minute=20 * 60))
+    db.session.commit()
+    factory = api_as(factory_user)
+    order_id = create_order_for(db, plant)
+    operator_api.post("/api/v1/plan-runs", json={"time_limit_s": 3})
+    window = {"start": "2026-11-01T00:00:00+08:00", "end": "2027-01-31T00:00:00+08:00"}
+    rows = factory.get("/api/v1/schedule", query_string=window).json
+    assert len(rows) == 2 and rows[0]["order_reference"] == f"T-{order_id}"
+    mill_row = next(r for r in rows if r["process_code"] == "cnc_mill_3ax")
+    declined_machine = mill_row["machine_id"]
+    r = factory.post(f"/api/v1/bookings/{mill_row['id']}/decline", json={"reason": "spindle down"})
+    assert r.status_code == 200 and r.json["state"] == "done"
+    rows = factory.get("/api/v1/schedule", query_string=window).json
+    new_mill_row = next(r for r in rows if r["process_code"] == "cnc_mill_3ax")
+    from marketplace.planning.models import StepDecline as _SD
+    assert new_mill_row["machine_id"] != declined_machine               # re-planned elsewhere
+    r = factory.post(f"/api/v1/bookings/{new_mill_row['id']}/accept")
+    assert r.status_code == 200 and r.json["status"] == "accepted"
+    assert factory.post(f"/api/v1/bookings/{new_mill_row['id']}/decline", json={}).status_code == 422
+    assert "end" in factory.get("/api/v1/schedule", query_string={"start": window["end"], "end": window["start"]}
+                                ).json["errors"]
+
+
+def create_order_for(db, plant):
+    from marketplace.accounts.models import Firm
+
+    buyer = Firm(cluster_id=plant[0].cluster_id, name="Buyer 2", is_buyer=True)
+    order = Order(reference="T-1", cluster_id=plant[0].cluster_id, buyer=buyer, title="Bracket", status="paid",
+                  material_code="al6061", quantity=10, release_date=date(2026, 11, 23), due_date=date(2026, 11, 27),
+                  delivery_latitude=22.82, delivery_longitude=113.81)
+    order.steps.append(OrderStep(sequence=1, process_code="cnc_mill_3ax", run_minutes_per_unit=6, tolerance_mm=0.05))
+    order.steps.append(OrderStep(sequence=2, process_code="anodise", run_minutes_per_unit=1, tolerance_mm=0.05))
+    db.session.add_all([buyer, order])
+    db.session.commit()
+    return order.id
+
+
+def test_planning_and_schedule_pages(app, db, plant, create_order, create_firm, create_user, factory_user):
+    order = create_order()
+    operator = create_user(create_firm("operator", name="Op"))
+    client = app.test_client()
+    client.post("/sign-in", data={"email": operator.email, "password": "correct horse battery"})
+    assert client.post("/planning", data={"reason": "morning"}).status_code == 302
+    html = client.get("/planning", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "morning" in html and ("OPTIMAL" in html or "FEASIBLE" in html)
+    booking = bookings(db)[0]
+    week = booking.starts_at.date().isoformat()
+    factory = app.test_client()
+    factory.post("/language/en")
+    factory.post("/sign-in", data={"email": factory_user.email, "password": "correct horse battery"})
+    html = factory.get(f"/schedule?week={week}").get_data(as_text=True)
+    assert html.count('data-testid="booking"') == 2 and order.reference in html
+    assert factory.post(f"/schedule/bookings/{booking.id}/accept").status_code == 302
+    db.session.refresh(booking)
+    assert booking.status == "accepted"
+    assert client.get("/schedule").status_code == 403                     # operators have no schedule
+    other = app.test_client()
+    other.post("/sign-in", data={"email": create_user(create_firm("factory")).email,
+                                 "password": "correct horse battery"})
+    assert other.post(f"/schedule/bookings/{booking.id}/decline").status_code == 404

@@ -1,0 +1,95 @@
+"""REST API: operators trigger re-planning and read run history; factories read their schedule and accept or
+decline assignments (a decline re-plans that step elsewhere)."""
+
+from __future__ import annotations
+
+from flask import abort
+from flask.views import MethodView
+from flask_login import current_user
+from sqlalchemy import select
+
+from marketplace.accounts.auth import require_kind
+from marketplace.api_common import api_blueprint, page_of, paginate
+from marketplace.extensions import db
+from marketplace.orders.models import Booking
+from marketplace.planning import runner, services
+from marketplace.planning.models import PlanRun
+from marketplace.planning.schemas import (BookingSchema, DeclineSchema, PlanRunListArgs, PlanRunRequestSchema,
+                                          PlanRunSchema, ScheduleArgs)
+from marketplace.tenancy import current_firm
+
+planning_blp = api_blueprint("planning_api", __name__, "", "Planning runs, factory schedules and assignments")
+
+
+@planning_blp.route("/plan-runs")
+class PlanRuns(MethodView):
+    @planning_blp.arguments(PlanRunListArgs, location="query")
+    @planning_blp.response(200, page_of(PlanRunSchema))
+    def get(self, args):
+        """Planning runs of your cluster, newest first (operators)"""
+        require_kind("operator")
+        stmt = select(PlanRun).where(PlanRun.cluster_id == current_firm().cluster_id).order_by(PlanRun.id.desc())
+        if "state" in args:
+            stmt = stmt.where(PlanRun.state == args["state"])
+        return paginate(stmt, args)
+
+    @planning_blp.arguments(PlanRunRequestSchema)
+    @planning_blp.response(201, PlanRunSchema)
+    def post(self, data):
+        """Re-plan the cluster now (operators). Runs in-process, or queued for a worker when REDIS_URL is set."""
+        require_kind("operator")
+        return runner.request_run(current_firm().cluster, current_user, data["reason"], data["time_limit_s"])
+
+
+@planning_blp.route("/plan-runs/<int:run_id>")
+class PlanRunItem(MethodView):
+    @planning_blp.response(200, PlanRunSchema)
+    def get(self, run_id):
+        """One planning run"""
+        run = db.session.get(PlanRun, run_id)
+        if run is None or run.cluster_id != current_firm().cluster_id or not current_firm().is_operator:
+            abort(404, f"No planning run with id {run_id}.")
+        return run
+
+
+@planning_blp.route("/schedule")
+class Schedule(MethodView):
+    @planning_blp.arguments(ScheduleArgs, location="query")
+    @planning_blp.response(200, BookingSchema(many=True))
+    def get(self, args):
+        """Bookings on your machines between start and end"""
+        require_kind("factory")
+        return services.schedule(current_firm(), args["start"], args["end"], args.get("machine_id"))
+
+
+def _own_booking(booking_id: int) -> Booking:
+    booking = db.session.get(Booking, booking_id)
+    if booking is None or booking.machine is None or booking.machine.factory.firm_id != current_firm().id:
+        abort(404, f"No booking with id {booking_id}.")
+    return booking
+
+
+@planning_blp.route("/bookings/<int:booking_id>/accept")
+class Accept(MethodView):
+    @planning_blp.response(200, BookingSchema)
+    def post(self, booking_id):
+        """Accept an assignment: it will not be moved by re-planning"""
+        booking = services.accept(_own_booking(booking_id))
+        db.session.commit()
+        return booking
+
+
+@planning_blp.route("/bookings/<int:booking_id>/decline")
+class Decline(MethodView):
+    @planning_blp.arguments(DeclineSchema)
+    @planning_blp.response(200, PlanRunSchema)
+    def post(self, data, booking_id):
+        """Decline an assignment: the step is re-planned on other capacity"""
+        booking = _own_booking(booking_id)
+        cluster = booking.machine.factory.firm.cluster
+        services.decline(booking, current_firm(), data["reason"])
+        db.session.commit()
+        return runner.request_run(cluster, current_user, f"declined by {current_firm().name}")
+
+
+BLUEPRINTS = (planning_blp,)

@@ -1,0 +1,95 @@
+"""Pages: the operator's planning runs, and each factory's schedule of assigned steps (a Gantt per week)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from capacity.models import Factory, Machine
+from capacity.weekview import week_bounds, week_start
+from marketplace.accounts.auth import firm_required
+from marketplace.errors import FieldError
+from marketplace.extensions import db
+from marketplace.i18n import local_zone
+from marketplace.orders.models import Booking
+from marketplace.planning import runner, services
+from marketplace.planning.models import PlanRun
+
+planning_web = Blueprint("planning", __name__)
+
+
+@planning_web.route("/planning", methods=["GET", "POST"])
+@firm_required("operator")
+def runs():
+    cluster = current_user.firm.cluster
+    if request.method == "POST":
+        run = runner.request_run(cluster, current_user, request.form.get("reason", "")[:200])
+        flash(_("Planning run %(id)s: %(state)s.", id=run.id, state=run.state), "success" if run.state != "failed"
+              else "error")
+        return redirect(url_for("planning.runs"))
+    history = db.session.scalars(select(PlanRun).where(PlanRun.cluster_id == cluster.id)
+                                 .order_by(PlanRun.id.desc()).limit(50)).all()
+    return render_template("planning/runs.html", runs=history)
+
+
+def _monday() -> date:
+    raw = request.args.get("week")
+    try:
+        return week_start(date.fromisoformat(raw)) if raw else week_start(datetime.now(local_zone()).date())
+    except ValueError:
+        abort(400, _("The week must be a date like 2026-11-23."))
+
+
+@planning_web.route("/schedule")
+@firm_required("factory")
+def schedule():
+    monday = _monday()
+    start, end = week_bounds(monday, local_zone().key)
+    machines = db.session.scalars(select(Machine).join(Factory).where(Factory.firm_id == current_user.firm_id)
+                                  .order_by(Factory.name, Machine.name)).all()
+    bookings = services.schedule(current_user.firm, start, end)
+    span = (end - start).total_seconds()
+    bars: dict[int, list[dict]] = {}
+    for b in bookings:
+        left = max(0.0, (b.starts_at - start).total_seconds() / span * 100)
+        right = min(100.0, (b.ends_at - start).total_seconds() / span * 100)
+        bars.setdefault(b.machine_id, []).append({"booking": b, "left": round(left, 3),
+                                                  "width": round(max(right - left, 0.3), 3)})
+    upcoming = [b for b in services.schedule(current_user.firm, start, end + timedelta(days=28))
+                if b.order_step_id is not None]
+    return render_template("planning/schedule.html", machines=machines, bars=bars, monday=monday,
+                           timedelta=timedelta, upcoming=upcoming)
+
+
+def _own_booking(booking_id: int) -> Booking:
+    booking = db.session.get(Booking, booking_id)
+    if booking is None or booking.machine is None or booking.machine.factory.firm_id != current_user.firm_id:
+        abort(404)
+    return booking
+
+
+@planning_web.route("/schedule/bookings/<int:booking_id>/<action>", methods=["POST"])
+@firm_required("factory")
+def answer(booking_id: int, action: str):
+    booking = _own_booking(booking_id)
+    cluster = current_user.firm.cluster
+    try:
+        if action == "accept":
+            services.accept(booking)
+            db.session.commit()
+            flash(_("Assignment accepted."), "success")
+        elif action == "decline":
+            services.decline(booking, current_user.firm, request.form.get("reason", "")[:200])
+            db.session.commit()
+            run = runner.request_run(cluster, current_user, f"declined by {current_user.firm.name}")
+            flash(_("Assignment declined; the step was re-planned (run %(id)s).", id=run.id), "info")
+        else:
+            abort(404)
+    except FieldError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    return redirect(url_for("planning.schedule", week=request.args.get("week")))
