@@ -80,6 +80,7 @@ def _web_blueprints():
     from capacity.views import capacity_web
     from marketplace.accounts.views import accounts_web
     from marketplace.planning.views import planning_web
+    from marketplace.search.views import search_web
     from marketplace.web.views import web
 
-    return (web, accounts_web, capacity_web, equipment_web, planning_web)
+    return (web, accounts_web, capacity_web, equipment_web, planning_web, search_web)
