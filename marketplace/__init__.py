@@ -62,6 +62,7 @@ def _register_models() -> None:
     import marketplace.orders.models  # noqa: F401
     import marketplace.search.models  # noqa: F401
     import marketplace.planning.models  # noqa: F401
+    import marketplace.quotes.models  # noqa: F401
 
 
 def _api_blueprints():

@@ -1,0 +1,380 @@
+"""Issue instant quotes: catalogue rows and cluster machines -> `quoting`; live capacity -> `matching` insertion.
+
+No request access here: the API and the pages pass plain inputs (the dict the schemas load) and the upload bytes;
+errors the buyer can fix are `FieldError`s naming the field. The caller commits.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import math
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+import matching.model as mm
+import quoting
+from capacity.models import Factory, Machine, Material, Process
+from marketplace.accounts.models import Cluster, Firm, User
+from marketplace.errors import FieldError
+from marketplace.extensions import db
+from marketplace.quotes.models import Quote, QuoteCalibration
+from matching.insertion import DEFAULT_TIERS, insert_order
+
+VALID_DAYS = 14
+DELIVERY_SITE = "quote-delivery"
+QUOTE_ORDER = "quote"
+
+
+@dataclass(frozen=True)
+class Upload:
+    """An uploaded CAD file as the request layer received it."""
+
+    filename: str
+    data: bytes
+
+
+# ------------------------------------------------------------------------------------------------ inputs
+
+
+def material_spec(code: str) -> quoting.MaterialSpec:
+    row = db.session.get(Material, code) if code else None
+    if row is None:
+        raise FieldError("material", f"Unknown material {code!r}; see GET /api/v1/materials.")
+    return quoting.MaterialSpec(row.code, row.family, row.density_g_cm3, row.price_fen_per_kg)
+
+
+def cluster_machines(cluster_id: int) -> list[Machine]:
+    return list(
+        db.session.scalars(
+            select(Machine)
+            .join(Factory)
+            .where(Factory.cluster_id == cluster_id, Machine.active.is_(True))
+            .order_by(Machine.id)
+        )
+    )
+
+
+def capabilities(machines: list[Machine]) -> tuple[quoting.MachineCapability, ...]:
+    """One capability per active machine: its process, envelope, best tolerance, rate, setup and speed."""
+    return tuple(
+        quoting.MachineCapability(
+            process=m.process_code,
+            max_envelope_mm=(m.envelope_x_mm, m.envelope_y_mm, m.envelope_z_mm),
+            best_tolerance_mm=m.best_tolerance_mm,
+            hourly_rate_fen=m.hourly_rate_fen,
+            setup_min=m.setup_minutes,
+            speed_factor=m.speed_factor,
+            factory_id=str(m.factory_id),
+        )
+        for m in machines
+    )
+
+
+def latest_calibration(cluster_id: int) -> QuoteCalibration | None:
+    return db.session.scalar(
+        select(QuoteCalibration).where(QuoteCalibration.cluster_id == cluster_id).order_by(QuoteCalibration.id.desc())
+    )
+
+
+def calibration_of(row: QuoteCalibration | None) -> quoting.Calibration | None:
+    if row is None:
+        return None
+    return quoting.Calibration.of({p: quoting.ProcessFactors(**f) for p, f in row.factors.items()}, jobs=row.train_jobs)
+
+
+def _geometry_field(exc: quoting.GeometryError) -> str:
+    text = str(exc)
+    for needle, field in (("volume", "volume_mm3"), ("setups", "setups"), ("surface_area", "surface_area_mm2")):
+        if needle in text and exc.code != "implausible_units":
+            return field
+    return "bbox_mm"
+
+
+def part_features(inputs: dict, upload: Upload | None, max_bytes: int) -> quoting.PartFeatures:
+    """Geometry from the uploaded file, or from the declared box and volume."""
+    if upload is not None:
+        if len(upload.data) > max_bytes:
+            raise FieldError("file", f"file_too_large: {len(upload.data)} bytes; the limit is {max_bytes} bytes.")
+        try:
+            return quoting.part_from_bytes(upload.data, filename=upload.filename)
+        except quoting.GeometryError as exc:
+            raise FieldError("file", f"{exc.code}: {exc}") from None
+    try:
+        declared = quoting.DeclaredGeometry(
+            bbox_mm=tuple(inputs["bbox_mm"]),
+            volume_mm3=inputs["volume_mm3"],
+            surface_area_mm2=inputs.get("surface_area_mm2"),
+            rotational=inputs.get("rotational"),
+            setups=inputs.get("setups"),
+            complex_surfaces=inputs.get("complex_surfaces", False),
+            through_holes=inputs.get("through_holes", 0),
+        )
+        return quoting.part_from_declared(declared)
+    except quoting.GeometryError as exc:
+        raise FieldError(_geometry_field(exc), f"{exc.code}: {exc}") from None
+
+
+def _input_field(exc: quoting.InputError, inputs: dict) -> str:
+    text = str(exc)
+    if isinstance(exc, quoting.UnknownProcessError):
+        return "route"
+    for needle, field in (
+        ("anodis", "finish"),
+        ("finish", "finish"),
+        ("tolerance", "tolerance_class"),
+        ("process_hint", "process_hint"),
+        ("lead_time_tier", "lead_time_tier"),
+        ("route", "route"),
+        ("sheet", "sheet_thickness_mm"),
+    ):
+        if needle in text:
+            return field
+    if "quantities" in text:
+        return "quantity_breaks" if inputs.get("quantity_breaks") else "quantity"
+    return "material"
+
+
+def _check_route(route: list[str] | None) -> None:
+    if not route:
+        return
+    known = set(db.session.scalars(select(Process.code)))
+    for code in route:
+        if code not in known:
+            raise FieldError("route", f"Unknown process {code!r}; see GET /api/v1/processes.")
+
+
+def quote_request(inputs: dict, part: quoting.PartFeatures, material: quoting.MaterialSpec,
+                  caps: tuple[quoting.MachineCapability, ...]) -> quoting.QuoteRequest:
+    sheet = None
+    if inputs.get("sheet_thickness_mm"):
+        sheet = quoting.SheetSpec(thickness_mm=inputs["sheet_thickness_mm"], bends=inputs.get("bends") or 0)
+    return quoting.QuoteRequest(
+        part=part,
+        material=material,
+        quantity=inputs["quantity"],
+        quantity_breaks=tuple(inputs.get("quantity_breaks") or quoting.DEFAULT_BREAKS),
+        route=tuple(inputs["route"]) if inputs.get("route") else None,
+        process_hint=inputs.get("process_hint"),
+        tolerance_class=inputs.get("tolerance_class", "m"),
+        finish=inputs.get("finish", "none"),
+        heat_treat=inputs.get("heat_treat", False),
+        sheet=sheet,
+        capabilities=caps,
+        lead_time_tier=inputs.get("lead_time_tier", "standard"),
+        due_date=inputs.get("due_date"),
+    )
+
+
+# ------------------------------------------------------------------------------------------------ lead time
+
+
+def _due_moment(due: date | None, tz: ZoneInfo) -> datetime | None:
+    return datetime.combine(due, time(18), tzinfo=tz) if due else None
+
+
+def _delivery_site(cluster: Cluster, problem: mm.Problem) -> mm.Site:
+    if cluster.center_lat is not None and cluster.center_lon is not None:
+        return mm.Site(DELIVERY_SITE, cluster.center_lat, cluster.center_lon)
+    if problem.sites:
+        lat = sum(s.lat for s in problem.sites) / len(problem.sites)
+        lon = sum(s.lon for s in problem.sites) / len(problem.sites)
+        return mm.Site(DELIVERY_SITE, lat, lon)
+    return mm.Site(DELIVERY_SITE, 0.0, 0.0)
+
+
+def quote_order(q: quoting.Quote, quantity: int, material_code: str, due_minute: int) -> mm.Order:
+    """The quote's work content as a one-off matching order (a chain of steps, released now)."""
+    steps, previous = [], None
+    for i, work in enumerate(q.work_content, start=1):
+        step = mm.Step(
+            id=f"q{i}",
+            process=work.process,
+            quantity=quantity,
+            material=material_code,
+            envelope=tuple(math.ceil(x) for x in work.envelope_mm),
+            tolerance_mm=work.tolerance_mm,
+            run_minutes_per_unit=work.run_min_per_part,
+            predecessors=(previous,) if previous else (),
+        )
+        steps.append(step)
+        previous = step.id
+    return mm.Order(id=QUOTE_ORDER, release=0, due=due_minute, delivery_site_id=DELIVERY_SITE, steps=tuple(steps))
+
+
+def lead_times(cluster: Cluster, q: quoting.Quote, quantity: int, material_code: str, now: datetime,
+               due: date | None) -> tuple[list[dict], datetime | None]:
+    """Insert the quote into the cluster's current plan for each tier; price each tier with its completion."""
+    from marketplace.planning.adapter import current_plan, load_problem
+
+    tz = ZoneInfo(cluster.timezone)
+    loaded = load_problem(cluster, now)
+    problem = loaded.problem
+    problem = dataclasses.replace(problem, sites=problem.sites + (_delivery_site(cluster, problem),))
+    due_at = _due_moment(due, tz)
+    due_minute = problem.horizon if due_at is None else max(1, loaded.minute(due_at))
+    order = quote_order(q, quantity, material_code, due_minute)
+    result = insert_order(problem, current_plan(loaded), order, DEFAULT_TIERS)
+    base = q.for_quantity(quantity).total_fen
+    feasible = [t for t in result.quotes if t.feasible]
+    priced = {}
+    if feasible:
+        inputs = [quoting.TierInput(t.tier, loaded.at(t.completion), float(t.scarcity)) for t in feasible]
+        priced = {p.tier: p for p in quoting.price_tiers(base, inputs, now=now, due=due_at)}
+    machines = loaded.machines
+    out = []
+    for t in result.quotes:
+        p = priced.get(t.tier)
+        out.append(
+            {
+                "tier": t.tier,
+                "feasible": t.feasible,
+                "reasons": list(t.reasons),
+                "price_fen": p.price_fen if p else None,
+                "adjustment_fen": p.adjustment_fen if p else None,
+                "rate": p.rate if p else None,
+                "completion_at": loaded.at(t.completion).isoformat() if t.feasible else None,
+                "ship_by": p.ship_by.isoformat() if p else None,
+                "meets_due": p.meets_due if p else None,
+                "scarcity": t.scarcity,
+                "matching_cost_fen": t.cost.total_fen,
+                "placements": [
+                    {
+                        "step": a.step_id,
+                        "machine_id": machines.get(a.resource_id),
+                        "equipment_id": loaded.equipment.get(a.resource_id),
+                        "site_factory_id": int(a.site_id[1:]) if a.site_id.startswith("f") else None,
+                        "unit": a.unit,
+                        "starts_at": loaded.at(a.start).isoformat(),
+                        "ends_at": loaded.at(a.end).isoformat(),
+                        "processing_fen": a.processing_fen,
+                        "lease_fen": a.lease_fen,
+                    }
+                    for a in t.placements
+                ],
+            }
+        )
+    return out, loaded.epoch
+
+
+# ------------------------------------------------------------------------------------------------ issue
+
+
+def _line(line: quoting.QuoteLine) -> dict:
+    return {"kind": line.kind, "label": line.label, "fen": line.fen, "process": line.process}
+
+
+def _break(b: quoting.QuantityQuote) -> dict:
+    return {
+        "quantity": b.quantity,
+        "unit_price_fen": b.unit_price_fen,
+        "total_fen": b.total_fen,
+        "subtotal_fen": b.subtotal_fen,
+        "platform_fee_fen": b.platform_fee_fen,
+        "production_fen": b.production_fen,
+        "transport_fen": b.transport_fen,
+        "overhead_fen": b.overhead_fen,
+        "margin_fen": b.margin_fen,
+        "lines": [_line(line) for line in b.lines],
+    }
+
+
+def _jsonable(value):
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def new_reference(now: datetime) -> str:
+    return f"Q{now:%y%m%d}-{secrets.token_hex(3).upper()}"
+
+
+def store_upload(upload: Upload, directory: Path) -> str:
+    """Keep the file content-addressed (instance/uploads/<sha256>.<ext>); the same file is stored once."""
+    digest = hashlib.sha256(upload.data).hexdigest()
+    suffix = Path(upload.filename).suffix.lower() or ".stl"
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"{digest}{suffix}"
+    if not path.exists():
+        tmp = path.with_suffix(path.suffix + f".{secrets.token_hex(4)}.tmp")
+        tmp.write_bytes(upload.data)
+        tmp.replace(path)
+    return digest
+
+
+def issue_quote(firm: Firm, user: User, inputs: dict, upload: Upload | None, now: datetime, *,
+                upload_dir: Path, max_upload_bytes: int = quoting.MAX_UPLOAD_BYTES,
+                valid_days: int = VALID_DAYS) -> Quote:
+    """Price the part, quote lead times from live capacity, and add the quote to the session (caller commits)."""
+    cluster = firm.cluster
+    material = material_spec(inputs.get("material", ""))
+    _check_route(inputs.get("route"))
+    part = part_features(inputs, upload, min(max_upload_bytes, quoting.MAX_UPLOAD_BYTES))
+    machines = cluster_machines(cluster.id)
+    caps = capabilities(machines)
+    calibration_row = latest_calibration(cluster.id)
+    try:
+        request = quote_request(inputs, part, material, caps)
+        q = quoting.quote(request, calibration=calibration_of(calibration_row))
+    except quoting.GeometryError as exc:
+        raise FieldError("file" if upload else _geometry_field(exc), f"{exc.code}: {exc}") from None
+    except quoting.InputError as exc:
+        raise FieldError(_input_field(exc, inputs), str(exc)) from None
+    warnings = [{"code": w.code, "severity": w.severity, "message": w.message, "process": w.process}
+                for w in q.warnings]
+    tiers: list[dict] = []
+    epoch = None
+    if q.feasible:
+        tiers, epoch = lead_times(cluster, q, request.quantity, material.code, now, inputs.get("due_date"))
+        if not any(t["feasible"] for t in tiers):
+            reasons = sorted({r for t in tiers for r in t["reasons"]})
+            warnings.append({"code": "no_capacity", "severity": "blocking", "process": None,
+                             "message": "no idle capacity in the planning horizon: " + "; ".join(reasons)})
+    feasible = q.feasible and any(t["feasible"] for t in tiers)
+    main = q.for_quantity(request.quantity)
+    digest = store_upload(upload, upload_dir) if upload is not None else None
+    quote = Quote(
+        reference=new_reference(now),
+        cluster_id=cluster.id,
+        buyer_firm_id=firm.id,
+        user_id=user.id,
+        created_at=now,
+        valid_until=now + timedelta(days=valid_days),
+        currency=main.currency,
+        material_code=material.code,
+        quantity=request.quantity,
+        quantities=list(request.quantities),
+        route=list(q.route),
+        route_proposed=q.route_proposed,
+        feasible=feasible,
+        lead_time_tier=request.lead_time_tier,
+        unit_price_fen=main.unit_price_fen,
+        total_fen=main.total_fen,
+        inputs={k: _jsonable(v) for k, v in inputs.items()},
+        geometry=_jsonable(dataclasses.asdict(part)),
+        breaks=[_break(b) for b in q.breaks],
+        tiers=tiers,
+        work_content=[
+            {"process": w.process, "setup_min": w.setup_min, "run_min_per_part": w.run_min_per_part,
+             "factory_id": int(w.factory_id) if w.factory_id.isdigit() else None,
+             "envelope_mm": list(w.envelope_mm), "tolerance_mm": w.tolerance_mm}
+            for w in q.work_content
+        ],
+        warnings=warnings,
+        assumptions=list(q.assumptions),
+        plan_epoch=epoch,
+        calibration_id=calibration_row.id if calibration_row else None,
+        file_name=upload.filename[:255] if upload else None,
+        file_size=len(upload.data) if upload else None,
+        file_sha256=digest,
+    )
+    db.session.add(quote)
+    db.session.flush()
+    return quote
