@@ -5,15 +5,15 @@ No request, session cookie or `g` here; the API and the pages pass the firm, the
 from __future__ import annotations
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from capacity.models import Factory, Machine, Material, Process
 from marketplace.extensions import db
 from marketplace.search.query import IdleFilter, SearchQuery
 
-FIRM_KIND_LABELS = {"en": {"buyer": "Buyer", "factory": "Factory", "lessor": "Equipment lessor",
-                           "operator": "Operator"},
-                    "zh": {"buyer": "采购方", "factory": "工厂", "lessor": "设备出租方", "operator": "运营方"}}
+FIRM_KIND_LABELS = {"buyer": _l("SME buyer"), "factory": _l("Factory"), "lessor": _l("Equipment lessor"),
+                    "operator": _l("Cluster operator")}
 
 
 class SearchUnavailable(RuntimeError):
@@ -51,7 +51,7 @@ def _labels(field: str, locale: str) -> dict[str, str]:
     if field == "material":
         return {m.code: m.name_zh if zh else m.name_en for m in db.session.scalars(select(Material))}
     if field == "firm_kind":
-        return FIRM_KIND_LABELS["zh" if zh else "en"]
+        return {code: str(label) for code, label in FIRM_KIND_LABELS.items()}
     return {}
 
 

@@ -49,10 +49,19 @@ def _form_data(kind: str) -> tuple[dict, dict]:
     return data, errors
 
 
-@search_web.route("/", defaults={"kind": "capacity"})
+@search_web.route("/")
+@login_required
+def index():
+    return _page("capacity")
+
+
 @search_web.route("/<kind>")
 @login_required
-def index(kind: str):
+def kind(kind: str):
+    return _page(kind)
+
+
+def _page(kind: str):
     firm = current_user.firm
     tabs = tabs_for(firm)
     if kind not in dict(tabs):
@@ -82,6 +91,6 @@ def index(kind: str):
         selected={f: request.args.getlist(f) for f in LIST_FIELDS}, processes=processes, materials=materials,
         certifications=CERTIFICATIONS, markers=markers, tile_url=current_app.config.get("SEARCH_MAP_TILE_URL") or "",
         tile_attribution=current_app.config.get("SEARCH_MAP_ATTRIBUTION") or "",
-        page_url=lambda page: url_for("search.index", kind=kind, **{**request.args.to_dict(flat=False), "page": page}),
-        kind_labels=services.FIRM_KIND_LABELS["zh" if zh else "en"],
+        page_url=lambda page: url_for("search.kind", kind=kind, **{**request.args.to_dict(flat=False), "page": page}),
+        kind_labels={code: str(label) for code, label in services.FIRM_KIND_LABELS.items()},
     ), 422 if errors else 200
