@@ -268,11 +268,18 @@ def solve(
             bound = int(solver.best_objective_bound) + offset
             gap = 0.0 if name == "OPTIMAL" else max(0.0, (plan.objective - bound) / max(1, plan.objective))
             return _with(plan, best_bound=bound, gap=gap)
-        reasons = {k: ("no schedule satisfies windows, capacity, precedence and frozen steps before the horizon "
-                       f"(CP-SAT {name})",) for oi in placeable for k in c.order_steps[oi]}
-        reasons.update(static_reasons)
-        fixed = {k: cs.frozen for k, cs in c.steps.items() if cs.frozen is not None}
-        return build_plan(c, fixed, name, "cpsat", time.perf_counter() - t0, reasons)
+        if status == cp_model.INFEASIBLE or not inc:
+            reasons = {k: ("no schedule satisfies windows, capacity, precedence and frozen steps before the "
+                           f"horizon (CP-SAT {name})",) for oi in placeable for k in c.order_steps[oi]}
+            reasons.update(static_reasons)
+            fixed = {k: cs.frozen for k, cs in c.steps.items() if cs.frozen is not None}
+            return build_plan(c, fixed, name, "cpsat", time.perf_counter() - t0, reasons)
+        # CP-SAT found nothing better in time: keep the warm start (greedy or previous plan), which is valid.
+        un = dict(unplaced)
+        un.update(static_reasons)
+        plan = build_plan(c, assign_units(c, inc), "FEASIBLE", f"warm start (CP-SAT {name})",
+                          time.perf_counter() - t0, un)
+        return _with(plan, best_bound=lb, gap=max(0.0, (plan.objective - lb) / max(1, plan.objective)))
 
     # ---- large problems: cost-aware reinsertion descent, then LNS over groups of related orders
     gain = {oi: _objective(c, inc, [oi]) - _lower_bound(c, [oi]) for oi in placeable}
