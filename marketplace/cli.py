@@ -13,14 +13,19 @@ catalogue_cli = AppGroup("catalogue", help="Process and material catalogues.")
 
 @demo_cli.command("load")
 @click.option("--seed", default=2026, show_default=True, help="Random seed; the same seed gives the same cluster.")
-def demo_load(seed: int) -> None:
+@click.option("--plan-seconds", default=10.0, show_default=True, help="Solver time for the first plan.")
+def demo_load(seed: int, plan_seconds: float) -> None:
     """Migrate the database and load the demo cluster (safe to run twice)."""
     from marketplace.demo import DEMO_PASSWORD, load
 
     upgrade()
-    context = load(seed)
+    context = load(seed, plan_seconds)
     click.echo(f"Demo cluster {'created' if context.created else 'already present, unchanged'}: {context.cluster.name}")
     click.echo(f"Database: {current_app.config['SQLALCHEMY_DATABASE_URI']}")
+    run = getattr(context, "plan_run", None)
+    if run is not None:
+        click.echo(f"First plan: run {run.id} {run.state} {run.solver_status}, {run.assignments} bookings for "
+                   f"{run.orders} orders, {len(run.unplaced)} steps unplaced, {run.wall_s or 0:.1f} s")
     click.echo(f"Sign in with any of these (password for all: {DEMO_PASSWORD}):")
     shown: dict[str, int] = {}
     for role, email, firm in context.logins:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from marketplace.demo import capacity as capacity_step
-from marketplace.demo import catalogue, firms
+from marketplace.demo import catalogue, firms, orders
 
 DEMO_PASSWORD = "demo-pass-2026"
 CLUSTER_SLUG = "changan-dongguan"
@@ -25,6 +25,7 @@ class DemoContext:
     logins: list[tuple[str, str, str]] = field(default_factory=list)  # (role, email, firm)
     created: bool = False
     today: date = field(default_factory=date.today)
+    plan_seconds: float = 10.0
 
 
 STEPS = (
@@ -33,15 +34,18 @@ STEPS = (
     firms.seed_firms,
     capacity_step.seed_factories,
     capacity_step.seed_equipment,
+    orders.seed_open_orders,
+    orders.seed_plan,
 )
 
 
-def load(seed: int = 2026) -> DemoContext:
+def load(seed: int = 2026, plan_seconds: float = 10.0) -> DemoContext:
     from werkzeug.security import generate_password_hash
 
     from marketplace.extensions import db
 
-    context = DemoContext(rng=random.Random(seed), password_hash=generate_password_hash(DEMO_PASSWORD, "scrypt"))
+    context = DemoContext(rng=random.Random(seed), password_hash=generate_password_hash(DEMO_PASSWORD, "scrypt"),
+                          plan_seconds=plan_seconds)
     for step in STEPS:
         step(context)
         db.session.flush()

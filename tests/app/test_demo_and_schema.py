@@ -7,6 +7,8 @@ from sqlalchemy import func, select
 
 from capacity.models import Equipment, Factory, Machine, WeeklyWindow
 from marketplace.accounts.models import Firm, User
+from marketplace.orders.models import OPEN_STATUSES, Booking, Order
+from marketplace.planning.models import PlanRun
 
 
 def count(db, column, *where):
@@ -23,7 +25,7 @@ def test_migrations_match_the_models(db):
 
 def test_demo_cluster_is_realistic_deterministic_and_idempotent(app, db):
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["demo", "load"])
+    result = runner.invoke(args=["demo", "load", "--plan-seconds", "3"])
     assert result.exit_code == 0, result.output
     assert "operator@demo.smp.cn" in result.output and "demo-pass-2026" in result.output
     assert count(db, Firm.id, Firm.is_operator) == 1
@@ -42,17 +44,22 @@ def test_demo_cluster_is_realistic_deterministic_and_idempotent(app, db):
         )
     ).all()
     assert all(1000 <= low <= high <= 50000 for _, low, high in rates)  # 10-500 CNY an hour
+    assert count(db, Order.id, Order.status.in_(OPEN_STATUSES)) >= 50
+    run = db.session.scalars(select(PlanRun)).one()
+    assert run.state == "done" and run.assignments >= 100 and "First plan: run" in result.output
+    assert count(db, Booking.id) == run.assignments
     first = sorted(db.session.execute(select(Machine.name, Machine.hourly_rate_fen)).all())
     users = count(db, User.id)
-    again = runner.invoke(args=["demo", "load"])
+    again = runner.invoke(args=["demo", "load", "--plan-seconds", "3"])
     assert again.exit_code == 0 and "already present" in again.output
     assert count(db, User.id) == users
+    assert count(db, PlanRun.id) == 1 and count(db, Booking.id) == run.assignments
     assert sorted(db.session.execute(select(Machine.name, Machine.hourly_rate_fen)).all()) == first
 
 
 def test_demo_users_can_sign_in(app, db, client):
     CliRunner()  # keep the import honest
-    app.test_cli_runner().invoke(args=["demo", "load"])
+    app.test_cli_runner().invoke(args=["demo", "load", "--plan-seconds", "2"])
     r = client.post("/sign-in", data={"email": "factory01@demo.smp.cn", "password": "demo-pass-2026"})
     assert r.status_code == 302
     assert "东莞市锦辉精密五金有限公司" in client.get("/home").get_data(as_text=True)
