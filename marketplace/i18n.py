@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_babel import format_datetime, get_locale
 from flask_login import current_user
 
@@ -14,6 +14,8 @@ LANGUAGE_NAMES = {"zh_Hans_CN": "中文", "en": "English"}
 
 
 def select_locale() -> str:
+    if not has_request_context():  # commands and workers: messages in English
+        return "en"
     chosen = session.get("locale")
     if chosen in SUPPORTED:
         return chosen
@@ -31,7 +33,7 @@ def select_locale() -> str:
 
 
 def select_timezone() -> str:
-    if getattr(current_user, "is_authenticated", False):
+    if has_request_context() and getattr(current_user, "is_authenticated", False):
         return current_user.firm.cluster.timezone
     return current_app.config["CLUSTER_TIMEZONE"]
 

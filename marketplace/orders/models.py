@@ -75,6 +75,24 @@ class Order(db.Model):
     steps: Mapped[list[OrderStep]] = relationship(
         back_populates="order", cascade="all, delete-orphan", order_by="OrderStep.sequence"
     )
+    events: Mapped[list[OrderEvent]] = relationship(
+        back_populates="order", cascade="all, delete-orphan", order_by="OrderEvent.id"
+    )
+
+
+class OrderEvent(db.Model):
+    """The audit trail of an order: every status change, who made it, when and why."""
+
+    __tablename__ = "order_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), nullable=False, index=True)
+    from_status: Mapped[str] = mapped_column(String(20), nullable=False)
+    to_status: Mapped[str] = mapped_column(String(20), nullable=False)
+    actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str] = mapped_column(String(300), nullable=False, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+    order: Mapped["Order"] = relationship(back_populates="events")
 
 
 class OrderStep(db.Model):
