@@ -70,10 +70,11 @@ def _api_blueprints():
     from capacity import equipment_api
     from marketplace.accounts import api as accounts_api
     from marketplace.planning import api as planning_api
+    from marketplace.quotes import api as quotes_api
     from marketplace.search import api as search_api
 
     return (*accounts_api.BLUEPRINTS, *capacity_api.BLUEPRINTS, *equipment_api.BLUEPRINTS, *planning_api.BLUEPRINTS,
-            *search_api.BLUEPRINTS)
+            *search_api.BLUEPRINTS, *quotes_api.BLUEPRINTS)
 
 
 def _web_blueprints():
@@ -81,7 +82,8 @@ def _web_blueprints():
     from capacity.views import capacity_web
     from marketplace.accounts.views import accounts_web
     from marketplace.planning.views import planning_web
+    from marketplace.quotes.views import quotes_web
     from marketplace.search.views import search_web
     from marketplace.web.views import web
 
-    return (web, accounts_web, capacity_web, equipment_web, planning_web, search_web)
+    return (web, accounts_web, capacity_web, equipment_web, planning_web, search_web, quotes_web)

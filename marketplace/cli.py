@@ -48,7 +48,9 @@ def catalogue_seed() -> None:
 
 def register_commands(app) -> None:
     from marketplace.planning.cli import planning_cli
+    from marketplace.quotes.cli import quotes_cli
 
     app.cli.add_command(demo_cli)
     app.cli.add_command(catalogue_cli)
     app.cli.add_command(planning_cli)
+    app.cli.add_command(quotes_cli)

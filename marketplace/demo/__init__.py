@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from marketplace.demo import capacity as capacity_step
-from marketplace.demo import catalogue, firms, orders
+from marketplace.demo import catalogue, firms, orders, quote_history
 
 DEMO_PASSWORD = "demo-pass-2026"
 CLUSTER_SLUG = "changan-dongguan"
@@ -36,6 +36,7 @@ STEPS = (
     capacity_step.seed_equipment,
     orders.seed_open_orders,
     orders.seed_plan,
+    quote_history.seed_completed_jobs,
 )
 
 

@@ -149,8 +149,12 @@ def _check_route(route: list[str] | None) -> None:
             raise FieldError("route", f"Unknown process {code!r}; see GET /api/v1/processes.")
 
 
-def quote_request(inputs: dict, part: quoting.PartFeatures, material: quoting.MaterialSpec,
-                  caps: tuple[quoting.MachineCapability, ...]) -> quoting.QuoteRequest:
+def quote_request(
+    inputs: dict,
+    part: quoting.PartFeatures,
+    material: quoting.MaterialSpec,
+    caps: tuple[quoting.MachineCapability, ...],
+) -> quoting.QuoteRequest:
     sheet = None
     if inputs.get("sheet_thickness_mm"):
         sheet = quoting.SheetSpec(thickness_mm=inputs["sheet_thickness_mm"], bends=inputs.get("bends") or 0)
@@ -207,8 +211,9 @@ def quote_order(q: quoting.Quote, quantity: int, material_code: str, due_minute:
     return mm.Order(id=QUOTE_ORDER, release=0, due=due_minute, delivery_site_id=DELIVERY_SITE, steps=tuple(steps))
 
 
-def lead_times(cluster: Cluster, q: quoting.Quote, quantity: int, material_code: str, now: datetime,
-               due: date | None) -> tuple[list[dict], datetime | None]:
+def lead_times(
+    cluster: Cluster, q: quoting.Quote, quantity: int, material_code: str, now: datetime, due: date | None
+) -> tuple[list[dict], datetime | None]:
     """Insert the quote into the cluster's current plan for each tier; price each tier with its completion."""
     from marketplace.planning.adapter import current_plan, load_problem
 
@@ -309,9 +314,17 @@ def store_upload(upload: Upload, directory: Path) -> str:
     return digest
 
 
-def issue_quote(firm: Firm, user: User, inputs: dict, upload: Upload | None, now: datetime, *,
-                upload_dir: Path, max_upload_bytes: int = quoting.MAX_UPLOAD_BYTES,
-                valid_days: int = VALID_DAYS) -> Quote:
+def issue_quote(
+    firm: Firm,
+    user: User,
+    inputs: dict,
+    upload: Upload | None,
+    now: datetime,
+    *,
+    upload_dir: Path,
+    max_upload_bytes: int = quoting.MAX_UPLOAD_BYTES,
+    valid_days: int = VALID_DAYS,
+) -> Quote:
     """Price the part, quote lead times from live capacity, and add the quote to the session (caller commits)."""
     cluster = firm.cluster
     material = material_spec(inputs.get("material", ""))
@@ -327,16 +340,23 @@ def issue_quote(firm: Firm, user: User, inputs: dict, upload: Upload | None, now
         raise FieldError("file" if upload else _geometry_field(exc), f"{exc.code}: {exc}") from None
     except quoting.InputError as exc:
         raise FieldError(_input_field(exc, inputs), str(exc)) from None
-    warnings = [{"code": w.code, "severity": w.severity, "message": w.message, "process": w.process}
-                for w in q.warnings]
+    warnings = [
+        {"code": w.code, "severity": w.severity, "message": w.message, "process": w.process} for w in q.warnings
+    ]
     tiers: list[dict] = []
     epoch = None
     if q.feasible:
         tiers, epoch = lead_times(cluster, q, request.quantity, material.code, now, inputs.get("due_date"))
         if not any(t["feasible"] for t in tiers):
             reasons = sorted({r for t in tiers for r in t["reasons"]})
-            warnings.append({"code": "no_capacity", "severity": "blocking", "process": None,
-                             "message": "no idle capacity in the planning horizon: " + "; ".join(reasons)})
+            warnings.append(
+                {
+                    "code": "no_capacity",
+                    "severity": "blocking",
+                    "process": None,
+                    "message": "no idle capacity in the planning horizon: " + "; ".join(reasons),
+                }
+            )
     feasible = q.feasible and any(t["feasible"] for t in tiers)
     main = q.for_quantity(request.quantity)
     digest = store_upload(upload, upload_dir) if upload is not None else None
@@ -362,9 +382,14 @@ def issue_quote(firm: Firm, user: User, inputs: dict, upload: Upload | None, now
         breaks=[_break(b) for b in q.breaks],
         tiers=tiers,
         work_content=[
-            {"process": w.process, "setup_min": w.setup_min, "run_min_per_part": w.run_min_per_part,
-             "factory_id": int(w.factory_id) if w.factory_id.isdigit() else None,
-             "envelope_mm": list(w.envelope_mm), "tolerance_mm": w.tolerance_mm}
+            {
+                "process": w.process,
+                "setup_min": w.setup_min,
+                "run_min_per_part": w.run_min_per_part,
+                "factory_id": int(w.factory_id) if w.factory_id.isdigit() else None,
+                "envelope_mm": list(w.envelope_mm),
+                "tolerance_mm": w.tolerance_mm,
+            }
             for w in q.work_content
         ],
         warnings=warnings,

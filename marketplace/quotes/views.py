@@ -1,0 +1,100 @@
+"""Pages: the Instant quote form, the issued quote (breaks, tiers, breakdown, warnings) and the buyer's quotes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import Blueprint, current_app, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from capacity.models import Material, Process
+from marketplace.accounts.auth import firm_required
+from marketplace.errors import FieldError
+from marketplace.extensions import db
+from marketplace.i18n import is_chinese
+from marketplace.quotes import services
+from marketplace.quotes.api import max_upload_bytes, upload_dir
+from marketplace.quotes.forms import QuoteForm
+from marketplace.quotes.models import Quote
+from marketplace.tenancy import get_readable, scope
+
+quotes_web = Blueprint("quotes", __name__, url_prefix="/quotes")
+
+FORM_FIELDS = {
+    "bbox_mm": "length_mm",
+    "volume_mm3": "volume_cm3",
+    "setups": "file",
+    "surface_area_mm2": "file",
+    "route": "route",
+}
+
+
+def _choices(form: QuoteForm) -> None:
+    zh = is_chinese()
+    form.material.choices = [
+        (m.code, f"{m.name_zh if zh else m.name_en} ({m.code})")
+        for m in db.session.scalars(select(Material).order_by(Material.code))
+    ]
+    processes = [("", _("Automatic"))] + [
+        (p.code, p.name_zh if zh else p.name_en) for p in db.session.scalars(select(Process).order_by(Process.code))
+    ]
+    for entry in form.route:
+        entry.choices = processes
+
+
+def _report(form: QuoteForm, exc: FieldError) -> None:
+    name = FORM_FIELDS.get(exc.field, exc.field)
+    field = getattr(form, name, None)
+    if field is None or name == "route":
+        form.form_errors.append(f"{exc.field}: {exc.message}")
+    else:
+        field.errors = [*field.errors, exc.message]
+
+
+@quotes_web.route("/")
+@firm_required("buyer", "operator")
+def index():
+    quotes = db.session.scalars(scope(select(Quote), Quote, "buyer_firm_id").order_by(Quote.id.desc()).limit(100)).all()
+    return render_template("quotes/index.html", quotes=quotes, now=datetime.now(UTC))
+
+
+@quotes_web.route("/new", methods=["GET", "POST"])
+@firm_required("buyer")
+def new():
+    form = QuoteForm()
+    _choices(form)
+    if form.validate_on_submit():
+        upload = None
+        storage = form.file.data
+        if storage and getattr(storage, "filename", ""):
+            upload = services.Upload(storage.filename, storage.read())
+        try:
+            quote = services.issue_quote(
+                current_user.firm,
+                current_user,
+                form.inputs(),
+                upload,
+                datetime.now(UTC),
+                upload_dir=upload_dir(),
+                max_upload_bytes=max_upload_bytes(),
+                valid_days=current_app.config.get("QUOTE_VALID_DAYS", services.VALID_DAYS),
+            )
+        except FieldError as exc:
+            db.session.rollback()
+            _report(form, exc)
+        else:
+            db.session.commit()
+            return redirect(url_for("quotes.show", quote_id=quote.id))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("quotes/new.html", form=form, max_mb=max_upload_bytes() // (1024 * 1024)), status
+
+
+@quotes_web.route("/<int:quote_id>")
+@firm_required("buyer", "operator")
+def show(quote_id: int):
+    quote = get_readable(Quote, quote_id, owner="buyer_firm_id")
+    processes = {p.code: p for p in db.session.scalars(select(Process))}
+    tiers = [dict(t, ship_by_dt=datetime.fromisoformat(t["ship_by"]) if t["ship_by"] else None) for t in quote.tiers]
+    return render_template("quotes/show.html", quote=quote, tiers=tiers, now=datetime.now(UTC), processes=processes)
