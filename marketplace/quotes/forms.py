@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, FieldList, FloatField, IntegerField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
 from quoting.specs import MAX_QUANTITY
@@ -37,18 +38,30 @@ class QuoteForm(FlaskForm):
     tolerance_class = SelectField(
         _l("Tolerance class (ISO 2768)"),
         default="m",
-        choices=[("f", _l("f – fine")), ("m", _l("m – medium")), ("c", _l("c – coarse"))],
+        choices=[
+            SelectChoice("f", _l("f – fine")),
+            SelectChoice("m", _l("m – medium")),
+            SelectChoice("c", _l("c – coarse")),
+        ],
     )
     finish = SelectField(
         _l("Finish"),
         default="none",
-        choices=[("none", _l("None")), ("anodised", _l("Anodised")), ("powder_coat", _l("Powder coated"))],
+        choices=[
+            SelectChoice("none", _l("None")),
+            SelectChoice("anodised", _l("Anodised")),
+            SelectChoice("powder_coat", _l("Powder coated")),
+        ],
     )
     heat_treat = BooleanField(_l("Heat treatment"))
     lead_time_tier = SelectField(
         _l("Lead time"),
         default="standard",
-        choices=[("expedite", _l("Expedite")), ("standard", _l("Standard")), ("economy", _l("Economy"))],
+        choices=[
+            SelectChoice("expedite", _l("Expedite")),
+            SelectChoice("standard", _l("Standard")),
+            SelectChoice("economy", _l("Economy")),
+        ],
     )
     due_date = DateField(_l("Wanted by (optional)"), validators=[Optional()])
 

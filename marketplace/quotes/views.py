@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from capacity.forms import choices
 from capacity.models import Material, Process
 from marketplace.accounts.auth import firm_required
 from marketplace.errors import FieldError
@@ -33,13 +34,14 @@ FORM_FIELDS = {
 
 def _choices(form: QuoteForm) -> None:
     zh = is_chinese()
-    form.material.choices = [
+    form.material.choices = choices(
         (m.code, f"{m.name_zh if zh else m.name_en} ({m.code})")
         for m in db.session.scalars(select(Material).order_by(Material.code))
-    ]
-    processes = [("", _("Automatic"))] + [
-        (p.code, p.name_zh if zh else p.name_en) for p in db.session.scalars(select(Process).order_by(Process.code))
-    ]
+    )
+    processes = choices(
+        [("", _("Automatic"))]
+        + [(p.code, p.name_zh if zh else p.name_en) for p in db.session.scalars(select(Process).order_by(Process.code))]
+    )
     for entry in form.route:
         entry.choices = processes
 
