@@ -212,6 +212,7 @@ class Equipment(db.Model):
     currency: Mapped[str] = currency_column()
     min_days: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     listed: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    lease_version: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
     owner: Mapped[Firm] = relationship()

@@ -1,0 +1,110 @@
+"""Leasing equipment: price a lease, build its instalment schedule, and book it without double leasing.
+
+No double leasing, even under concurrent requests: `lease()` first bumps the item's `lease_version` with an
+UPDATE, which takes the row lock on PostgreSQL (concurrent leases of the same item queue behind it and then see the
+committed lease) and the write lock on SQLite, and only then checks for overlapping leases.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+
+from capacity.lease_models import Lease, LeaseInstalment
+from capacity.models import Equipment, Factory
+from marketplace.accounts.models import Firm
+from marketplace.errors import FieldError
+from marketplace.extensions import db
+
+
+@dataclass(frozen=True)
+class ScheduleLine:
+    number: int
+    due_date: date
+    amount_fen: int
+    principal_fen: int
+    interest_fen: int
+
+
+def instalment_schedule(principal_fen: int, months: int, annual_rate_bp: int, first_due: date) -> list[ScheduleLine]:
+    """A level (annuity) schedule in whole fen; the last payment absorbs rounding so principal is repaid exactly."""
+    rate = annual_rate_bp / 10_000 / 12
+    payment = -(-principal_fen // months) if rate == 0 else round(principal_fen * rate / (1 - (1 + rate) ** -months))
+    lines, balance = [], principal_fen
+    for n in range(1, months + 1):
+        interest = round(balance * rate)
+        principal = balance if n == months else min(balance, payment - interest)
+        balance -= principal
+        lines.append(ScheduleLine(n, first_due + relativedelta(months=n - 1), principal + interest, principal,
+                                  interest))
+    return lines
+
+
+def lease(equipment: Equipment, lessee: Firm, start: date, end: date, *, site: Factory | None = None,
+          instalment_months: int | None = None, today: date | None = None) -> Lease:
+    if end < start:
+        raise FieldError("end_date", _("The end must not be before the start."))
+    if today is not None and start < today:
+        raise FieldError("start_date", _("A lease cannot start in the past."))
+    if not equipment.listed or equipment.cluster_id != lessee.cluster_id:
+        raise FieldError("equipment_id", _("This equipment is not listed for lease in your cluster."))
+    if equipment.owner_firm_id == lessee.id:
+        raise FieldError("equipment_id", _("You cannot lease your own equipment."))
+    days = (end - start).days + 1
+    if days < equipment.min_days:
+        raise FieldError("end_date", _("The minimum lease is %(days)d days.", days=equipment.min_days))
+    if not any(a.start_date <= start and end <= a.end_date for a in equipment.availability):
+        raise FieldError("start_date", _("The equipment is not available for the whole period."))
+    if site is not None and site.firm_id != lessee.id:
+        raise FieldError("site_factory_id", _("No factory with id %(id)s belongs to your firm.", id=site.id))
+    if equipment.delivered_to_lessee and site is None:
+        raise FieldError("site_factory_id", _("Say which of your sites the equipment is delivered to."))
+    plan = None
+    if instalment_months is not None:
+        plan = next((p for p in equipment.instalment_plans if p.months == instalment_months), None)
+        if plan is None:
+            raise FieldError("instalment_months", _("No %(months)d-month plan is offered for this equipment.",
+                                                    months=instalment_months))
+    # Lock the item (row lock on PostgreSQL, write lock on SQLite) before looking for overlaps.
+    db.session.execute(update(Equipment).where(Equipment.id == equipment.id)
+                       .values(lease_version=Equipment.lease_version + 1)
+                       .execution_options(synchronize_session=False))
+    clash = db.session.scalar(select(Lease.reference).where(
+        Lease.equipment_id == equipment.id, Lease.status.in_(("reserved", "active")),
+        Lease.start_date <= end, Lease.end_date >= start))
+    if clash:
+        raise FieldError("start_date", _("Already leased for part of this period (lease %(ref)s).", ref=clash))
+    rent = days * equipment.daily_rate_fen
+    schedule = instalment_schedule(rent, plan.months, plan.annual_rate_bp, start) if plan else []
+    record = Lease(reference=f"LS-{secrets.token_hex(4).upper()}", equipment=equipment, lessee=lessee,
+                   site=site if equipment.delivered_to_lessee else equipment.site, start_date=start, end_date=end,
+                   days=days, daily_rate_fen=equipment.daily_rate_fen, rent_fen=rent,
+                   deposit_fen=equipment.deposit_fen, instalment_months=plan.months if plan else None,
+                   annual_rate_bp=plan.annual_rate_bp if plan else None,
+                   total_payable_fen=sum(line.amount_fen for line in schedule) if plan else rent)
+    for line in schedule:
+        record.instalments.append(LeaseInstalment(number=line.number, due_date=line.due_date,
+                                                  amount_fen=line.amount_fen, principal_fen=line.principal_fen,
+                                                  interest_fen=line.interest_fen))
+    db.session.add(record)
+    db.session.flush()
+    return record
+
+
+def cancel(record: Lease, today: date) -> Lease:
+    if record.status not in ("reserved",) or record.start_date <= today:
+        raise FieldError("status", _("Only a lease that has not started can be cancelled."))
+    record.status = "cancelled"
+    return record
+
+
+def active_leases(cluster_id: int, start: date, end: date) -> list[Lease]:
+    return list(db.session.scalars(
+        select(Lease).join(Equipment).where(Equipment.cluster_id == cluster_id, Lease.status.in_(("reserved", "active")),
+                                            Lease.start_date <= end, Lease.end_date >= start)))
+
