@@ -67,6 +67,9 @@ class Order(db.Model):
     total_fen: Mapped[int | None] = mapped_column(Integer)
     currency: Mapped[str] = currency_column()
     promised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    quote_id: Mapped[int | None] = mapped_column(ForeignKey("quotes.id"), unique=True)
+    tier: Mapped[str] = mapped_column(String(16), nullable=False, default="standard", server_default="standard")
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False)
 
@@ -117,6 +120,8 @@ class OrderStep(db.Model):
     tolerance_mm: Mapped[float] = mapped_column(Float, nullable=False, default=0.1)
     predecessors: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
     status: Mapped[str] = mapped_column(String(20), nullable=False, default="pending")
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     order: Mapped[Order] = relationship(back_populates="steps")
     process: Mapped[Process] = relationship()
@@ -157,4 +162,25 @@ class Booking(db.Model):
         return self.machine.factory if self.machine is not None else self.site
 
 
-__all__ = ["OPEN_STATUSES", "Booking", "Order", "OrderStatus", "OrderStep"]
+class Rating(db.Model):
+    """A buyer's rating of a supplier that worked on one of its orders."""
+
+    __tablename__ = "ratings"
+    __table_args__ = (
+        UniqueConstraint("order_id", "supplier_firm_id"),
+        CheckConstraint("score >= 1 AND score <= 5", name="score_range"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), nullable=False)
+    buyer_firm_id: Mapped[int] = mapped_column(ForeignKey("firms.id"), nullable=False)
+    supplier_firm_id: Mapped[int] = mapped_column(ForeignKey("firms.id"), nullable=False, index=True)
+    score: Mapped[int] = mapped_column(Integer, nullable=False)
+    comment: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+    order: Mapped[Order] = relationship()
+    buyer: Mapped[Firm] = relationship(foreign_keys=[buyer_firm_id])
+    supplier: Mapped[Firm] = relationship(foreign_keys=[supplier_firm_id])
+
+
+__all__ = ["Rating", "OPEN_STATUSES", "Booking", "Order", "OrderStatus", "OrderStep"]

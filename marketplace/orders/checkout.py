@@ -1,0 +1,113 @@
+"""From an issued quote to a paid order: place the order, apply a service voucher, pay, and reserve the capacity
+the quote promised so the plan that runs next can keep the promised ship date.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from marketplace.db_types import utcnow
+from marketplace.errors import FieldError
+from marketplace.extensions import db
+from marketplace.orders.lifecycle import transition
+from marketplace.orders.models import Booking, Order, OrderStep
+from marketplace.vouchers import services as vouchers
+from marketplace.vouchers.models import VoucherRedemption
+
+SHORT_JOB_DAYS = 6  # promised within this: authorise now, capture on delivery; longer: charge at acceptance
+
+
+def _tier(quote, name: str) -> dict:
+    tier = next((t for t in quote.tiers if t["tier"] == name), None)
+    if tier is None:
+        raise FieldError("tier", _("Unknown lead-time tier '%(tier)s'.", tier=name))
+    if not tier["feasible"] or tier["price_fen"] is None:
+        raise FieldError("tier", _("The %(tier)s tier cannot be delivered from current capacity.", tier=name))
+    return tier
+
+
+def place_order(quote, user, tier_name: str, delivery: dict, title: str | None, now: datetime) -> Order:
+    """Create the order (accepted) from an issued, still valid quote, and reserve the tier's capacity."""
+    if quote.buyer_firm_id != user.firm_id:
+        raise FieldError("quote_id", _("No quote with id %(id)s belongs to your firm.", id=quote.id))
+    if quote.valid_until < now:
+        raise FieldError("quote_id", _("The quote has expired; ask for a new one."))
+    if not quote.feasible:
+        raise FieldError("quote_id", _("This quote cannot be produced in the cluster (see its warnings)."))
+    if db.session.scalar(select(Order.id).where(Order.quote_id == quote.id)):
+        raise FieldError("quote_id", _("An order was already placed from this quote."))
+    tier = _tier(quote, tier_name)
+    tz = ZoneInfo(user.firm.cluster.timezone)
+    ship_by = datetime.fromisoformat(tier["ship_by"])
+    order = Order(reference=f"SMP-{now.astimezone(tz):%y%m}-{secrets.token_hex(3).upper()}",
+                  cluster_id=quote.cluster_id, buyer_firm_id=quote.buyer_firm_id, quote_id=quote.id,
+                  title=(title or quote.reference)[:200], status="quoted", material_code=quote.material_code,
+                  quantity=quote.quantity, release_date=now.astimezone(tz).date(),
+                  due_date=ship_by.astimezone(tz).date(), weight=3 if tier_name == "expedite" else 1,
+                  delivery_address=delivery.get("address", "")[:300], delivery_latitude=delivery["latitude"],
+                  delivery_longitude=delivery["longitude"], total_fen=tier["price_fen"], tier=tier_name,
+                  promised_at=ship_by)
+    for sequence, work in enumerate(quote.work_content, start=1):
+        envelope = work["envelope_mm"]
+        order.steps.append(OrderStep(sequence=sequence, process_code=work["process"],
+                                     setup_minutes=work["setup_min"], run_minutes_per_unit=work["run_min_per_part"],
+                                     envelope_x_mm=envelope[0], envelope_y_mm=envelope[1], envelope_z_mm=envelope[2],
+                                     tolerance_mm=work["tolerance_mm"]))
+    db.session.add(order)
+    db.session.flush()
+    transition(order, "accepted", user, f"placed from quote {quote.reference}, {tier_name} tier")
+    steps = {f"q{s.sequence}": s for s in order.steps}
+    for placement in tier.get("placements", []):
+        step = steps.get(placement["step"])
+        if step is None:
+            continue
+        db.session.add(Booking(machine_id=placement.get("machine_id"), equipment_id=placement.get("equipment_id"),
+                               site_factory_id=placement.get("site_factory_id") if placement.get("equipment_id")
+                               else None, unit=placement.get("unit", 0), step=step,
+                               starts_at=datetime.fromisoformat(placement["starts_at"]),
+                               ends_at=datetime.fromisoformat(placement["ends_at"]), status="planned",
+                               cost_fen=placement["processing_fen"] + placement.get("lease_fen", 0),
+                               note="reserved at order placement"))
+    db.session.flush()
+    return order
+
+
+def amount_due(order: Order) -> tuple[int, int]:
+    """(subsidy drawn from a voucher, what the buyer pays)."""
+    redemption = db.session.scalar(select(VoucherRedemption).where(VoucherRedemption.order_id == order.id,
+                                                                   VoucherRedemption.reversed_at.is_(None)))
+    subsidy = redemption.amount_fen if redemption else 0
+    return subsidy, (order.total_fen or 0) - subsidy
+
+
+def apply_voucher(order: Order, code: str, today: date) -> int:
+    if order.status not in ("accepted",):
+        raise FieldError("voucher_code", _("A voucher can only be applied before payment."))
+    return vouchers.redeem(code, order, order.total_fen or 0, today).amount_fen
+
+
+def capture_mode(order: Order, now: datetime) -> str:
+    promised = order.promised_at or now
+    return "manual" if (promised - now).days < SHORT_JOB_DAYS else "automatic"
+
+
+def pay(order: Order, user, now: datetime | None = None):
+    """Charge the buyer (the voucher's subsidy already deducted); the order becomes paid."""
+    from marketplace.payments import services as payments
+
+    now = now or utcnow()
+    if order.status == "paid":
+        return None
+    if order.status != "accepted":
+        raise FieldError("status", _("Only an accepted order can be paid (this one is %(status)s).",
+                                     status=order.status))
+    subsidy, due = amount_due(order)
+    if subsidy:
+        redemption = db.session.scalar(select(VoucherRedemption).where(VoucherRedemption.order_id == order.id))
+        payments.record_voucher_subsidy(order, redemption.voucher.programme_id, subsidy)
+    return payments.charge_order(order, due, payer_firm=order.buyer, capture=capture_mode(order, now), actor=user)
