@@ -69,14 +69,17 @@ def _register_models() -> None:
 
 def _api_blueprints():
     from capacity import api as capacity_api
-    from capacity import equipment_api
+    from capacity import equipment_api, lease_api
     from marketplace.accounts import api as accounts_api
+    from marketplace.orders import api as orders_api
     from marketplace.planning import api as planning_api
     from marketplace.quotes import api as quotes_api
     from marketplace.search import api as search_api
+    from marketplace.vouchers import api as vouchers_api
 
     return (*accounts_api.BLUEPRINTS, *capacity_api.BLUEPRINTS, *equipment_api.BLUEPRINTS, *planning_api.BLUEPRINTS,
-            *search_api.BLUEPRINTS, *quotes_api.BLUEPRINTS)
+            *search_api.BLUEPRINTS, *quotes_api.BLUEPRINTS, *orders_api.BLUEPRINTS,
+            *vouchers_api.BLUEPRINTS, *lease_api.BLUEPRINTS)
 
 
 def _web_blueprints():

@@ -17,6 +17,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import selectinload
 
 import matching.model as mm
+from capacity.catalogue import MATERIAL_CODES
+from capacity.leasing import active_leases
 from capacity.models import Equipment, Factory, Machine
 from capacity.services import idle_intervals
 from marketplace.accounts.models import Cluster
@@ -44,6 +46,13 @@ class Loaded:
 
     def at(self, minute: int) -> datetime:
         return self.epoch + timedelta(minutes=minute)
+
+    def equipment_key(self, item_id: int, site_id: int | None) -> str | None:
+        """The resource id of an item placed at a site ("e3@f7", or "e3@f7:lease5" while leased there)."""
+        for key, value in self.equipment.items():
+            if value == item_id and key.split("@f")[1].split(":")[0] == str(site_id):
+                return key
+        return None
 
 
 def plan_epoch(now: datetime) -> datetime:
@@ -95,6 +104,7 @@ def _equipment(item: Equipment, site_id: int, loaded: Loaded, horizon: int, tz: 
         site_id=f"f{site_id}",
         process=item.process_code,
         daily_lease_fen=item.daily_rate_fen,
+        materials=MATERIAL_CODES,  # listings do not restrict materials: the lessee brings its own
         max_envelope=_envelope(item.envelope_x_mm, item.envelope_y_mm, item.envelope_z_mm),
         best_tolerance_mm=item.best_tolerance_mm,
         hourly_rate_fen=hourly,
@@ -199,6 +209,24 @@ def load_problem(
         if record.availability:
             equipment.append(record)
             loaded.equipment[record.id] = item.id
+    # A leased item works at the lessee's site for the lease period (its rent is already paid), and is not
+    # available to anyone else then.
+    tz = ZoneInfo(tz_name)
+    leased_busy: dict[int, list[tuple[int, int]]] = {}
+    for lease in active_leases(cluster.id, epoch.astimezone(tz).date(), loaded.at(horizon).astimezone(tz).date()):
+        if lease.site_factory_id is None:
+            continue
+        window = _windows([(datetime.combine(lease.start_date, time(0), tzinfo=tz),
+                            datetime.combine(lease.end_date + timedelta(days=1), time(0), tzinfo=tz))], loaded, horizon)
+        leased_busy.setdefault(lease.equipment_id, []).extend(window)
+        record = dataclasses.replace(_equipment(lease.equipment, lease.site_factory_id, loaded, horizon, tz),
+                                     id=f"e{lease.equipment_id}@f{lease.site_factory_id}:lease{lease.id}",
+                                     daily_lease_fen=0, availability=window)
+        if record.availability:
+            equipment.append(record)
+            loaded.equipment[record.id] = lease.equipment_id
+    equipment = [_without(e, leased_busy.get(loaded.equipment[e.id], ())) if ":lease" not in e.id else e
+                 for e in equipment]
     orders = list(
         db.session.scalars(
             select(Order)
@@ -216,12 +244,11 @@ def load_problem(
             | Booking.equipment_id.in_(list(loaded.equipment.values())),
         )
     ).all()
-    equipment_keys = {(item_id, key.split("@f")[1]): key for key, item_id in loaded.equipment.items()}
 
     def resource_key(row: Booking) -> str | None:
         if row.machine_id is not None:
             return f"m{row.machine_id}"
-        return equipment_keys.get((row.equipment_id, str(row.site_factory_id)))
+        return loaded.equipment_key(row.equipment_id, row.site_factory_id)
 
     fixed_rows = {
         row.order_step_id: row
@@ -296,7 +323,9 @@ def current_plan(loaded: Loaded) -> mm.Plan:
             if row.machine_id is not None:
                 resource, site = f"m{row.machine_id}", f"f{row.machine.factory_id}"
             else:
-                resource, site = f"e{row.equipment_id}@f{row.site_factory_id}", f"f{row.site_factory_id}"
+                resource, site = loaded.equipment_key(row.equipment_id, row.site_factory_id), f"f{row.site_factory_id}"
+                if resource is None:  # the item is no longer offered there: nothing to warm-start from
+                    continue
             assignments.append(
                 mm.Assignment(
                     order_id=order_key,

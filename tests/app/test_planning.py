@@ -241,3 +241,25 @@ def test_planning_and_schedule_pages(app, db, plant, create_order, create_firm, 
     other.post("/sign-in", data={"email": create_user(create_firm("factory")).email,
                                  "password": "correct horse battery"})
     assert other.post(f"/schedule/bookings/{booking.id}/decline").status_code == 404
+
+
+def test_a_leased_item_works_at_the_lessees_site(app, db, create_firm, create_factory, create_equipment, create_order):
+    from capacity.leasing import lease
+    from capacity.models import EquipmentAvailability
+
+    owner = create_firm("lessor", "factory", name="Lessor")
+    owner_site = create_factory(owner, name="Lessor yard")
+    item = create_equipment(owner, process="cnc_mill_3ax", site_factory_id=owner_site.id, delivered_to_lessee=True,
+                            min_days=1, daily_rate_fen=100_000, best_tolerance_mm=0.01)
+    db.session.add(EquipmentAvailability(equipment=item, start_date=date(2026, 11, 1), end_date=date(2027, 1, 31)))
+    lessee = create_firm("factory", name="Lessee")
+    lessee_site = create_factory(lessee, name="Lessee plant", lat=22.83, lon=113.79)
+    db.session.commit()
+    lease(item, lessee, date(2026, 11, 23), date(2026, 12, 5), site=lessee_site)
+    db.session.commit()
+    order = create_order(steps=(("cnc_mill_3ax", 6.0),))              # no machine anywhere, only the leased item
+    run = runner.request_run(order.buyer.cluster, time_limit_s=3)
+    assert run.state == "done" and run.assignments == 1, (run.error, run.unplaced)
+    booking = bookings(db)[0]
+    assert booking.equipment_id == item.id and booking.site_factory_id == lessee_site.id
+    assert booking.cost_fen < 100_000                                   # the rent is paid: no lease charge per step

@@ -1,0 +1,224 @@
+"""REST API for orders: place from a quote, pay (with a service voucher), cancel, track, ship, confirm delivery,
+rate suppliers; factories start and finish their steps."""
+
+from __future__ import annotations
+
+from flask import abort
+from flask.views import MethodView
+from flask_login import current_user
+from sqlalchemy import or_, select
+
+from marketplace.accounts.auth import require_kind
+from marketplace.accounts.models import Firm
+from marketplace.api_common import api_blueprint, page_of, paginate
+from marketplace.db_types import utcnow
+from marketplace.extensions import db
+from marketplace.i18n import local_zone
+from marketplace.orders import checkout, tracking
+from marketplace.orders.lifecycle import transition
+from marketplace.orders.models import Booking, Order, OrderStep, Rating
+from marketplace.orders.schemas import (OrderListArgs, OrderSchema, PaySchema, PlaceOrderSchema, RatingSchema,
+                                        SupplierProfileSchema, TimelineEntrySchema)
+from marketplace.tenancy import current_firm
+
+orders_blp = api_blueprint("orders_api", __name__, "", "Orders: checkout, payment, tracking, delivery and ratings")
+
+
+def _supplier_order_ids(firm_id: int):
+    from capacity.models import Factory, Machine
+
+    return (select(OrderStep.order_id).join(Booking, Booking.order_step_id == OrderStep.id)
+            .join(Machine, Booking.machine_id == Machine.id).join(Factory).where(Factory.firm_id == firm_id))
+
+
+def readable_order(order_id: int) -> Order:
+    order, firm = db.session.get(Order, order_id), current_firm()
+    if order is not None and (order.buyer_firm_id == firm.id or (firm.is_operator and order.cluster_id ==
+                                                                 firm.cluster_id)
+                              or db.session.scalar(_supplier_order_ids(firm.id).where(OrderStep.order_id == order.id)
+                                                   .limit(1))):
+        return order
+    abort(404, f"No order with id {order_id}.")
+
+
+def own_order(order_id: int) -> Order:
+    order = readable_order(order_id)
+    if order.buyer_firm_id != current_firm().id:
+        abort(403, "Only the buyer can do this.")
+    return order
+
+
+def dump(order: Order) -> dict:
+    subsidy, payable = checkout.amount_due(order)
+    view = {c: getattr(order, c) for c in OrderSchema().fields if hasattr(order, c)}
+    return view | {"subsidy_fen": subsidy, "payable_fen": payable}
+
+
+@orders_blp.route("/orders")
+class Orders(MethodView):
+    @orders_blp.arguments(OrderListArgs, location="query")
+    @orders_blp.response(200, page_of(OrderSchema))
+    def get(self, args):
+        """Your orders (buyers), the orders you work on (factories), or the cluster's (operators)"""
+        firm = current_firm()
+        stmt = select(Order).order_by(Order.id.desc())
+        if firm.is_operator:
+            stmt = stmt.where(Order.cluster_id == firm.cluster_id)
+        else:
+            stmt = stmt.where(or_(Order.buyer_firm_id == firm.id, Order.id.in_(_supplier_order_ids(firm.id))))
+        if "status" in args:
+            stmt = stmt.where(Order.status == args["status"])
+        page = paginate(stmt, args)
+        return page | {"items": [dump(o) for o in page["items"]]}
+
+    @orders_blp.arguments(PlaceOrderSchema)
+    @orders_blp.response(201, OrderSchema)
+    def post(self, data):
+        """Place an order from one of your quotes, at a lead-time tier"""
+        from marketplace.quotes.models import Quote
+
+        require_kind("buyer")
+        quote = db.session.get(Quote, data["quote_id"])
+        if quote is None or quote.buyer_firm_id != current_firm().id:
+            abort(404, f"No quote with id {data['quote_id']}.")
+        delivery = {"address": data["delivery_address"], "latitude": data["delivery_latitude"],
+                    "longitude": data["delivery_longitude"]}
+        order = checkout.place_order(quote, current_user, data["tier"], delivery, data["title"], utcnow())
+        db.session.commit()
+        return dump(order)
+
+
+@orders_blp.route("/orders/<int:order_id>")
+class OrderItem(MethodView):
+    @orders_blp.response(200, OrderSchema)
+    def get(self, order_id):
+        """One order with its steps and audit trail"""
+        return dump(readable_order(order_id))
+
+
+@orders_blp.route("/orders/<int:order_id>/pay")
+class Pay(MethodView):
+    @orders_blp.arguments(PaySchema)
+    @orders_blp.response(200, OrderSchema)
+    def post(self, data, order_id):
+        """Pay for an accepted order, optionally with a service voucher; then it is planned"""
+        from marketplace.planning.runner import request_run
+
+        order = own_order(order_id)
+        if data["voucher_code"]:
+            checkout.apply_voucher(order, data["voucher_code"], utcnow().astimezone(local_zone()).date())
+            db.session.commit()
+        checkout.pay(order, current_user)
+        db.session.commit()
+        request_run(order.buyer.cluster, current_user, f"order {order.reference} paid")
+        db.session.refresh(order)
+        return dump(order)
+
+
+@orders_blp.route("/orders/<int:order_id>/cancel")
+class Cancel(MethodView):
+    @orders_blp.response(200, OrderSchema)
+    def post(self, order_id):
+        """Cancel an order before production (payment released or refunded, voucher returned)"""
+        from marketplace.payments import services as payments
+        from marketplace.vouchers import services as vouchers
+
+        order = own_order(order_id)
+        was_paid = order.status in ("paid", "planned")
+        transition(order, "cancelled", current_user, "cancelled by the buyer")
+        db.session.execute(db.delete(Booking).where(Booking.order_step_id.in_([s.id for s in order.steps])))
+        db.session.commit()
+        if was_paid:
+            payments.cancel_order_payment(order)
+        vouchers.reverse(order)
+        db.session.commit()
+        return dump(order)
+
+
+@orders_blp.route("/orders/<int:order_id>/timeline")
+class Timeline(MethodView):
+    @orders_blp.response(200, TimelineEntrySchema(many=True))
+    def get(self, order_id):
+        """Every step across factories and the transport legs between them"""
+        return tracking.timeline(readable_order(order_id))
+
+
+@orders_blp.route("/orders/<int:order_id>/ship")
+class Ship(MethodView):
+    @orders_blp.response(200, OrderSchema)
+    def post(self, order_id):
+        """Ship a finished order (a factory that worked on it)"""
+        order = readable_order(order_id)
+        if order.buyer_firm_id == current_firm().id or current_firm().is_operator:
+            require_kind("factory")
+        tracking.ship(order, current_user)
+        db.session.commit()
+        return dump(order)
+
+
+@orders_blp.route("/orders/<int:order_id>/confirm-delivery")
+class ConfirmDelivery(MethodView):
+    @orders_blp.response(200, OrderSchema)
+    def post(self, order_id):
+        """Confirm delivery (the buyer): the payment is captured and the factories are paid out"""
+        order = own_order(order_id)
+        tracking.confirm_delivery(order, current_user)
+        return dump(order)
+
+
+@orders_blp.route("/orders/<int:order_id>/ratings")
+class Ratings(MethodView):
+    @orders_blp.arguments(RatingSchema)
+    @orders_blp.response(201, RatingSchema)
+    def post(self, data, order_id):
+        """Rate a supplier of a delivered order, 1 to 5"""
+        rating = tracking.rate(own_order(order_id), current_user, **data)
+        db.session.commit()
+        return rating
+
+
+def own_booking(booking_id: int) -> Booking:
+    booking = db.session.get(Booking, booking_id)
+    if booking is None or booking.step is None or booking.factory is None or \
+            booking.factory.firm_id != current_firm().id:
+        abort(404, f"No booking with id {booking_id}.")
+    return booking
+
+
+@orders_blp.route("/bookings/<int:booking_id>/start")
+class StartStep(MethodView):
+    @orders_blp.response(200, OrderSchema)
+    def post(self, booking_id):
+        """Start the step of this booking (the factory)"""
+        booking = own_booking(booking_id)
+        tracking.start_step(booking, current_user)
+        db.session.commit()
+        return dump(booking.step.order)
+
+
+@orders_blp.route("/bookings/<int:booking_id>/finish")
+class FinishStep(MethodView):
+    @orders_blp.response(200, OrderSchema)
+    def post(self, booking_id):
+        """Finish the step of this booking (the factory)"""
+        booking = own_booking(booking_id)
+        tracking.finish_step(booking, current_user)
+        db.session.commit()
+        return dump(booking.step.order)
+
+
+@orders_blp.route("/suppliers/<int:firm_id>")
+class SupplierProfile(MethodView):
+    @orders_blp.response(200, SupplierProfileSchema)
+    def get(self, firm_id):
+        """A supplier's public profile in your cluster, with its ratings"""
+        firm = db.session.get(Firm, firm_id)
+        if firm is None or firm.cluster_id != current_firm().cluster_id or not (firm.is_factory or firm.is_lessor):
+            abort(404, f"No supplier with id {firm_id}.")
+        average, count = tracking.supplier_rating(firm.id)
+        recent = db.session.scalars(select(Rating).where(Rating.supplier_firm_id == firm.id)
+                                    .order_by(Rating.id.desc()).limit(20)).all()
+        return {"firm_id": firm.id, "name": firm.name, "rating": average, "ratings": count, "recent": recent}
+
+
+BLUEPRINTS = (orders_blp,)

@@ -1,0 +1,99 @@
+"""Schemas of orders, checkout, tracking and ratings."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import validate as v
+
+from marketplace.api_common import ID_RANGE, ListArgs, StrictSchema
+
+
+class PlaceOrderSchema(StrictSchema):
+    quote_id = ma.fields.Integer(required=True, validate=ID_RANGE)
+    tier = ma.fields.String(load_default="standard", validate=v.OneOf(("expedite", "standard", "economy")))
+    title = ma.fields.String(load_default=None, validate=v.Length(max=200))
+    delivery_address = ma.fields.String(load_default="", validate=v.Length(max=300))
+    delivery_latitude = ma.fields.Float(required=True, validate=v.Range(min=-90, max=90))
+    delivery_longitude = ma.fields.Float(required=True, validate=v.Range(min=-180, max=180))
+
+
+class PaySchema(StrictSchema):
+    voucher_code = ma.fields.String(load_default=None, validate=v.Length(min=4, max=24))
+
+
+class OrderStepSchema(ma.Schema):
+    id = ma.fields.Integer()
+    sequence = ma.fields.Integer()
+    process_code = ma.fields.String()
+    status = ma.fields.String()
+    started_at = ma.fields.AwareDateTime(allow_none=True)
+    finished_at = ma.fields.AwareDateTime(allow_none=True)
+
+
+class OrderEventSchema(ma.Schema):
+    from_status = ma.fields.String()
+    to_status = ma.fields.String()
+    reason = ma.fields.String()
+    created_at = ma.fields.AwareDateTime()
+
+
+class OrderSchema(ma.Schema):
+    id = ma.fields.Integer()
+    reference = ma.fields.String()
+    title = ma.fields.String()
+    status = ma.fields.String()
+    tier = ma.fields.String()
+    quote_id = ma.fields.Integer(allow_none=True)
+    material_code = ma.fields.String()
+    quantity = ma.fields.Integer()
+    release_date = ma.fields.Date()
+    due_date = ma.fields.Date()
+    promised_at = ma.fields.AwareDateTime(allow_none=True)
+    delivered_at = ma.fields.AwareDateTime(allow_none=True)
+    total_fen = ma.fields.Integer(allow_none=True)
+    subsidy_fen = ma.fields.Integer(dump_default=0)
+    payable_fen = ma.fields.Integer(dump_default=None, allow_none=True)
+    currency = ma.fields.String()
+    delivery_address = ma.fields.String()
+    steps = ma.fields.List(ma.fields.Nested(OrderStepSchema))
+    events = ma.fields.List(ma.fields.Nested(OrderEventSchema))
+    created_at = ma.fields.AwareDateTime()
+
+
+class OrderListArgs(ListArgs):
+    status = ma.fields.String(validate=v.Length(max=20))
+
+
+class TimelineEntrySchema(ma.Schema):
+    kind = ma.fields.String()
+    sequence = ma.fields.Integer()
+    process = ma.fields.String()
+    status = ma.fields.String()
+    factory = ma.fields.String(allow_none=True)
+    factory_firm_id = ma.fields.Integer(allow_none=True)
+    machine = ma.fields.String(allow_none=True)
+    planned_start = ma.fields.AwareDateTime(allow_none=True)
+    planned_end = ma.fields.AwareDateTime(allow_none=True)
+    started_at = ma.fields.AwareDateTime(allow_none=True)
+    finished_at = ma.fields.AwareDateTime(allow_none=True)
+    from_ = ma.fields.String(data_key="from", attribute="from")
+    to = ma.fields.String()
+    km = ma.fields.Float()
+    minutes = ma.fields.Integer()
+    cost_fen = ma.fields.Integer()
+
+
+class RatingSchema(StrictSchema):
+    id = ma.fields.Integer(dump_only=True)
+    supplier_firm_id = ma.fields.Integer(required=True, validate=ID_RANGE)
+    score = ma.fields.Integer(required=True, validate=v.Range(min=1, max=5))
+    comment = ma.fields.String(load_default="", validate=v.Length(max=2000))
+    created_at = ma.fields.AwareDateTime(dump_only=True)
+
+
+class SupplierProfileSchema(ma.Schema):
+    firm_id = ma.fields.Integer()
+    name = ma.fields.String()
+    rating = ma.fields.Float(allow_none=True)
+    ratings = ma.fields.Integer()
+    recent = ma.fields.List(ma.fields.Nested(RatingSchema))

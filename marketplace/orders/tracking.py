@@ -1,0 +1,127 @@
+"""Production tracking: factories start and finish steps and ship; the buyer confirms delivery, which captures the
+payment and pays the factories out; then the buyer rates its suppliers. The buyer's timeline joins it all up,
+transport legs between sites included."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from types import SimpleNamespace
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from marketplace.accounts.models import Firm
+from marketplace.db_types import utcnow
+from marketplace.errors import FieldError
+from marketplace.extensions import db
+from marketplace.orders.lifecycle import transition
+from marketplace.orders.models import Booking, Order, OrderStep, Rating
+from matching.model import Site, TransportConfig
+from matching.prepare import haversine_km, travel
+
+
+def _booking_of(step: OrderStep) -> Booking | None:
+    return db.session.scalar(select(Booking).where(Booking.order_step_id == step.id).order_by(Booking.starts_at))
+
+
+def start_step(booking: Booking, user, now: datetime | None = None) -> OrderStep:
+    step, order = booking.step, booking.step.order
+    if step.status not in ("planned", "pending"):
+        raise FieldError("status", _("This step is already %(status)s.", status=step.status))
+    previous = [s for s in order.steps if s.sequence < step.sequence and s.status != "done"]
+    if previous:
+        raise FieldError("status", _("Step %(n)d must be finished first.", n=previous[0].sequence))
+    if order.status == "planned":
+        transition(order, "in_production", user, f"step {step.sequence} started")
+    elif order.status != "in_production":
+        raise FieldError("status", _("The order is %(status)s; production cannot start.", status=order.status))
+    step.status, step.started_at, booking.status = "started", now or utcnow(), "started"
+    return step
+
+
+def finish_step(booking: Booking, user, now: datetime | None = None) -> OrderStep:
+    step = booking.step
+    if step.status != "started":
+        raise FieldError("status", _("Only a started step can be finished."))
+    step.status, step.finished_at, booking.status = "done", now or utcnow(), "done"
+    return step
+
+
+def ship(order: Order, user) -> Order:
+    if any(s.status != "done" for s in order.steps):
+        raise FieldError("status", _("Every step must be finished before the order ships."))
+    transition(order, "shipped", user, "shipped by the last factory")
+    return order
+
+
+def confirm_delivery(order: Order, user, now: datetime | None = None):
+    """The buyer has the parts: capture the payment if it was only authorised, pay the factories, complete."""
+    from marketplace.payments import services as payments
+
+    if order.status != "shipped":
+        raise FieldError("status", _("Only a shipped order can be confirmed as delivered."))
+    transition(order, "delivered", user, "delivery confirmed by the buyer")
+    order.delivered_at = now or utcnow()
+    db.session.commit()
+    payments.capture_order(order)
+    payouts = payments.payout_order(order)
+    transition(order, "completed", user, "captured and paid out")
+    db.session.commit()
+    return payouts
+
+
+def suppliers_of(order: Order) -> list[Firm]:
+    firm_ids = {b.factory.firm_id for s in order.steps if (b := _booking_of(s)) is not None and b.factory}
+    return list(db.session.scalars(select(Firm).where(Firm.id.in_(firm_ids)).order_by(Firm.name)))
+
+
+def rate(order: Order, user, supplier_firm_id: int, score: int, comment: str) -> Rating:
+    if order.status not in ("delivered", "completed"):
+        raise FieldError("status", _("You can rate suppliers once the order is delivered."))
+    if supplier_firm_id not in {f.id for f in suppliers_of(order)}:
+        raise FieldError("supplier_firm_id", _("This firm did not work on the order."))
+    if db.session.scalar(select(Rating.id).where(Rating.order_id == order.id,
+                                                 Rating.supplier_firm_id == supplier_firm_id)):
+        raise FieldError("supplier_firm_id", _("You have already rated this supplier for this order."))
+    rating = Rating(order=order, buyer_firm_id=order.buyer_firm_id, supplier_firm_id=supplier_firm_id, score=score,
+                    comment=comment)
+    db.session.add(rating)
+    db.session.flush()
+    return rating
+
+
+def supplier_rating(firm_id: int) -> tuple[float | None, int]:
+    avg, count = db.session.execute(select(func.avg(Rating.score), func.count(Rating.id))
+                                    .where(Rating.supplier_firm_id == firm_id)).one()
+    return (round(float(avg), 2) if avg is not None else None), count
+
+
+def timeline(order: Order, transport: TransportConfig | None = None) -> list[dict]:
+    """Steps in order with where and when they run, and the transport legs between sites (and to the buyer)."""
+    transport = transport or TransportConfig()
+    problem_stub = SimpleNamespace(transport=transport)  # travel() reads only the transport settings
+    entries, previous_site = [], None
+    for step in order.steps:
+        booking = _booking_of(step)
+        factory = booking.factory if booking else None
+        site = Site(f"f{factory.id}", factory.latitude, factory.longitude) if factory else None
+        if previous_site and site and previous_site.id != site.id:
+            minutes, cost = travel(problem_stub, previous_site, site)
+            entries.append({"kind": "transport", "from": previous_site.id, "to": site.id,
+                            "km": round(haversine_km(previous_site.lat, previous_site.lon, site.lat, site.lon), 1),
+                            "minutes": minutes, "cost_fen": cost})
+        entries.append({"kind": "step", "sequence": step.sequence, "process": step.process_code,
+                        "status": step.status, "factory": factory.name if factory else None,
+                        "factory_firm_id": factory.firm_id if factory else None,
+                        "machine": booking.machine.name if booking and booking.machine else None,
+                        "planned_start": booking.starts_at if booking else None,
+                        "planned_end": booking.ends_at if booking else None,
+                        "started_at": step.started_at, "finished_at": step.finished_at})
+        previous_site = site or previous_site
+    if previous_site is not None:
+        delivery = Site("delivery", order.delivery_latitude, order.delivery_longitude)
+        minutes, cost = travel(problem_stub, previous_site, delivery)
+        entries.append({"kind": "transport", "from": previous_site.id, "to": "delivery",
+                        "km": round(haversine_km(previous_site.lat, previous_site.lon, delivery.lat, delivery.lon), 1),
+                        "minutes": minutes, "cost_fen": cost})
+    return entries
