@@ -46,6 +46,12 @@ def create_app(config: dict | None = None) -> Flask:
         csrf.exempt(blueprint)  # the API checks X-CSRFToken itself for cookie-authenticated writes
     for blueprint in _web_blueprints():
         app.register_blueprint(blueprint)
+    from marketplace import payments
+    from marketplace.payments.webhooks import webhooks as payment_webhooks
+
+    app.register_blueprint(payment_webhooks)
+    csrf.exempt(payment_webhooks)  # signed by the payments API, not by a browser session
+    payments.init_app(app)
 
     from marketplace.cli import register_commands
 
@@ -64,6 +70,7 @@ def _register_models() -> None:
     import marketplace.search.models  # noqa: F401
     import marketplace.planning.models  # noqa: F401
     import marketplace.quotes.models  # noqa: F401
+    import marketplace.payments.models  # noqa: F401
     import marketplace.vouchers.models  # noqa: F401
 
 

@@ -47,10 +47,12 @@ def catalogue_seed() -> None:
 
 
 def register_commands(app) -> None:
+    from marketplace.payments.cli import payments_cli
     from marketplace.planning.cli import planning_cli
     from marketplace.quotes.cli import quotes_cli
 
     app.cli.add_command(demo_cli)
     app.cli.add_command(catalogue_cli)
     app.cli.add_command(planning_cli)
+    app.cli.add_command(payments_cli)
     app.cli.add_command(quotes_cli)

@@ -58,6 +58,8 @@ class Firm(db.Model):
     email: Mapped[str] = mapped_column(String(254), nullable=False, default="")
     address: Mapped[str] = mapped_column(String(300), nullable=False, default="")
     description: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    stripe_customer_id: Mapped[str | None] = mapped_column(String(80))  # payments: the firm as a payer
+    stripe_account_id: Mapped[str | None] = mapped_column(String(80))  # payments: connected account for payouts
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
     cluster: Mapped[Cluster] = relationship(back_populates="firms")
