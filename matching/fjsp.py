@@ -6,9 +6,12 @@ The solver runs in phases, all bounded by one ``time_limit_s``:
 2. a full CP-SAT model (optional interval per alternative, exactly one chosen, job chains, no-overlap per
    machine, a redundant global cumulative over all machines, job-chain and load lower bounds) hinted with
    the incumbent, which also yields the best bound;
-3. Python-driven LNS loops: relax a random time window or a random machine subset, keep the rest of the
-   incumbent's machine assignment and machine sequences as precedences, and re-solve a small CP-SAT model
-   hinted with the incumbent (never worse: the incumbent is always a solution of the neighbourhood).
+3. Python-driven LNS loops: relax a random time window, machine subset or job subset; keep the incumbent's machine
+   assignment and machine sequences of the other operations as precedences (operations that end before a time
+   window are fixed in place); alternate *strict* sub-solves (makespan <= best - 1: a satisfaction problem that
+   fails fast) with *plateau* sub-solves (makespan <= best, then minimise the sum of job ends); neighbourhood sizes
+   adapt (exhausted -> grow, timed out -> shrink). The incumbent only changes for a lexicographically better
+   (makespan, sum of job ends).
 
 Machines are numbered from 1 everywhere in this module's public data, as in the files.
 """
@@ -245,7 +248,7 @@ def _lower_bound(inst: FjspInstance) -> int:
 
 
 def _build(inst: FjspInstance, horizon: int, incumbent: _Sol, relaxed: set[tuple[int, int]] | None,
-           use_cumulative: bool = True, keep_sequences: bool = True):
+           use_cumulative: bool = True, keep_sequences: bool = True, fix_before: int | None = None):
     """Build the model. ``relaxed=None`` -> full model; else ops not in ``relaxed`` keep their incumbent machine
     and their relative order on that machine (start times stay free)."""
     model = cp_model.CpModel()
@@ -257,10 +260,15 @@ def _build(inst: FjspInstance, horizon: int, incumbent: _Sol, relaxed: set[tuple
         for o, alts in enumerate(job):
             dmin = min(d for _, d in alts)
             dmax = max(d for _, d in alts)
-            s = model.new_int_var(0, horizon - dmin, f"s_{j}_{o}")
-            e = model.new_int_var(dmin, horizon, f"e_{j}_{o}")
-            starts[j, o], ends[j, o] = s, e
             free = relaxed is None or (j, o) in relaxed
+            cur_s, cur_d = incumbent[j][o][1], incumbent[j][o][2]
+            if not free and fix_before is not None and cur_s + cur_d <= fix_before:
+                s = model.new_int_var(cur_s, cur_s, f"s_{j}_{o}")  # settled part of the schedule
+                e = model.new_int_var(cur_s + cur_d, cur_s + cur_d, f"e_{j}_{o}")
+            else:
+                s = model.new_int_var(0, horizon - dmin, f"s_{j}_{o}")
+                e = model.new_int_var(dmin, horizon, f"e_{j}_{o}")
+            starts[j, o], ends[j, o] = s, e
             cur_m = incumbent[j][o][0]
             options = [(m1 - 1, d) for m1, d in alts if free or m1 - 1 == cur_m]
             if len(options) == 1:
@@ -347,20 +355,21 @@ def _params(time_limit: float, workers: int, seed: int) -> cp_model.CpSolver:
 
 
 def _neighbourhood(inst: FjspInstance, sol: _Sol, rng: random.Random, kind: int, size: float) -> set:
+    """Operations to relax: kind 0 = a time window, 1 = a machine subset, 2 = a job subset."""
     ops = [(j, o) for j, job in enumerate(sol) for o in range(len(job))]
     mk = _makespan(sol)
     if kind == 0:  # time window
         width = max(1, int(mk * size))
         t = rng.randint(0, max(0, mk - width))
-        return {(j, o) for (j, o) in ops if t <= sol[j][o][1] < t + width}
+        return {(j, o) for (j, o) in ops if t <= sol[j][o][1] < t + width}, t
     if kind == 1:  # machine subset
         k = max(2, int(round(inst.num_machines * size)))
         ms = set(rng.sample(range(inst.num_machines), min(k, inst.num_machines)))
-        return {(j, o) for (j, o) in ops if sol[j][o][0] in ms}
+        return {(j, o) for (j, o) in ops if sol[j][o][0] in ms}, None
     # random jobs
     k = max(2, int(round(inst.num_jobs * size)))
     js = set(rng.sample(range(inst.num_jobs), min(k, inst.num_jobs)))
-    return {(j, o) for (j, o) in ops if j in js}
+    return {(j, o) for (j, o) in ops if j in js}, None
 
 
 def solve_fjsp(
@@ -374,6 +383,9 @@ def solve_fjsp(
     initial_size: float = 0.3,
     trace: list | None = None,
     free_sequences: bool = False,
+    strict_every: int = 2,
+    fix_settled: bool = True,
+    kinds: tuple[int, ...] = (0, 1, 2),
 ) -> FjspResult:
     """Minimise the makespan of ``inst`` within ``time_limit_s`` seconds on ``workers`` threads."""
     t0 = time.perf_counter()
@@ -398,18 +410,23 @@ def solve_fjsp(
     iterations = 0
     size = {0: initial_size, 1: initial_size, 2: initial_size}
     while best_mk > lb and time.perf_counter() + 0.2 < deadline:
-        kind = iterations % 3
-        relaxed = _neighbourhood(inst, incumbent, rng, kind, size[kind])
+        kind = kinds[iterations % len(kinds)]
+        relaxed, window_start = _neighbourhood(inst, incumbent, rng, kind, size[kind])
         iterations += 1
         if not relaxed:
             continue
-        model, starts, ends, presences, mk = _build(inst, best_mk, incumbent, relaxed,
-                                                    keep_sequences=(iterations % 2 == 0) or not free_sequences)
+        # strict iterations ask for makespan <= best - 1 (a satisfaction problem that fails fast); the others
+        # allow equal makespan and improve the sum of job ends, to move along plateaus
+        strict = strict_every > 0 and iterations % strict_every == 0
+        cap = best_mk - 1 if strict else best_mk
+        model, starts, ends, presences, mk = _build(inst, cap, incumbent, relaxed,
+                                                    keep_sequences=(iterations % 2 == 0) or not free_sequences,
+                                                    fix_before=window_start if fix_settled else None)
         step = min(lns_step_s, deadline - time.perf_counter())
         solver = _params(step, lns_workers or workers, seed + iterations)
         status = solver.solve(model)
-        if status == cp_model.OPTIMAL:
-            size[kind] = min(0.8, size[kind] * 1.1)  # neighbourhood too easy: grow
+        if status in (cp_model.OPTIMAL, cp_model.INFEASIBLE):
+            size[kind] = min(0.8, size[kind] * 1.1)  # neighbourhood exhausted: grow
         else:
             size[kind] = max(0.1, size[kind] * 0.93)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
