@@ -3,7 +3,7 @@
 Each returns {"key", "value", "unit", "available", "source"}: `value` is None and `available` False while the
 table the figure needs does not exist yet (vouchers, payments) or nothing has happened in the range. Figures
 switch to better sources by themselves as tables and columns land (see schema_probe): for example the lead time
-is the promised one until orders record `delivered_at`.
+is the actual one where orders record `delivered_at`, else the promised one.
 """
 
 from __future__ import annotations
@@ -98,22 +98,50 @@ def on_time_rate(session, r: Range, tz_name: str) -> dict:
 
 
 def average_lead_time(session, r: Range, tz_name: str) -> dict:
-    """Mean days from order to delivery when delivered_at exists; until then the promised lead time."""
+    """Mean days from order to delivery for orders delivered in the range (orders.delivered_at); without any,
+    the mean promised lead time of orders created in the range."""
+    delivered = Order.__table__.c.get("delivered_at")
+    if delivered is not None and schema_probe.has_column(session, "orders", "delivered_at"):
+        start, end = range_bounds(r.first, r.last, tz_name)
+        stmt = select(func.count(Order.id), func.avg(_days_between(session, delivered, Order.created_at))).where(
+            Order.cluster_id == r.cluster_id, delivered >= start, delivered < end)
+        count, days = session.execute(stmt).one()
+        if count:
+            return figure("average_lead_time_days", round(float(days), 2), "days",
+                          "actual (orders.delivered_at - created_at)")
     stmt = select(func.count(Order.id), func.avg(_days_between(session, Order.promised_at, Order.created_at))).where(
         *_created_in(r, tz_name), Order.promised_at.is_not(None))
     count, days = session.execute(stmt).one()
     return figure("average_lead_time_days", round(float(days), 2) if count else None, "days",
-                  "promised lead time (orders.promised_at - created_at)")
+                  "promised (orders.promised_at - created_at)")
 
 
 def voucher_budget(session, r: Range, tz_name: str) -> dict:
-    """Voucher budget used and remaining per programme: waits for the vouchers feature."""
-    return figure("voucher_budget", None, "fen", "waits for vouchers")
+    """Budget, used and remaining per voucher programme of the cluster (now, not limited to the range)."""
+    if not schema_probe.has_table(session, "voucher_programmes"):
+        return figure("voucher_budget", None, "fen", "waits for vouchers")
+    rows = session.execute(text(
+        "SELECT name, budget_fen, spent_fen FROM voucher_programmes WHERE cluster_id = :c ORDER BY name"),
+        {"c": r.cluster_id}).all()
+    if not rows:
+        return figure("voucher_budget", None, "fen", "voucher_programmes (none yet)")
+    programmes = [{"name": name, "budget_fen": int(budget), "used_fen": int(spent),
+                   "remaining_fen": int(budget) - int(spent)} for name, budget, spent in rows]
+    total = {k: sum(p[k] for p in programmes) for k in ("budget_fen", "used_fen", "remaining_fen")}
+    return figure("voucher_budget", total | {"programmes": programmes}, "fen", "voucher_programmes")
 
 
 def platform_fees(session, r: Range, tz_name: str) -> dict:
-    """Platform fees earned: waits for payments."""
-    return figure("platform_fees_fen", None, "fen", "waits for payments")
+    """Platform fees deducted from factory payouts created in the range."""
+    if not schema_probe.has_table(session, "payouts"):
+        return figure("platform_fees_fen", None, "fen", "waits for payments")
+    start, end = range_bounds(r.first, r.last, tz_name)
+    stmt = text("SELECT count(*), sum(fee_fen) FROM payouts WHERE cluster_id = :c AND created_at >= :s "
+                "AND created_at < :e AND status <> 'failed'").bindparams(bindparam("s", type_=DateTime()),
+                                                                        bindparam("e", type_=DateTime()))
+    count, fees = session.execute(stmt, {"c": r.cluster_id, "s": start.replace(tzinfo=None),
+                                         "e": end.replace(tzinfo=None)}).one()
+    return figure("platform_fees_fen", int(fees or 0) if count else None, "fen", "payouts.fee_fen")
 
 
 KPIS = (firms_by_kind, order_funnel, gmv, quote_to_order, on_time_rate, average_lead_time, voucher_budget,

@@ -155,6 +155,8 @@ def kpi_display(k: dict):
         return value["total"]
     if k["key"] == "order_funnel":
         return value["stages"]["posted"]
+    if k["key"] == "voucher_budget":
+        return f"{value['used_fen'] / 100:.2f} / {value['remaining_fen'] / 100:.2f}"
     if k["unit"] == "fen":
         return round(value / 100, 2)
     if k["unit"] == "ratio":
