@@ -284,7 +284,12 @@ def solve(
     # ---- large problems: cost-aware reinsertion descent, then LNS over groups of related orders
     gain = {oi: _objective(c, inc, [oi]) - _lower_bound(c, [oi]) for oi in placeable}
     order_list = sorted(placeable, key=lambda oi: -gain[oi])
-    reinsert_improved = reinsertion_descent(c, inc, order_list, t0 + reinsert_share * time_limit_s)
+    reinsert_improved = 0
+    for _ in range(3):  # a few passes: moving one order frees room for others
+        n = reinsertion_descent(c, inc, order_list, t0 + reinsert_share * time_limit_s)
+        reinsert_improved += n
+        if n < 0.02 * len(order_list) or time.perf_counter() > t0 + reinsert_share * time_limit_s:
+            break
     eligible = [set(o.resource for k in c.order_steps[oi] for o in c.steps[k].options)
                 for oi in range(len(problem.orders))]
     users: dict[int, list[int]] = {}
@@ -292,14 +297,24 @@ def solve(
         for r in eligible[oi]:
             users.setdefault(r, []).append(oi)
     it = improved = 0
-    while time.perf_counter() + 0.3 < deadline - 0.7:  # keep time to assemble the plan
+    size, step_s = lns_orders, lns_step_s
+    starved = 0
+    while time.perf_counter() + 0.3 < deadline - 1.5:  # keep time to assemble the plan
         it += 1
-        free = _neighbourhood(c, inc, rng, lns_orders, eligible, users, placeable)
+        free = _neighbourhood(c, inc, rng, size, eligible, users, placeable)
         before = _objective(c, inc, free)
         sub = build_model(c, free, inc, window_cap=window_cap, slack_days=2)
-        solver = _solver(min(lns_step_s, deadline - time.perf_counter()), workers, seed + it, light_presolve=True)
+        solver = _solver(min(step_s, deadline - 1.5 - time.perf_counter()), workers, seed + it, light_presolve=True)
         status = solver.solve(sub.model)
+        # adapt: no solution at all (presolve/search starved, e.g. on a loaded machine) -> smaller and longer;
+        # proved optimal -> a bit larger
+        if status == cp_model.OPTIMAL:
+            size = min(2 * lns_orders, size + 2)
+        elif status != cp_model.FEASIBLE:
+            size = max(4, int(size * 0.7))
+            step_s = min(4 * lns_step_s, step_s * 1.3)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            starved += 1
             continue
         free_set = set(free)
         cand = {k: v for k, v in inc.items() if c.steps[k].frozen is not None or c.steps[k].order not in free_set}
@@ -321,7 +336,8 @@ def solve(
                 if c.steps[k].frozen is None:
                     inc.pop(k, None)
                     un.setdefault(k, ("no free slot in capable machines' windows before the horizon",))
-    name = f"reinsertion({reinsert_improved} orders)+cpsat-lns({it} neighbourhoods, {improved} improved)"
+    name = (f"reinsertion({reinsert_improved} orders)+cpsat-lns({it} neighbourhoods, {improved} improved, "
+            f"{starved} without solution)")
     plan = build_plan(c, assign_units(c, inc), "FEASIBLE", name, time.perf_counter() - t0, un)
     return _with(plan, best_bound=lb, gap=max(0.0, (plan.objective - lb) / max(1, plan.objective)))
 
