@@ -493,6 +493,34 @@ def settle_manual_payout(payout: Payout, reference: str) -> Payout:
     return payout
 
 
+# -- recovery ------------------------------------------------------------------------------------------------------
+def resume_pending(order: Order) -> None:
+    """Resend every operation of `order` whose outcome is unknown (process crash, provider outage), each with its
+    own Idempotency-Key and original parameters. Safe to call any time; a periodic job calls it for every order
+    with a "started" idempotency record (`orders_with_pending_operations`)."""
+    payment = _payment_of(order, lock=True)
+    if payment is None:
+        return
+    if payment.status == "pending":
+        _send_charge(order, payment)
+    for refund in [r for r in payment.refunds if r.status == "pending"]:
+        _send_refund(order, payment, refund)
+    started = {rec.action: rec for rec in db.session.scalars(
+        select(IdempotencyRecord).where(IdempotencyRecord.order_id == order.id, IdempotencyRecord.state == "started"))}
+    if "capture" in started and payment.status == "requires_capture":
+        capture_order(order, started["capture"].params["amount_to_capture"])
+    if "cancel" in started and payment.status in ("requires_capture", "failed"):
+        cancel_order_payment(order)
+    for payout in db.session.scalars(select(Payout).where(Payout.order_id == order.id, Payout.status == "pending")):
+        _send_payout(order, payout)
+
+
+def orders_with_pending_operations() -> list[Order]:
+    ids = select(IdempotencyRecord.order_id).where(IdempotencyRecord.state == "started",
+                                                   IdempotencyRecord.order_id.is_not(None))
+    return list(db.session.scalars(select(Order).where(Order.id.in_(ids)).order_by(Order.id)))
+
+
 # -- reads ---------------------------------------------------------------------------------------------------------
 def firm_payables(firm) -> dict:
     """What the platform owes a factory firm: the ledger balance and the payouts not yet paid to it."""

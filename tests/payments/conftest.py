@@ -37,8 +37,9 @@ def localstripe(app, localstripe_server):
     from marketplace import payments
 
     app.config["STRIPE_API_BASE"] = localstripe_server.base_url
-    payments.init_app(app, sleep=lambda s: None)
-    return localstripe_server
+    client = payments.init_app(app, sleep=lambda s: None)
+    yield localstripe_server
+    client.close()
 
 
 @pytest.fixture
