@@ -25,7 +25,9 @@ class MachineDay(db.Model):
     """
 
     __tablename__ = "dashboard_machine_days"
-    __table_args__ = (Index("ix_dashboard_machine_days_cluster_day", "cluster_id", "day"),)
+    # covering index: every figure reads a cluster's days and sums the minutes without touching the table
+    __table_args__ = (Index("ix_dashboard_machine_days_cluster_day", "cluster_id", "day", "factory_id", "machine_id",
+                            "process_code", "offered_minutes", "booked_minutes", "booked_outside"),)
     machine_id: Mapped[int] = mapped_column(ForeignKey("machines.id", ondelete="CASCADE"), primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     cluster_id: Mapped[int] = mapped_column(ForeignKey("clusters.id", ondelete="CASCADE"), nullable=False)

@@ -79,26 +79,27 @@ def utilisation(session, r: Range, group_by: str) -> list[dict]:
         raise ValueError(f"group_by must be one of {', '.join(GROUPS)}")
     sums = _sums()
     if group_by == "factory":
-        stmt = (select(Factory.id, Factory.name, Firm.name.label("firm"), *sums)
-                .join(Factory, Factory.id == MachineDay.factory_id).join(Firm, Firm.id == Factory.firm_id)
-                .group_by(Factory.id, Factory.name, Firm.name).order_by(Factory.name))
+        agg = _in_range(select(MachineDay.factory_id.label("fid"), *sums).group_by(MachineDay.factory_id), r).subquery()
+        stmt = (select(Factory.id, Factory.name, Firm.name.label("firm"), agg.c.offered, agg.c.booked, agg.c.outside)
+                .join(Factory, Factory.id == agg.c.fid).join(Firm, Firm.id == Factory.firm_id)
+                .order_by(Factory.name, Factory.id))
         return [{"key": str(row.id), "id": row.id, "label": row.name, "firm": row.firm, **_figures(row)}
-                for row in session.execute(_in_range(stmt, r))]
+                for row in session.execute(stmt)]
     if group_by == "machine":
+        agg = _in_range(select(MachineDay.machine_id.label("mid"), *sums).group_by(MachineDay.machine_id), r).subquery()
         stmt = (select(Machine.id, Machine.name, Machine.units, Machine.process_code, Factory.name.label("factory"),
-                       *sums)
-                .join(Machine, Machine.id == MachineDay.machine_id).join(Factory, Factory.id == MachineDay.factory_id)
-                .group_by(Machine.id, Machine.name, Machine.units, Machine.process_code, Factory.name)
-                .order_by(Factory.name, Machine.name))
+                       agg.c.offered, agg.c.booked, agg.c.outside)
+                .join(Machine, Machine.id == agg.c.mid).join(Factory, Factory.id == Machine.factory_id)
+                .order_by(Factory.name, Machine.name, Machine.id))
         return [{"key": str(row.id), "id": row.id, "label": row.name, "factory": row.factory, "units": row.units,
-                 "process_code": row.process_code, **_figures(row)} for row in session.execute(_in_range(stmt, r))]
+                 "process_code": row.process_code, **_figures(row)} for row in session.execute(stmt)]
     if group_by == "process":
         label = _process_label(r)
-        stmt = (select(MachineDay.process_code, label.label("name"), *sums)
-                .join(Process, Process.code == MachineDay.process_code)
-                .group_by(MachineDay.process_code, label).order_by(MachineDay.process_code))
-        return [{"key": row.process_code, "label": row.name, **_figures(row)}
-                for row in session.execute(_in_range(stmt, r))]
+        agg = _in_range(select(MachineDay.process_code.label("code"), *sums).group_by(MachineDay.process_code),
+                        r).subquery()
+        stmt = (select(agg.c.code, label.label("name"), agg.c.offered, agg.c.booked, agg.c.outside)
+                .join(Process, Process.code == agg.c.code).order_by(agg.c.code))
+        return [{"key": row.code, "label": row.name, **_figures(row)} for row in session.execute(stmt)]
     if group_by == "day":
         stmt = select(MachineDay.day, *sums).group_by(MachineDay.day)
         found = {_as_date(row.day): row for row in session.execute(_in_range(stmt, r))}
@@ -122,17 +123,19 @@ def _as_date(value) -> date:
 
 
 def heatmap(session, r: Range) -> dict:
-    """Utilisation per factory and day: {days, factories: [{id, label}], cells: [[day_index, factory_index, u]]}."""
-    stmt = (select(MachineDay.factory_id, MachineDay.day, *_sums())
+    """Utilisation per factory and day: {days, factories: [{id, label}], cells: [[day_index, factory_index, u]]}
+    (u None where nothing is offered; no cell where nothing is offered or booked)."""
+    stmt = (select(MachineDay.factory_id, MachineDay.day, func.sum(MachineDay.offered_minutes),
+                   func.sum(MachineDay.booked_minutes))
             .group_by(MachineDay.factory_id, MachineDay.day))
     rows = session.execute(_in_range(stmt, r)).all()
     names = dict(session.execute(select(Factory.id, Factory.name).where(Factory.cluster_id == r.cluster_id)).all())
-    factory_ids = sorted({row.factory_id for row in rows}, key=lambda i: names.get(i, ""))
+    factory_ids = sorted({fid for fid, *_ in rows}, key=lambda i: (names.get(i, ""), i))
     f_index = {fid: i for i, fid in enumerate(factory_ids)}
     d_index = {d: i for i, d in enumerate(r.days)}
-    cells = [[d_index[_as_date(row.day)], f_index[row.factory_id], ratio(row.booked, row.offered),
-              hours(row.booked), hours(row.offered)] for row in rows]
-    cells.sort(key=lambda c: (c[1], c[0]))
+    d_index |= {d.isoformat(): i for d, i in list(d_index.items())}  # SQLite may hand back text
+    cells = [[d_index[day], f_index[fid], round(booked / offered, 4) if offered else None]
+             for fid, day, offered, booked in rows]
     return {"days": [d.isoformat() for d in r.days],
             "factories": [{"id": fid, "label": names.get(fid, str(fid))} for fid in factory_ids],
             "cells": cells}
@@ -148,14 +151,12 @@ def trend(session, r: Range, interval: str = "day", top: int = 5) -> dict:
     leaders = select(MachineDay.process_code).group_by(MachineDay.process_code).order_by(
         func.sum(MachineDay.offered_minutes).desc(), MachineDay.process_code).limit(top)
     leaders = list(session.scalars(_in_range(leaders, r)))
-    stmt = (select(MachineDay.process_code, label.label("name"), bucket, *_sums())
-            .join(Process, Process.code == MachineDay.process_code)
-            .where(MachineDay.process_code.in_(leaders)).group_by(MachineDay.process_code, label, bucket))
+    stmt = (select(MachineDay.process_code, bucket, *_sums())
+            .where(MachineDay.process_code.in_(leaders)).group_by(MachineDay.process_code, bucket))
     values: dict[str, dict[str, float | None]] = {code: {} for code in leaders}
-    names: dict[str, str] = {}
     for row in session.execute(_in_range(stmt, r)):
-        names[row.process_code] = row.name
         values[row.process_code][_as_date(row.bucket).isoformat()] = ratio(row.booked, row.offered)
+    names = dict(session.execute(select(Process.code, label).where(Process.code.in_(leaders))).all())
     series = [{"key": "all", "label": None, "values": [row["utilisation"] for row in overall]}]
     series += [{"key": code, "label": names.get(code, code), "values": [values[code].get(k) for k in keys]}
                for code in leaders]
@@ -164,20 +165,20 @@ def trend(session, r: Range, interval: str = "day", top: int = 5) -> dict:
 
 def under_used(session, r: Range, limit: int = 10) -> list[dict]:
     """Machines with the most offered but unbooked hours in the range."""
-    sums = _sums()
     spare = (func.sum(MachineDay.offered_minutes) - func.sum(MachineDay.booked_minutes)).label("spare")
+    agg = _in_range(select(MachineDay.machine_id.label("mid"), spare, *_sums()).group_by(MachineDay.machine_id)
+                    .having(func.sum(MachineDay.offered_minutes) > 0)
+                    .order_by(spare.desc(), MachineDay.machine_id).limit(limit), r).subquery()
     label = _process_label(r)
-    stmt = (select(Machine.id, Machine.name, Machine.units, MachineDay.process_code, label.label("process"),
-                   Factory.name.label("factory"), Firm.name.label("firm"), spare, *sums)
-            .join(Machine, Machine.id == MachineDay.machine_id).join(Factory, Factory.id == MachineDay.factory_id)
-            .join(Firm, Firm.id == Factory.firm_id).join(Process, Process.code == MachineDay.process_code)
-            .group_by(Machine.id, Machine.name, Machine.units, MachineDay.process_code, label, Factory.name,
-                      Firm.name)
-            .having(func.sum(MachineDay.offered_minutes) > 0)
-            .order_by(spare.desc(), Machine.id).limit(limit))
+    stmt = (select(Machine.id, Machine.name, Machine.units, Machine.process_code, label.label("process"),
+                   Factory.name.label("factory"), Firm.name.label("firm"), agg.c.spare, agg.c.offered, agg.c.booked,
+                   agg.c.outside)
+            .join(Machine, Machine.id == agg.c.mid).join(Factory, Factory.id == Machine.factory_id)
+            .join(Firm, Firm.id == Factory.firm_id).join(Process, Process.code == Machine.process_code)
+            .order_by(agg.c.spare.desc(), Machine.id))
     return [{"key": str(row.id), "id": row.id, "label": row.name, "factory": row.factory, "firm": row.firm,
              "units": row.units, "process_code": row.process_code, "process": row.process,
-             "spare_h": hours(row.spare), **_figures(row)} for row in session.execute(_in_range(stmt, r))]
+             "spare_h": hours(row.spare), **_figures(row)} for row in session.execute(stmt)]
 
 
 def supply_by_process(session, r: Range) -> dict[str, dict]:

@@ -76,8 +76,8 @@ class UnderUsedSchema(_Envelope):
 class HeatmapSchema(_Envelope):
     days = ma.fields.List(ma.fields.String(), metadata={"description": "local days, YYYY-MM-DD"})
     factories = ma.fields.List(ma.fields.Dict())
-    cells = ma.fields.List(ma.fields.List(ma.fields.Raw()), metadata={
-        "description": "[day index, factory index, utilisation, booked hours, offered hours]"})
+    cells = ma.fields.Raw(metadata={
+        "description": "[day index, factory index, utilisation or null]"})
 
 
 class SeriesSchema(ma.Schema):

@@ -36,7 +36,9 @@ def upgrade():
         sa.PrimaryKeyConstraint("machine_id", "day", name=op.f("pk_dashboard_machine_days")),
     )
     with op.batch_alter_table("dashboard_machine_days", schema=None) as batch_op:
-        batch_op.create_index("ix_dashboard_machine_days_cluster_day", ["cluster_id", "day"], unique=False)
+        batch_op.create_index("ix_dashboard_machine_days_cluster_day",
+                              ["cluster_id", "day", "factory_id", "machine_id", "process_code", "offered_minutes",
+                               "booked_minutes", "booked_outside"], unique=False)
     op.create_table(
         "dashboard_coverage",
         sa.Column("cluster_id", sa.Integer(), nullable=False),
