@@ -78,9 +78,10 @@ vouchers_blp = api_blueprint("vouchers_api", __name__, "", "Service voucher prog
 
 
 def _programme(programme_id: int) -> VoucherProgramme:
-    require_kind("operator")
+    """A programme of the current operator's cluster; for anyone else it does not exist (404)."""
     programme = db.session.get(VoucherProgramme, programme_id)
-    if programme is None or programme.cluster_id != current_firm().cluster_id:
+    firm = current_firm()
+    if programme is None or not firm.is_operator or programme.cluster_id != firm.cluster_id:
         abort(404, f"No voucher programme with id {programme_id}.")
     return programme
 

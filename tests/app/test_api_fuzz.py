@@ -27,6 +27,7 @@ def role_tokens(db, create_firm, create_user, create_factory, create_machine, cr
 
 
 def test_no_server_errors_for_any_role(app, role_tokens):
+    app.config["PLANNING_TIME_LIMIT_S"] = 1.0  # generated re-planning requests should not each take seconds
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", app)
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 25
@@ -35,7 +36,7 @@ def test_no_server_errors_for_any_role(app, role_tokens):
 
         @given(case=operation.as_strategy(mode))
         @settings(
-            max_examples=10, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck)
+            max_examples=8, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck)
         )
         def check(case):
             for role in ROLES:

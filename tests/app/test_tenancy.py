@@ -12,6 +12,8 @@ VALID_BODIES = {
     "instalment-plans": {"months": 24, "annual_rate_bp": 500},
     "availability": {"start_date": "2027-01-01", "end_date": "2027-01-31"},
     "users/<int:user_id>": {"name": "Renamed"},
+    "ratings": {"supplier_firm_id": 1, "score": 5},
+    "vouchers": {"firm_id": 1},
 }
 
 
@@ -45,12 +47,52 @@ def world(db, create_firm, create_user, create_factory, create_machine, create_e
         "firm_id": a.id,
         "token_id": token.id,
         "user_id": user_a.id,
-    }
+    } | _orders_and_money(db, a, user_a, site, machine, create_firm, create_equipment, create_factory)
     b = create_user(create_firm("factory", "lessor", "buyer", name="B"))
     operator = create_user(create_firm("operator", name="Operator"))
     other_cluster = create_cluster()
     stranger_operator = create_user(create_firm("operator", name="Other operator", cluster=other_cluster))
     return {"ids": ids, "a": user_a, "b": b, "operator": operator, "stranger_operator": stranger_operator}
+
+
+def _orders_and_money(db, a, user_a, site, machine, create_firm, create_equipment, create_factory):
+    """A's order with a booked step, a lease A holds, a quote, a planning run and a voucher programme."""
+    from datetime import date, timedelta
+
+    from capacity.lease_models import Lease
+    from marketplace.orders.models import Booking, Order, OrderStep
+    from marketplace.planning.models import PlanRun
+    from marketplace.quotes.models import Quote
+    from marketplace.vouchers.models import VoucherProgramme
+
+    now = site.created_at
+    order = Order(reference="W-1", cluster_id=a.cluster_id, buyer=a, title="Bracket", status="accepted",
+                  material_code="al6061", quantity=5, release_date=date(2026, 12, 1), due_date=date(2026, 12, 9),
+                  delivery_latitude=22.8, delivery_longitude=113.8, total_fen=100_000)
+    step = OrderStep(sequence=1, process_code="cnc_mill_3ax", run_minutes_per_unit=5)
+    order.steps.append(step)
+    booking = Booking(machine=machine, step=step, starts_at=now + timedelta(days=1),
+                      ends_at=now + timedelta(days=1, hours=1))
+    lessor = create_firm("lessor", name="Lessor C")
+    item = create_equipment(lessor, site_factory_id=create_factory(lessor).id, delivered_to_lessee=False)
+    lease = Lease(reference="LS-W1", equipment=item, lessee=a, start_date=date(2027, 1, 1), end_date=date(2027, 1, 5),
+                  days=5, daily_rate_fen=1, rent_fen=5, deposit_fen=0, total_payable_fen=5)
+    quote = Quote(reference="Q-W1", cluster_id=a.cluster_id, buyer_firm_id=a.id, user_id=user_a.id,
+                  valid_until=now + timedelta(days=14), material_code="al6061", quantity=5, quantities=[5],
+                  route=["cnc_mill_3ax"], route_proposed=True, feasible=True, lead_time_tier="standard",
+                  unit_price_fen=1, total_fen=5, inputs={}, geometry={}, breaks=[], tiers=[], work_content=[],
+                  warnings=[], assumptions=[])
+    run = PlanRun(cluster_id=a.cluster_id, state="done")
+    programme = VoucherProgramme(cluster_id=a.cluster_id, name="P", budget_fen=100, per_firm_cap_fen=10,
+                                 kind="fixed", value_fen=5, valid_from=date(2026, 1, 1), valid_until=date(2026, 12, 31))
+    db.session.add_all([order, booking, lease, quote, run, programme])
+    db.session.commit()
+    return {"order_id": order.id, "booking_id": booking.id, "lease_id": lease.id, "quote_id": quote.id,
+            "run_id": run.id, "programme_id": programme.id}
+
+
+OPERATOR_ONLY = ("/api/v1/plan-runs/", "/api/v1/voucher-programmes/")
+PUBLIC_IN_CLUSTER = {"/api/v1/suppliers/<int:firm_id>"}  # a supplier's profile: every firm of the cluster sees it
 
 
 def object_endpoints(app):
@@ -92,6 +134,9 @@ def test_other_firms_get_404_and_change_nothing(app, db, world, api_as, intruder
     before = snapshot(db)
     for rule, method in endpoints:
         response = call(client, rule, method, world["ids"])
+        if intruder == "b" and rule.rule in PUBLIC_IN_CLUSTER:
+            assert response.status_code == 200
+            continue
         assert response.status_code == 404, (method, rule.rule, response.status_code, response.json)
         assert set(response.json) == {"code", "status", "message", "errors"}
     db.session.expire_all()
@@ -101,7 +146,7 @@ def test_other_firms_get_404_and_change_nothing(app, db, world, api_as, intruder
 def test_owner_reaches_every_object_endpoint(app, world, api_as):
     client = api_as(world["a"])
     for rule, method in object_endpoints(app):
-        if method == "GET":
+        if method == "GET" and not rule.rule.startswith(OPERATOR_ONLY):
             response = call(client, rule, method, world["ids"])
             allowed = 404 if rule.rule.startswith("/api/v1/equipment-listings") else 200  # A's item is unlisted
             assert response.status_code == allowed, (rule.rule, response.json)
@@ -113,7 +158,7 @@ def test_operator_reads_its_cluster_but_cannot_write(app, db, world, api_as):
     assert client.get(f"/api/v1/factories/{ids['factory_id']}").status_code == 200
     assert client.get(f"/api/v1/machines/{ids['machine_id']}").status_code == 200
     assert client.get(f"/api/v1/firms/{ids['firm_id']}").status_code == 200
-    assert client.get("/api/v1/firms").json["total"] == 3  # A, B and the operator itself, not the stranger
+    assert client.get("/api/v1/firms").json["total"] == 4  # A, B, lessor C and the operator itself, not the stranger
     before = snapshot(db)
     r = client.patch(f"/api/v1/machines/{ids['machine_id']}", json={"hourly_rate_fen": 1})
     assert r.status_code == 403
