@@ -59,6 +59,9 @@ def create_app(config: dict | None = None) -> Flask:
     from marketplace import search
 
     search.init_app(app)
+    from marketplace import dashboard
+
+    dashboard.init_app(app)
     return app
 
 
@@ -72,6 +75,7 @@ def _register_models() -> None:
     import marketplace.quotes.models  # noqa: F401
     import marketplace.payments.models  # noqa: F401
     import marketplace.vouchers.models  # noqa: F401
+    import marketplace.dashboard.models  # noqa: F401
 
 
 def _api_blueprints():
@@ -79,6 +83,7 @@ def _api_blueprints():
     from capacity import equipment_api, lease_api
     from marketplace.accounts import api as accounts_api
     from marketplace.orders import api as orders_api
+    from marketplace.dashboard import api as dashboard_api
     from marketplace.planning import api as planning_api
     from marketplace.quotes import api as quotes_api
     from marketplace.search import api as search_api
@@ -86,16 +91,17 @@ def _api_blueprints():
 
     return (*accounts_api.BLUEPRINTS, *capacity_api.BLUEPRINTS, *equipment_api.BLUEPRINTS, *planning_api.BLUEPRINTS,
             *search_api.BLUEPRINTS, *quotes_api.BLUEPRINTS, *orders_api.BLUEPRINTS,
-            *vouchers_api.BLUEPRINTS, *lease_api.BLUEPRINTS)
+            *vouchers_api.BLUEPRINTS, *lease_api.BLUEPRINTS, *dashboard_api.BLUEPRINTS)
 
 
 def _web_blueprints():
     from capacity.equipment_views import equipment_web
     from capacity.views import capacity_web
     from marketplace.accounts.views import accounts_web
+    from marketplace.dashboard.views import dashboard_web
     from marketplace.planning.views import planning_web
     from marketplace.quotes.views import quotes_web
     from marketplace.search.views import search_web
     from marketplace.web.views import web
 
-    return (web, accounts_web, capacity_web, equipment_web, planning_web, search_web, quotes_web)
+    return (web, accounts_web, capacity_web, equipment_web, planning_web, search_web, quotes_web, dashboard_web)
