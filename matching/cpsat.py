@@ -141,6 +141,8 @@ def reinsertion_descent(c: Compiled, inc: dict[StepKey, Placement], orders: list
     for k, (r, u, s, e) in inc.items():
         if c.steps[k].frozen is None:
             cals[r].units[u].add(s, e)
+    w_mk = c.problem.weights.makespan
+    makespan = max((e for (_, _, _, e) in inc.values()), default=0)  # never lowered here: conservative
     improved = 0
     for oi in orders:
         if time.perf_counter() > deadline:
@@ -154,14 +156,16 @@ def reinsertion_descent(c: Compiled, inc: dict[StepKey, Placement], orders: list
         changed = False
         for rule, slack in REINSERT_RULES:
             if place_order(c, cals, oi, inc, rule, slack) is None:
-                val = _objective(c, inc, [oi])
                 cand = {k: inc[k] for k in keys}
+                # a later makespan costs too (tie-break weight): count how far this order would push it
+                val = _objective(c, inc, [oi]) + w_mk * max(0, max(p[3] for p in cand.values()) - makespan)
                 remove_steps(cals, inc, keys)
                 if val < best_val:
                     best_val, best, changed = val, cand, True
         for k, (r, u, s, e) in best.items():
             inc[k] = (r, u, s, e)
             cals[r].units[u].add(s, e)
+            makespan = max(makespan, e)
         improved += changed
     return improved
 
@@ -323,7 +327,10 @@ def solve(
             for k in c.order_steps[oi]:
                 if c.steps[k].frozen is not None:
                     cand[k] = c.steps[k].frozen
-        if _objective(c, cand, free) < before:
+        w_mk = c.problem.weights.makespan
+        mk_old = max((p[3] for p in inc.values()), default=0)
+        mk_new = max((p[3] for p in cand.values()), default=0)
+        if _objective(c, cand, free) + w_mk * (mk_new - mk_old) < before:
             inc = cand
             improved += 1
             for oi in free:
