@@ -112,13 +112,15 @@ class DocumentBuilder:
         built = {d.key for d in docs}
         return docs, sorted(set(keys) - built)
 
-    def iter_all(self, kinds=("firm", "supplier", "capacity", "job"), batch: int = 500):
-        """Every document, in batches (the bulk reindex)."""
+    def iter_all(self, kinds=("firm", "capacity", "supplier", "job"), batch: int = 500):
+        """Every document, in batches (the bulk reindex). Machines' idle days are computed once and reused for
+        their sites."""
         columns = {"capacity": Machine.id, "supplier": Factory.id, "firm": Firm.id, "job": OrderStep.id}
         for kind in kinds:
             ids = self.session.scalars(select(columns[kind]).order_by(columns[kind])).all()
             for i in range(0, len(ids), batch):
                 yield from getattr(self, f"_{kind}_docs")(ids[i:i + batch])
+            if kind == "supplier":
                 self._idle.clear()
 
     def _cluster_tz(self, cluster_id: int) -> str:

@@ -15,7 +15,8 @@ MAX_IDLE_SPAN_DAYS = 92
 
 
 class SearchArgs(ListArgs):
-    q = ma.fields.String(load_default="", validate=v.Length(max=200),
+    q = ma.fields.String(load_default="", validate=[v.Length(max=200),
+                                                    v.Regexp(r"^[^\x00]*$", error="Must not contain NUL characters.")],
                          metadata={"description": "Free text (Chinese or English); every word must appear."})
     sort = ma.fields.String(load_default="relevance", validate=v.OneOf(("relevance",)))
 
