@@ -100,8 +100,9 @@ def _web_blueprints():
     from marketplace.accounts.views import accounts_web
     from marketplace.dashboard.views import dashboard_web
     from marketplace.planning.views import planning_web
+    from marketplace.orders.views import orders_web
     from marketplace.quotes.views import quotes_web
     from marketplace.search.views import search_web
     from marketplace.web.views import web
 
-    return (web, accounts_web, capacity_web, equipment_web, planning_web, search_web, quotes_web, dashboard_web)
+    return (web, accounts_web, capacity_web, equipment_web, planning_web, search_web, quotes_web, dashboard_web, orders_web)

@@ -23,6 +23,7 @@ from capacity.models import Equipment, Factory, Machine
 from capacity.services import idle_intervals
 from marketplace.accounts.models import Cluster
 from marketplace.extensions import db
+from marketplace.orders.lifecycle import transition
 from marketplace.orders.models import Booking, Order, OrderStep
 from marketplace.planning.models import StepDecline
 
@@ -386,10 +387,10 @@ def store_plan(loaded: Loaded, plan: mm.Plan, run_id: int | None) -> int:
     promises = plan.promise_map()
     for order_key in {a.order_id for a in plan.assignments}:
         order = db.session.get(Order, int(order_key[1:]))
-        if order_key in promises:
+        if order_key in promises and order.promised_at is None:  # a quoted promise stands; plans must keep it
             order.promised_at = loaded.at(promises[order_key].completion)
-        if order.status in ("accepted", "paid"):
-            order.status = "planned"
+        if order.status == "paid":
+            transition(order, "planned", None, f"planning run {run_id}" if run_id else "planned")
     for step in db.session.scalars(select(OrderStep).where(OrderStep.id.in_(step_ids))):
         if step.status == "pending":
             step.status = "planned"

@@ -1,0 +1,246 @@
+"""Order pages: place an order from a quote, pay (with a voucher), follow it across factories, confirm delivery,
+rate suppliers; factories start and finish steps, ship, and see their payables and payouts."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import or_, select
+
+from marketplace.accounts.auth import firm_required
+from marketplace.accounts.models import Firm
+from marketplace.db_types import utcnow
+from marketplace.errors import FieldError
+from marketplace.extensions import db
+from marketplace.i18n import local_zone
+from marketplace.orders import checkout, tracking
+from marketplace.orders.api import _supplier_order_ids
+from marketplace.orders.lifecycle import can, transition
+from marketplace.orders.models import Booking, Order, Rating
+
+orders_web = Blueprint("orders", __name__)
+
+
+def _readable(order_id: int) -> Order:
+    order, firm = db.session.get(Order, order_id), current_user.firm
+    if order is None:
+        abort(404)
+    if order.buyer_firm_id == firm.id or (firm.is_operator and order.cluster_id == firm.cluster_id):
+        return order
+    if order.id in set(db.session.scalars(_supplier_order_ids(firm.id))):
+        return order
+    abort(404)
+
+
+def _act(order: Order, action) -> None:
+    """Run an action; business-rule refusals become a flash message, nothing is stored."""
+    try:
+        action()
+        db.session.commit()
+    except FieldError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+
+
+@orders_web.route("/orders")
+@login_required
+def index():
+    firm = current_user.firm
+    stmt = select(Order).order_by(Order.id.desc()).limit(200)
+    if firm.is_operator:
+        stmt = stmt.where(Order.cluster_id == firm.cluster_id)
+    else:
+        stmt = stmt.where(or_(Order.buyer_firm_id == firm.id, Order.id.in_(_supplier_order_ids(firm.id))))
+    return render_template("orders/index.html", orders=db.session.scalars(stmt).all())
+
+
+@orders_web.route("/quotes/<int:quote_id>/order", methods=["GET", "POST"])
+@firm_required("buyer")
+def place(quote_id: int):
+    from marketplace.quotes.models import Quote
+
+    quote = db.session.get(Quote, quote_id)
+    if quote is None or quote.buyer_firm_id != current_user.firm_id:
+        abort(404)
+    cluster = current_user.firm.cluster
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        try:
+            latitude = float(request.form.get("delivery_latitude", ""))
+            longitude = float(request.form.get("delivery_longitude", ""))
+            if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+                raise ValueError
+        except ValueError:
+            errors["delivery_latitude"] = _("Give the delivery point as latitude and longitude.")
+        else:
+            try:
+                order = checkout.place_order(
+                    quote, current_user, request.form.get("tier", "standard"),
+                    {"address": request.form.get("delivery_address", "")[:300], "latitude": latitude,
+                     "longitude": longitude}, request.form.get("title") or None, utcnow())
+                db.session.commit()
+                flash(_("Order %(ref)s placed. Pay to start production.", ref=order.reference), "success")
+                return redirect(url_for("orders.detail", order_id=order.id))
+            except FieldError as exc:
+                db.session.rollback()
+                errors[exc.field] = exc.message
+    return render_template("orders/place.html", quote=quote, errors=errors, cluster=cluster), 422 if errors else 200
+
+
+@orders_web.route("/orders/<int:order_id>")
+@login_required
+def detail(order_id: int):
+    from marketplace.vouchers.models import Voucher
+
+    order = _readable(order_id)
+    subsidy, payable = checkout.amount_due(order)
+    suppliers = tracking.suppliers_of(order)
+    rated = set(db.session.scalars(select(Rating.supplier_firm_id).where(Rating.order_id == order.id)))
+    vouchers = db.session.scalars(select(Voucher).where(Voucher.firm_id == current_user.firm_id,
+                                                        Voucher.status == "issued")).all()
+    my_bookings = [b for s in order.steps for b in db.session.scalars(
+        select(Booking).where(Booking.order_step_id == s.id)) if b.factory and b.factory.firm_id == current_user.firm_id]
+    return render_template("orders/detail.html", order=order, subsidy=subsidy, payable=payable,
+                           timeline=tracking.timeline(order), suppliers=suppliers, rated=rated, can=can,
+                           vouchers=vouchers, my_bookings=my_bookings,
+                           is_buyer=order.buyer_firm_id == current_user.firm_id)
+
+
+def _buyer_order(order_id: int) -> Order:
+    order = _readable(order_id)
+    if order.buyer_firm_id != current_user.firm_id:
+        abort(403)
+    return order
+
+
+@orders_web.route("/orders/<int:order_id>/pay", methods=["POST"])
+@login_required
+def pay(order_id: int):
+    from marketplace.planning.runner import request_run
+
+    order = _buyer_order(order_id)
+    code = request.form.get("voucher_code", "").strip()
+    today = utcnow().astimezone(local_zone()).date()
+
+    def action():
+        if code:
+            checkout.apply_voucher(order, code, today)
+            db.session.commit()
+        checkout.pay(order, current_user)
+
+    _act(order, action)
+    if order.status == "paid":
+        request_run(order.buyer.cluster, current_user, f"order {order.reference} paid")
+        flash(_("Paid. The order is being planned across the cluster's factories."), "success")
+    return redirect(url_for("orders.detail", order_id=order.id))
+
+
+@orders_web.route("/orders/<int:order_id>/cancel", methods=["POST"])
+@login_required
+def cancel(order_id: int):
+    from marketplace.payments import services as payments
+    from marketplace.vouchers import services as vouchers
+
+    order = _buyer_order(order_id)
+    was_paid = order.status in ("paid", "planned")
+
+    def action():
+        transition(order, "cancelled", current_user, request.form.get("reason", "")[:300] or "cancelled by the buyer")
+        db.session.execute(db.delete(Booking).where(Booking.order_step_id.in_([s.id for s in order.steps])))
+
+    _act(order, action)
+    if order.status == "cancelled":
+        if was_paid:
+            payments.cancel_order_payment(order)
+        vouchers.reverse(order)
+        db.session.commit()
+    return redirect(url_for("orders.detail", order_id=order.id))
+
+
+@orders_web.route("/orders/<int:order_id>/confirm", methods=["POST"])
+@login_required
+def confirm(order_id: int):
+    order = _buyer_order(order_id)
+    try:
+        tracking.confirm_delivery(order, current_user)
+        flash(_("Delivery confirmed; the factories are being paid."), "success")
+    except FieldError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    return redirect(url_for("orders.detail", order_id=order.id))
+
+
+@orders_web.route("/orders/<int:order_id>/rate", methods=["POST"])
+@login_required
+def rate(order_id: int):
+    order = _buyer_order(order_id)
+    try:
+        score = int(request.form.get("score", ""))
+        supplier = int(request.form.get("supplier_firm_id", ""))
+    except ValueError:
+        flash(_("Choose a score from 1 to 5."), "error")
+        return redirect(url_for("orders.detail", order_id=order.id))
+    if not 1 <= score <= 5:
+        flash(_("Choose a score from 1 to 5."), "error")
+        return redirect(url_for("orders.detail", order_id=order.id))
+    _act(order, lambda: tracking.rate(order, current_user, supplier, score, request.form.get("comment", "")[:2000]))
+    return redirect(url_for("orders.detail", order_id=order.id))
+
+
+@orders_web.route("/orders/<int:order_id>/ship", methods=["POST"])
+@firm_required("factory")
+def ship(order_id: int):
+    order = _readable(order_id)
+    _act(order, lambda: tracking.ship(order, current_user))
+    return redirect(url_for("orders.detail", order_id=order.id))
+
+
+@orders_web.route("/bookings/<int:booking_id>/<action>", methods=["POST"])
+@firm_required("factory")
+def step_action(booking_id: int, action: str):
+    booking = db.session.get(Booking, booking_id)
+    if booking is None or booking.step is None or booking.factory is None or \
+            booking.factory.firm_id != current_user.firm_id:
+        abort(404)
+    order = booking.step.order
+    if action == "start":
+        _act(order, lambda: tracking.start_step(booking, current_user))
+    elif action == "finish":
+        _act(order, lambda: tracking.finish_step(booking, current_user))
+    else:
+        abort(404)
+    return redirect(request.form.get("next") or url_for("orders.detail", order_id=order.id))
+
+
+@orders_web.route("/payouts")
+@login_required
+def payouts():
+    from marketplace.payments import services as payments
+
+    firm = current_user.firm
+    fees = None
+    if firm.is_operator:
+        end = utcnow()
+        fees = payments.platform_fees(firm.cluster, end - timedelta(days=365), end + timedelta(minutes=1))
+    payables = payments.firm_payables(firm) if firm.is_factory else None
+    history = payments.firm_payouts(firm) if firm.is_factory else []
+    return render_template("orders/payouts.html", payables=payables, history=history, fees=fees)
+
+
+@orders_web.route("/suppliers/<int:firm_id>")
+@login_required
+def supplier(firm_id: int):
+    firm = db.session.get(Firm, firm_id)
+    if firm is None or firm.cluster_id != current_user.firm.cluster_id or not (firm.is_factory or firm.is_lessor):
+        abort(404)
+    average, count = tracking.supplier_rating(firm.id)
+    ratings = db.session.scalars(select(Rating).where(Rating.supplier_firm_id == firm.id)
+                                 .order_by(Rating.id.desc()).limit(50)).all()
+    from capacity.models import Factory
+
+    sites = db.session.scalars(select(Factory).where(Factory.firm_id == firm.id).order_by(Factory.name)).all()
+    return render_template("orders/supplier.html", firm=firm, average=average, count=count, ratings=ratings,
+                           sites=sites)

@@ -1,0 +1,51 @@
+"""A small cluster for the order path: a mill and an anodising line at two sites, a buyer, an operator, payments."""
+
+from __future__ import annotations
+
+import pytest
+
+from capacity.models import WeeklyWindow
+
+
+@pytest.fixture
+def app_config(app_config, tmp_path):
+    return app_config | {"QUOTE_UPLOAD_DIR": str(tmp_path / "uploads"), "PLANNING_TIME_LIMIT_S": 2.0}
+
+
+@pytest.fixture
+def shops(db, create_firm, create_user, create_factory, create_machine):
+    """Two factory firms: milling at one site, anodising at another 5 km away; idle every day 00:00-24:00."""
+    mill_firm, finish_firm = create_firm("factory", name="Mill Co"), create_firm("factory", name="Finish Co")
+    mill = create_machine(create_factory(mill_firm, name="Mill plant"), "cnc_mill_3ax", name="Mill",
+                          materials=("al6061",))
+    anodise = create_machine(create_factory(finish_firm, name="Finish plant", lat=22.85, lon=113.82), "anodise",
+                             name="Anodise", materials=("al6061",), hourly_rate_fen=9000, envelope_x_mm=2000,
+                             envelope_y_mm=800, envelope_z_mm=800)
+    for machine in (mill, anodise):
+        for day in range(7):
+            db.session.add(WeeklyWindow(machine=machine, weekday=day, start_minute=0, end_minute=1440))
+    db.session.commit()
+    return {"mill_user": create_user(mill_firm), "finish_user": create_user(finish_firm), "mill_firm": mill_firm,
+            "finish_firm": finish_firm}
+
+
+@pytest.fixture
+def buyer_user(create_firm, create_user):
+    return create_user(create_firm("buyer", name="Buyer Co"))
+
+
+@pytest.fixture
+def operator_user(create_firm, create_user):
+    return create_user(create_firm("operator", name="Cluster office"))
+
+
+@pytest.fixture
+def fake_stripe(app):
+    import httpx
+
+    from marketplace import payments
+    from marketplace.payments.testing import FakeStripe
+
+    fake = FakeStripe(connect=True)
+    payments.init_app(app, transport=httpx.MockTransport(fake), sleep=lambda s: None)
+    return fake
