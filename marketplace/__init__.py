@@ -99,8 +99,8 @@ def _web_blueprints():
     from capacity.views import capacity_web
     from marketplace.accounts.views import accounts_web
     from marketplace.dashboard.views import dashboard_web
-    from marketplace.planning.views import planning_web
     from marketplace.orders.views import orders_web
+    from marketplace.planning.views import planning_web
     from marketplace.quotes.views import quotes_web
     from marketplace.search.views import search_web
     from marketplace.web.views import web
