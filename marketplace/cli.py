@@ -26,6 +26,8 @@ def demo_load(seed: int, plan_seconds: float) -> None:
     if run is not None:
         click.echo(f"First plan: run {run.id} {run.state} {run.solver_status}, {run.assignments} bookings for "
                    f"{run.orders} orders, {len(run.unplaced)} steps unplaced, {run.wall_s or 0:.1f} s")
+    for note in context.notes:
+        click.echo(f"Note: {note}")
     click.echo(f"Sign in with any of these (password for all: {DEMO_PASSWORD}):")
     shown: dict[str, int] = {}
     for role, email, firm in context.logins:

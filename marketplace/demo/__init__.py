@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from marketplace.demo import capacity as capacity_step
-from marketplace.demo import catalogue, firms, orders, quote_history
+from marketplace.demo import catalogue, firms, money, orders, quote_history
 
 DEMO_PASSWORD = "demo-pass-2026"
 CLUSTER_SLUG = "changan-dongguan"
@@ -26,6 +26,7 @@ class DemoContext:
     created: bool = False
     today: date = field(default_factory=date.today)
     plan_seconds: float = 10.0
+    notes: list[str] = field(default_factory=list)
 
 
 STEPS = (
@@ -37,6 +38,9 @@ STEPS = (
     orders.seed_open_orders,
     orders.seed_plan,
     quote_history.seed_completed_jobs,
+    money.seed_vouchers,
+    money.seed_leases,
+    money.seed_order_history,
 )
 
 

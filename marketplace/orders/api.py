@@ -120,7 +120,6 @@ class Cancel(MethodView):
     @orders_blp.response(200, OrderSchema)
     def post(self, order_id):
         """Cancel an order before production (payment released or refunded, voucher returned)"""
-        from marketplace.payments import services as payments
         from marketplace.vouchers import services as vouchers
 
         order = own_order(order_id)
@@ -129,9 +128,10 @@ class Cancel(MethodView):
         db.session.execute(db.delete(Booking).where(Booking.order_step_id.in_([s.id for s in order.steps])))
         db.session.commit()
         if was_paid:
-            payments.cancel_order_payment(order)
-        vouchers.reverse(order)
-        db.session.commit()
+            checkout.release_payment(order)
+        else:
+            vouchers.reverse(order)
+            db.session.commit()
         return dump(order)
 
 

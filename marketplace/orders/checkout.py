@@ -111,3 +111,20 @@ def pay(order: Order, user, now: datetime | None = None):
         redemption = db.session.scalar(select(VoucherRedemption).where(VoucherRedemption.order_id == order.id))
         payments.record_voucher_subsidy(order, redemption.voucher.programme_id, subsidy)
     return payments.charge_order(order, due, payer_firm=order.buyer, capture=capture_mode(order, now), actor=user)
+
+
+def release_payment(order: Order) -> None:
+    """After a cancellation: void an authorisation, or refund what was already captured; the voucher goes back."""
+    from marketplace.payments import services as payments
+    from marketplace.payments.models import Payment
+
+    payment = db.session.scalar(select(Payment).where(Payment.order_id == order.id).order_by(Payment.id.desc()))
+    if payment is not None and payment.status not in ("cancelled", "failed"):
+        refundable = payment.captured_fen - payment.refunded_fen
+        if payment.captured_fen > 0:
+            if refundable > 0:
+                payments.refund_order(order, refundable, "order cancelled before production")
+        else:
+            payments.cancel_order_payment(order)
+    vouchers.reverse(order)
+    db.session.commit()

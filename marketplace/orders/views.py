@@ -141,7 +141,6 @@ def pay(order_id: int):
 @orders_web.route("/orders/<int:order_id>/cancel", methods=["POST"])
 @login_required
 def cancel(order_id: int):
-    from marketplace.payments import services as payments
     from marketplace.vouchers import services as vouchers
 
     order = _buyer_order(order_id)
@@ -154,9 +153,10 @@ def cancel(order_id: int):
     _act(order, action)
     if order.status == "cancelled":
         if was_paid:
-            payments.cancel_order_payment(order)
-        vouchers.reverse(order)
-        db.session.commit()
+            checkout.release_payment(order)
+        else:
+            vouchers.reverse(order)
+            db.session.commit()
     return redirect(url_for("orders.detail", order_id=order.id))
 
 
