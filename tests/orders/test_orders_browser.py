@@ -1,0 +1,85 @@
+"""The whole path in a real browser against localstripe: quote -> order -> pay -> plan -> steps done -> delivery ->
+payout visible to the factory -> rating."""
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.browser
+PASSWORD = "correct horse battery"  # the password the create_user fixture sets
+
+
+@pytest.fixture(scope="module")
+def localstripe_server(tmp_path_factory):
+    from marketplace.payments.localstripe_server import start_local_server
+
+    handle = start_local_server(port=0, state_dir=tmp_path_factory.mktemp("localstripe"))
+    yield handle
+    handle.stop()
+
+
+@pytest.fixture
+def app_config(app_config, localstripe_server):
+    return app_config | {"STRIPE_API_BASE": localstripe_server.base_url}
+
+
+def sign_in(page, base, user):
+    page.goto(f"{base}/sign-in")
+    page.fill("input[name=email]", user.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("[data-testid=sign-in]")
+    page.wait_for_url(re.compile(r"/home$"))
+
+
+def test_quote_to_payout_and_rating(live_server, page_factory, screenshot, db, shops, buyer_user):
+    buyer = page_factory("en-US")
+    sign_in(buyer, live_server, buyer_user)
+    buyer.click("[data-testid=nav-quote]")
+    buyer.fill("input[name=length_mm]", "100")
+    buyer.fill("input[name=width_mm]", "60")
+    buyer.fill("input[name=height_mm]", "20")
+    buyer.fill("input[name=volume_cm3]", "80")
+    buyer.select_option("select[name=material]", "al6061")
+    buyer.fill("input[name=quantity]", "20")
+    buyer.select_option("select[name=finish]", "anodised")
+    buyer.click("[data-testid=get-quote]")
+    buyer.wait_for_selector("[data-testid=tiers]")
+    buyer.click("[data-testid=order-quote]")
+    buyer.fill("input[name=delivery_address]", "长安镇 Buyer Co warehouse")
+    buyer.fill("input[name=delivery_latitude]", "22.80")
+    buyer.fill("input[name=delivery_longitude]", "113.80")
+    buyer.click("[data-testid=place-order]")
+    buyer.wait_for_selector("[data-testid=pay]")
+    assert buyer.locator("[data-testid=order-status]").inner_text() == "Accepted"
+    order_url = buyer.url
+    buyer.click("[data-testid=pay]")
+    buyer.wait_for_selector("[data-testid=order-status]")
+    assert buyer.locator("[data-testid=order-status]").inner_text() == "Planned"   # paid, then planned
+    screenshot(buyer, "order-planned-en")
+
+    for who in ("mill_user", "finish_user"):                 # each factory starts and finishes its own step
+        factory = page_factory("zh-CN")
+        sign_in(factory, live_server, shops[who])
+        factory.goto(order_url)
+        factory.click("[data-testid=start-step]")
+        factory.click("[data-testid=finish-step]")
+    factory.click("[data-testid=ship]")
+    assert factory.locator("[data-testid=order-status]").inner_text() == "已发货"
+    screenshot(factory, "order-shipped-zh")
+
+    buyer.goto(order_url)
+    buyer.click("[data-testid=confirm-delivery]")
+    assert buyer.locator("[data-testid=order-status]").inner_text() == "Completed"
+    form = buyer.locator(f"[data-testid=rate-{shops['mill_firm'].id}]")
+    form.locator("select[name=score]").select_option("5")
+    form.locator("input[name=comment]").fill("On time, clean parts")
+    form.locator("button").click()
+    assert "rated, thank you" in buyer.content()
+    screenshot(buyer, "order-completed-en")
+
+    factory.goto(f"{live_server}/payouts")                    # the finishing shop sees its payout
+    payouts = factory.locator("[data-testid=payouts] tbody tr")
+    assert payouts.count() == 1 and "等待人工结算" in payouts.inner_text()   # localstripe has no Connect transfers
+    screenshot(factory, "payouts-zh")
+    buyer.goto(f"{live_server}/suppliers/{shops['mill_firm'].id}")
+    assert "5.0" in buyer.locator("[data-testid=supplier-rating]").inner_text()
