@@ -96,6 +96,7 @@ def _api_blueprints():
 
 def _web_blueprints():
     from capacity.equipment_views import equipment_web
+    from capacity.lease_views import leases_web
     from capacity.views import capacity_web
     from marketplace.accounts.views import accounts_web
     from marketplace.dashboard.views import dashboard_web
@@ -103,6 +104,8 @@ def _web_blueprints():
     from marketplace.planning.views import planning_web
     from marketplace.quotes.views import quotes_web
     from marketplace.search.views import search_web
+    from marketplace.vouchers.views import vouchers_web
     from marketplace.web.views import web
 
-    return (web, accounts_web, capacity_web, equipment_web, planning_web, search_web, quotes_web, dashboard_web, orders_web)
+    return (web, accounts_web, capacity_web, equipment_web, planning_web, search_web, quotes_web, dashboard_web,
+            orders_web, vouchers_web, leases_web)

@@ -1,0 +1,25 @@
+"""The web form for leasing an item of equipment.
+
+Field names are the ones capacity.leasing names in its FieldErrors (start_date, end_date, site_factory_id,
+instalment_months), so save_or_report puts a refusal next to the field it is about.
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField
+from wtforms.validators import InputRequired, ValidationError
+
+from capacity.forms import REQUIRED
+
+
+class LeaseForm(FlaskForm):
+    start_date = DateField(_l("First day"), validators=[InputRequired(REQUIRED)])
+    end_date = DateField(_l("Last day"), validators=[InputRequired(REQUIRED)])
+    site_factory_id = SelectField(_l("Deliver to your site"), coerce=int, default=0)
+    instalment_months = SelectField(_l("Payment"), coerce=int, default=0)
+
+    def validate_end_date(self, field):
+        if self.start_date.data and field.data and field.data < self.start_date.data:
+            raise ValidationError(_l("The end must not be before the start."))
