@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Iterable
+from collections.abc import Iterable
 
 from marketplace.search.documents import SearchDocument
 from marketplace.search.query import SearchQuery, SearchResults
@@ -36,6 +36,8 @@ class SearchBackend(ABC):
 
     def refresh(self) -> None:
         """Make recent writes visible to searches (no-op where writes are visible at once)."""
+        return None
 
     def close(self) -> None:
         """Release connections (the app's teardown in tests; a no-op for the database)."""
+        return None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -82,7 +82,7 @@ def idle_minutes_by_day(machine: Machine, bookings: list[Booking], first: date, 
             while cursor < e:  # split at local midnights
                 local = cursor.astimezone(tz)
                 midnight = datetime.combine(local.date() + timedelta(days=1), time(0), tzinfo=tz)
-                stop = min(e, midnight.astimezone(timezone.utc))
+                stop = min(e, midnight.astimezone(UTC))
                 result[local.date()] += int((stop - cursor).total_seconds() // 60)
                 cursor = stop
     return {d: m for d, m in sorted(result.items()) if m > 0}
@@ -140,8 +140,8 @@ class DocumentBuilder:
         missing = [m for m in machines if m.id not in self._idle]
         if not missing:
             return
-        horizon_end = datetime.combine(self.today + timedelta(days=self.horizon_days + 1), time(0), tzinfo=timezone.utc)
-        horizon_start = datetime.combine(self.today - timedelta(days=1), time(0), tzinfo=timezone.utc)
+        horizon_end = datetime.combine(self.today + timedelta(days=self.horizon_days + 1), time(0), tzinfo=UTC)
+        horizon_start = datetime.combine(self.today - timedelta(days=1), time(0), tzinfo=UTC)
         bookings: dict[int, list[Booking]] = defaultdict(list)
         for booking in self.session.scalars(select(Booking).where(
                 Booking.machine_id.in_([m.id for m in missing]), Booking.ends_at > horizon_start,

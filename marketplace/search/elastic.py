@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from marketplace.search.backend import SearchBackend
 from marketplace.search.documents import SearchDocument
@@ -32,7 +32,8 @@ SETTINGS = {
         "filter": {"word_prefixes": {"type": "edge_ngram", "min_gram": 1, "max_gram": 20}},
         "analyzer": {
             # CJK runs become overlapping bigrams (数控铣削 -> 数控 控铣 铣削); other words stay words
-            "cjk_bigrams": {"type": "custom", "tokenizer": "standard", "filter": ["cjk_width", "lowercase", "cjk_bigram"]},
+            "cjk_bigrams": {"type": "custom", "tokenizer": "standard",
+                            "filter": ["cjk_width", "lowercase", "cjk_bigram"]},
             # single CJK characters and whole words (for one-character queries such as 铝 or 钢)
             "words": {"type": "custom", "tokenizer": "standard", "filter": ["cjk_width", "lowercase"]},
             # every prefix of every word (so "mill" finds "milling")

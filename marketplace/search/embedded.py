@@ -9,10 +9,23 @@ Writes happen inside the caller's transaction: a rolled-back change never reache
 """
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
-from sqlalchemy import (Float, Integer, case, cast, delete, exists, false, func, insert, literal_column, null,
-                        select, text)
+from sqlalchemy import (
+    Float,
+    Integer,
+    case,
+    cast,
+    delete,
+    exists,
+    false,
+    func,
+    insert,
+    literal_column,
+    null,
+    select,
+    text,
+)
 
 from marketplace.search.backend import SearchBackend
 from marketplace.search.documents import SearchDocument

@@ -31,7 +31,7 @@ def plain_media_type(value: str) -> str:
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
-    def log_message(self, format, *args):  # noqa: A002 - quiet
+    def log_message(self, format, *args):
         pass
 
     def _upstream(self, fresh: bool = False) -> http.client.HTTPConnection:
@@ -87,7 +87,7 @@ class OsmemBridge:
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
-    def start(self) -> "OsmemBridge":
+    def start(self) -> OsmemBridge:
         self._thread.start()
         return self
 
@@ -100,7 +100,7 @@ class OsmemBridge:
                 conn.close()
             self.server.connections.clear()
 
-    def __enter__(self) -> "OsmemBridge":
+    def __enter__(self) -> OsmemBridge:
         return self.start()
 
     def __exit__(self, *exc) -> None:

@@ -32,9 +32,9 @@ def test_search_page_filters(client, scene, today):
     sign_in(client, scene.buyer_user)
     html = client.get("/search/capacity", query_string={"q": "铣削"}).get_data(as_text=True)
     assert "Haas VF-2" in html and "Trumpf" not in html
-    html = client.get("/search/capacity", query_string={"process": "laser_cut", "max_rate": "250",
-                                                        "lat": "22.81", "lon": "113.80", "max_km": "", "sort": "distance"}
-                      ).get_data(as_text=True)
+    form = {"process": "laser_cut", "max_rate": "250", "lat": "22.81", "lon": "113.80", "max_km": "",
+            "sort": "distance"}
+    html = client.get("/search/capacity", query_string=form).get_data(as_text=True)
     assert "Trumpf" in html and "Haas" not in html and "km away" in html
     html = client.get("/search/capacity", query_string={"max_rate": "100"}).get_data(as_text=True)
     assert "Mazak" in html and "Haas" not in html
