@@ -4,7 +4,6 @@ static/vendor, nothing from outside 127.0.0.1), the range changes, and a CSV exp
 from __future__ import annotations
 
 import re
-import shutil
 import threading
 from pathlib import Path
 
@@ -29,15 +28,10 @@ def dashboard_server(csrf_app):
     thread.join(timeout=5)
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium",
-                                             headless=True, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
+@pytest.fixture
+def chromium(browser):
+    """The test session's one Playwright browser (tests/conftest.py)."""
+    return browser
 
 
 @pytest.mark.parametrize("locale, words", [

@@ -3,7 +3,6 @@ and sees the price breaks and the three lead-time tiers. Screenshots go to test-
 
 from __future__ import annotations
 
-import shutil
 import threading
 from pathlib import Path
 
@@ -34,25 +33,9 @@ def live_server(csrf_app):
 
 
 @pytest.fixture
-def page_for():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=shutil.which("chromium") or "/usr/bin/chromium", headless=True, args=FLAGS
-        )
-        contexts = []
-
-        def make(locale):
-            context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 900})
-            context.set_default_timeout(15_000)
-            contexts.append(context)
-            return context.new_page()
-
-        yield make
-        for context in contexts:
-            context.close()
-        browser.close()
+def page_for(page_factory):
+    """One Playwright browser per test session (tests/conftest.py); a new context per page."""
+    return page_factory
 
 
 @pytest.mark.parametrize(

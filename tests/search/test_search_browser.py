@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import threading
 from pathlib import Path
 
@@ -28,14 +27,10 @@ def search_server(csrf_app):
     thread.join(timeout=5)
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium",
-                                             headless=True, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
+@pytest.fixture
+def chromium(browser):
+    """The test session's one Playwright browser (tests/conftest.py)."""
+    return browser
 
 
 @pytest.fixture
