@@ -6,9 +6,8 @@ Create Date: 2026-11-21 09:00:00
 
 Hand-written: the same file runs on SQLite and PostgreSQL and branches on the dialect for the full-text part.
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0003'
 down_revision = '0002'
