@@ -19,10 +19,13 @@ Machines are numbered from 1 everywhere in this module's public data, as in the 
 from __future__ import annotations
 
 import random
+import threading
 import time
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
+
+from .fjsp_tabu import FjspTabu
 
 
 class FjspFormatError(ValueError):
@@ -60,6 +63,7 @@ class FjspResult:
     wall_s: float
     operations: tuple[FjspOperation, ...]
     lns_iterations: int = 0
+    tabu_iterations: int = 0
 
 
 # ----------------------------------------------------------------------------------------------- reader
@@ -386,6 +390,8 @@ def solve_fjsp(
     strict_every: int = 2,
     fix_settled: bool = True,
     kinds: tuple[int, ...] = (0, 1, 2),
+    tabu_share: float = 0.85,
+    full_workers: int | None = None,
 ) -> FjspResult:
     """Minimise the makespan of ``inst`` within ``time_limit_s`` seconds on ``workers`` threads."""
     t0 = time.perf_counter()
@@ -395,10 +401,31 @@ def solve_fjsp(
     incumbent, greedy_mk = _best_greedy(inst, rng, budget_s=min(0.5, 0.03 * time_limit_s))
     best_mk = greedy_mk
     lb = _lower_bound(inst)
-    # -- phase 2: full model with hint
+    # -- phase 2: full model with hint (background thread: CP-SAT releases the GIL) while a tabu search runs
     model, starts, ends, presences, mk = _build(inst, greedy_mk, incumbent, None)
-    solver = _params(full_share * time_limit_s - (time.perf_counter() - t0), workers, seed)
-    status = solver.solve(model)
+    solver = _params(full_share * time_limit_s - (time.perf_counter() - t0), full_workers or workers, seed)
+    box: dict = {}
+
+    def _full() -> None:
+        box["status"] = solver.solve(model)
+
+    tabu_iterations = 0
+    if tabu_share > 0:
+        thread = threading.Thread(target=_full, daemon=True)
+        thread.start()
+        tabu = FjspTabu([[[(m1 - 1, d) for m1, d in op] for op in job] for job in inst.jobs], inst.num_machines)
+        tabu_deadline = deadline - (1.0 - tabu_share) * time_limit_s
+        cand, cand_mk, its = tabu.search(incumbent, tabu_deadline, rng, stop=lambda: not thread.is_alive(),
+                                         lower_bound=lb)
+        tabu_iterations += its
+        if cand_mk <= lb:
+            solver.stop_search()
+        thread.join()
+        if cand_mk < best_mk:
+            incumbent, best_mk = cand, cand_mk
+    else:
+        _full()
+    status = box["status"]
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         cand = _extract(inst, solver, starts, ends, presences)
         if _makespan(cand) <= best_mk:
@@ -406,6 +433,11 @@ def solve_fjsp(
         lb = max(lb, int(solver.best_objective_bound))
     if status == cp_model.OPTIMAL:
         lb = best_mk
+    if tabu_share > 0 and best_mk > lb and time.perf_counter() + 0.2 < tabu_deadline:
+        cand, cand_mk, its = tabu.search(incumbent, tabu_deadline, rng, lower_bound=lb)
+        tabu_iterations += its
+        if cand_mk < best_mk:
+            incumbent, best_mk = cand, cand_mk
     # -- phase 3: LNS
     iterations = 0
     size = {0: initial_size, 1: initial_size, 2: initial_size}
@@ -449,6 +481,7 @@ def solve_fjsp(
         wall_s=time.perf_counter() - t0,
         operations=ops,
         lns_iterations=iterations,
+        tabu_iterations=tabu_iterations,
     )
 
 
