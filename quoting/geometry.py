@@ -67,6 +67,27 @@ def _check_stl_bytes(data: bytes) -> None:
             f"{len(data)} bytes; export the part again as binary or ASCII STL", "not_a_mesh")
 
 
+def _step_mesh_mm(loaded):
+    """cascadio's STEP -> GLB scene as one mesh in mm with shared vertices.
+
+    glTF is in metres (trimesh reports ``scene.units``), and the GLB repeats the vertices of every B-rep
+    face, so the faces only form a closed solid once coincident vertices are merged."""
+    import trimesh
+
+    if isinstance(loaded, trimesh.Scene):
+        units = loaded.units or "meters"
+        mesh = loaded.to_mesh() if loaded.geometry else trimesh.Trimesh()
+    else:
+        units = getattr(loaded, "units", None) or "meters"
+        mesh = loaded
+    if not isinstance(mesh, trimesh.Trimesh) or len(mesh.faces) == 0:
+        return mesh
+    mesh.apply_scale(trimesh.units.unit_conversion(units, "millimeters"))
+    mesh.units = "millimeters"
+    mesh.merge_vertices(merge_tex=True, merge_norm=True)
+    return mesh
+
+
 def load_mesh(data: bytes, filename: str | None = None, file_type: str | None = None):
     """Parse uploaded bytes into a validated ``trimesh.Trimesh`` (mm). Raises GeometryError."""
     if not data:
@@ -82,9 +103,14 @@ def load_mesh(data: bytes, filename: str | None = None, file_type: str | None = 
             raise GeometryError("STEP files need the optional 'step' extra (pip install cascadio); "
                                 "export the part as STL instead", "step_unsupported")
         try:
-            mesh = trimesh.load(io.BytesIO(data), file_type="step", force="mesh")
+            loaded = trimesh.load(io.BytesIO(data), file_type="step")
+        except OSError as exc:  # cascadio wrote no GLB: OpenCASCADE could not parse the file
+            raise GeometryError("could not read the STEP file: OpenCASCADE found no readable ISO 10303-21 model "
+                                "(truncated or not a STEP export); export the part again as STEP AP203/AP214 "
+                                "or as STL", "not_a_mesh") from exc
         except Exception as exc:
             raise GeometryError(f"could not read the STEP file: {exc}", "not_a_mesh") from exc
+        mesh = _step_mesh_mm(loaded)
     else:
         _check_stl_bytes(data)
         try:
