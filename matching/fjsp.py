@@ -18,6 +18,7 @@ Machines are numbered from 1 everywhere in this module's public data, as in the 
 
 from __future__ import annotations
 
+import multiprocessing
 import random
 import threading
 import time
@@ -376,6 +377,19 @@ def _neighbourhood(inst: FjspInstance, sol: _Sol, rng: random.Random, kind: int,
     return {(j, o) for (j, o) in ops if j in js}, None
 
 
+def _can_fork() -> bool:
+    import multiprocessing as mp
+
+    return "fork" in mp.get_all_start_methods()
+
+
+def _tabu_child(tabu: FjspTabu, incumbent: _Sol, deadline: float, seed: int, lb: int, send) -> None:
+    try:
+        send.send(tabu.search(incumbent, deadline, random.Random(seed), lower_bound=lb))
+    finally:
+        send.close()
+
+
 def solve_fjsp(
     inst: FjspInstance,
     time_limit_s: float = 20.0,
@@ -434,10 +448,32 @@ def solve_fjsp(
     if status == cp_model.OPTIMAL:
         lb = best_mk
     if tabu_share > 0 and best_mk > lb and time.perf_counter() + 0.2 < tabu_deadline:
-        cand, cand_mk, its = tabu.search(incumbent, tabu_deadline, rng, lower_bound=lb)
-        tabu_iterations += its
-        if cand_mk < best_mk:
-            incumbent, best_mk = cand, cand_mk
+        # the CP-SAT phase is over: one tabu search per worker (the others in forked processes), best one wins
+        helpers = []
+        if workers > 1 and _can_fork():
+            ctx = multiprocessing.get_context("fork")
+            for h in range(1, workers):
+                recv, send = ctx.Pipe(duplex=False)
+                proc = ctx.Process(target=_tabu_child, daemon=True,
+                                   args=(tabu, incumbent, tabu_deadline, seed + 7919 * h, lb, send))
+                proc.start()
+                send.close()
+                helpers.append((proc, recv))
+        results = [tabu.search(incumbent, tabu_deadline, rng, lower_bound=lb)]
+        for proc, recv in helpers:
+            try:
+                if recv.poll(max(0.0, tabu_deadline - time.perf_counter()) + 2.0):
+                    results.append(recv.recv())
+            except (EOFError, OSError):
+                pass
+            proc.join(0.5)
+            if proc.is_alive():
+                proc.kill()
+                proc.join()
+        for cand, cand_mk, its in results:
+            tabu_iterations += its
+            if cand_mk < best_mk and _makespan(cand) == cand_mk:
+                incumbent, best_mk = cand, cand_mk
     # -- phase 3: LNS
     iterations = 0
     size = {0: initial_size, 1: initial_size, 2: initial_size}

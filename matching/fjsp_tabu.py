@@ -188,10 +188,7 @@ class FjspTabu:
             best_est = INF
             best_move = None
             nties = 0
-            for v in range(n):
-                pv = p[v]
-                if r[v] + pv + q[v] != cmax:
-                    continue
+            for v in [x for x in range(n) if r[x] + p[x] + q[x] == cmax]:
                 m0 = mach[v]
                 mp0 = mpred[v]
                 # heads / tails of v's machine without v (G minus v), restored after this operation
@@ -245,36 +242,49 @@ class FjspTabu:
                 for k, pk in alts[v]:
                     S = S0m if k == m0 else seq[k]
                     L = len(S)
-                    # insertion positions i = 0..L in S (v removed): u = S[i-1], w = S[i]
-                    u = -1
-                    for i in range(L + 1):
-                        w = S[i] if i < L else -1
-                        # u must not be reachable from v's job successor b (prefix of S)
-                        if u >= 0 and (u == b or r[u] >= thr_r):
-                            break
-                        # w must not reach v's job predecessor a (suffix of S)
-                        if (w < 0 or (w != a and q[w] < thr_q)) and not (k == m0 and i == i0):
-                            left = rv
-                            if u >= 0:
-                                x = r[u] + p[u]
-                                if x > left:
-                                    left = x
-                            right = qv
-                            if w >= 0:
-                                x = q[w] + p[w]
-                                if x > right:
-                                    right = x
-                            est = left + pk + right
-                            if est <= best_est and (est < best or not is_tabu(v, k, m0, i, i0, S)):
-                                if est < best_est:
-                                    best_est = est
+                    # insertion positions i = 0..L in S (v removed): u = S[i-1], w = S[i].
+                    # w must not reach v's job predecessor a (q[w] >= thr_q: a prefix of S) ...
+                    lo = 0
+                    if a >= 0:
+                        while lo < L and q[S[lo]] >= thr_q:
+                            lo += 1
+                        if lo < L and S[lo] == a:
+                            lo += 1
+                    # ... and u must not be reachable from v's job successor b (a suffix of S)
+                    f = lo - 1 if lo > 0 else 0
+                    if b >= 0:
+                        while f < L:
+                            x = S[f]
+                            if x == b or r[x] >= thr_r:
+                                break
+                            f += 1
+                    else:
+                        f = L
+                    for i in range(lo, f + 1):
+                        if i == i0 and k == m0:
+                            continue
+                        left = rv
+                        if i:
+                            x = S[i - 1]
+                            x = r[x] + p[x]
+                            if x > left:
+                                left = x
+                        right = qv
+                        if i < L:
+                            x = S[i]
+                            x = q[x] + p[x]
+                            if x > right:
+                                right = x
+                        est = left + pk + right
+                        if est <= best_est and (est < best or not is_tabu(v, k, m0, i, i0, S)):
+                            if est < best_est:
+                                best_est = est
+                                best_move = (v, k, i)
+                                nties = 1
+                            else:
+                                nties += 1
+                                if rand() * nties < 1.0:
                                     best_move = (v, k, i)
-                                    nties = 1
-                                else:
-                                    nties += 1
-                                    if rand() * nties < 1.0:
-                                        best_move = (v, k, i)
-                        u = w
                 for x, h in saved_r:
                     r[x] = h
                 for x, t in saved_q:
