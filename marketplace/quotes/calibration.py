@@ -13,6 +13,7 @@ import quoting
 from capacity.models import Material
 from marketplace.extensions import db
 from marketplace.quotes.models import CompletedJob, QuoteCalibration
+from quoting.calibration import calibrate as fit_calibration  # not quoting.calibrate: that name is also the CLI module
 from quoting.history import CompletedJob as JobRecord
 
 _TUPLE_FIELDS = ("bbox_mm", "stock_dims_mm", "approach_directions", "assumptions")
@@ -77,7 +78,7 @@ def run_calibration(
 ) -> tuple[quoting.CalibrationReport, QuoteCalibration]:
     """Fit on the cluster's completed jobs (seeded split) and store the factors; new quotes use the newest row."""
     jobs = cluster_jobs(cluster_id)
-    report = quoting.calibrate(jobs, seed=seed, test_fraction=test_fraction)
+    report = fit_calibration(jobs, seed=seed, test_fraction=test_fraction)
     row = QuoteCalibration(
         cluster_id=cluster_id,
         factors={p: dataclasses.asdict(f) for p, f in report.calibration.factors.items()},
