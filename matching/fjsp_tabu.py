@@ -126,7 +126,7 @@ class FjspTabu:
     # ------------------------------------------------------------------ search
     def search(self, sol, deadline: float, rng: random.Random, stop=None, lower_bound: int = 0,
                stall_limit: int = 2500, tenure: tuple[int, int] = (10, 25), on_improve=None,
-               max_iterations: int | None = None):
+               max_iterations: int | None = None, kick: tuple[int, int] = (2, 6)):
         """Improve ``sol`` until ``deadline`` (perf_counter), ``stop()`` or the lower bound is reached.
 
         Returns (best solution in the ``sol`` format, best makespan, iterations).
@@ -172,7 +172,7 @@ class FjspTabu:
                 p = [self.dur[v][mach[v]] for v in range(n)]
                 res = self.evaluate(seq, p)
                 r, q, cmax, mpred, msucc = res
-                for _ in range(rng.randint(2, 6)):
+                for _ in range(rng.randint(kick[0], kick[1])):
                     crit = [v for v in range(n) if r[v] + p[v] + q[v] == cmax]
                     v = rng.choice(crit)
                     cand = self._random_move(v, mach, seq, p, r, q, rng)
