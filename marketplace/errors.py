@@ -93,7 +93,41 @@ class PlatformApi(Api):
         return render_http_error(error)
 
 
+def _nul_field(value, path: str = "") -> str | None:
+    """The first field (dotted path) whose text contains a NUL character, which no database column can store."""
+    if isinstance(value, str):
+        return path or "_schema" if "\x00" in value else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found = _nul_field(item, f"{path}.{key}" if path else str(key)) or (
+                str(key) if "\x00" in str(key) else None)
+            if found:
+                return found
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            found = _nul_field(item, f"{path}.{i}" if path else str(i))
+            if found:
+                return found
+    return None
+
+
+def reject_nul_characters():
+    """before_request: a NUL in any query, form or JSON text is refused up front (422 naming the field)."""
+    from flask import request
+
+    sources = [request.args.to_dict(flat=False), request.form.to_dict(flat=False)]
+    if request.is_json:
+        sources.append(request.get_json(silent=True))
+    for source in sources:
+        field = _nul_field(source)
+        if field:
+            raise FieldError(field.split(".")[0] if field.split(".")[-1].isdigit() else field,
+                             "Must not contain NUL characters.")
+
+
 def register_error_handlers(app) -> None:
+    app.before_request(reject_nul_characters)
+
     @app.errorhandler(FieldError)
     def _field_error(exc: FieldError):
         http = UnprocessableEntity(exc.message)

@@ -201,3 +201,10 @@ def test_catalogue_lists_at_least_14_processes(factory_api):
     assert all(p["unit_of_work"] and p["cost_drivers"] for p in processes)
     materials = {m["code"]: m for m in factory_api.get("/api/v1/materials").json}
     assert materials["al6061"]["density_g_cm3"] == 2.7 and materials["al6061"]["price_fen_per_kg"] > 0
+
+
+def test_nul_characters_are_refused_naming_the_field(factory_api, dummy_factory, db):
+    assert factory_api.get("/api/v1/machines?q=%00").json["errors"].keys() == {"q"}
+    r = factory_api.post("/api/v1/machines", json=MACHINE | {"factory_id": dummy_factory.id, "name": "Mill\x00"})
+    assert r.status_code == 422 and "name" in r.json["errors"]
+    assert count(db, Machine) == 0
