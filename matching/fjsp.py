@@ -5,7 +5,10 @@ The solver runs in phases, all bounded by one ``time_limit_s``:
 1. randomised greedy list scheduling (earliest finish, several priority rules) -> incumbent and tight horizon;
 2. a full CP-SAT model (optional interval per alternative, exactly one chosen, job chains, no-overlap per
    machine, a redundant global cumulative over all machines, job-chain and load lower bounds) hinted with
-   the incumbent, which also yields the best bound;
+   the incumbent, which also yields the best bound; it runs in a background thread (CP-SAT releases the GIL)
+   while the main thread runs the tabu search of ``fjsp_tabu.py`` from the greedy incumbent; then the tabu
+   search continues from the best solution, one run per worker (extra runs in forked processes), until
+   ``tabu_share`` of the budget;
 3. Python-driven LNS loops: relax a random time window, machine subset or job subset; keep the incumbent's machine
    assignment and machine sequences of the other operations as precedences (operations that end before a time
    window are fixed in place); alternate *strict* sub-solves (makespan <= best - 1: a satisfaction problem that

@@ -61,3 +61,15 @@ def test_tabu_round_trip_keeps_the_schedule_semi_active():
     again = ts.to_solution(*ts.from_solution(sol))
     assert validate_fjsp(inst, _ops(again)) == []
     assert max(s + d for job in again for (_, s, d) in job) <= max(s + d for job in sol for (_, s, d) in job)
+
+
+@pytest.mark.skipif(not (MK / "mk01.fjs").exists(), reason="Brandimarte files not available")
+def test_solver_with_forked_tabu_workers_returns_a_valid_schedule():
+    from matching.fjsp import solve_fjsp
+
+    inst = read_fjsp(str(MK / "mk01.fjs"))
+    # a very short CP-SAT phase, so the parallel tabu phase (one forked helper) runs
+    res = solve_fjsp(inst, time_limit_s=1.5, workers=2, seed=3, full_share=0.02)
+    assert validate_fjsp(inst, res.operations) == []
+    assert res.best_bound <= 40 <= res.makespan <= res.greedy_makespan
+    assert res.tabu_iterations > 0
