@@ -398,7 +398,7 @@ def solve_fjsp(
     time_limit_s: float = 20.0,
     workers: int = 2,
     seed: int = 0,
-    full_share: float = 0.3,
+    full_share: float = 0.2,
     lns_step_s: float = 0.5,
     lns_workers: int | None = None,
     initial_size: float = 0.3,
