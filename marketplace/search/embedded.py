@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from sqlalchemy import (
     Float,
     Integer,
+    String,
     case,
     cast,
     delete,
@@ -25,6 +26,7 @@ from sqlalchemy import (
     null,
     select,
     text,
+    union_all,
 )
 
 from marketplace.search.backend import SearchBackend
@@ -129,13 +131,6 @@ class DatabaseBackend(SearchBackend):
         if q.window is not None:
             conds += [D.c.date_start <= q.window[1], D.c.date_end >= q.window[0]]
 
-        idle_sum = None
-        if q.idle is not None:
-            idle_sum = (select(func.coalesce(func.sum(I.c.minutes), 0))
-                        .where(I.c.doc_id == D.c.id, I.c.day >= q.idle.date_from, I.c.day <= q.idle.date_to)
-                        .scalar_subquery())
-            conds.append(idle_sum >= q.idle.min_minutes)
-
         distance = None
         if q.near is not None:
             distance = self._distance(dialect, *q.near)
@@ -148,37 +143,69 @@ class DatabaseBackend(SearchBackend):
         score, fts = self._text(dialect, q.terms, conds)
         source = D.join(fts, fts.c.doc_id == D.c.id) if fts is not None else D
 
-        matching = select(D.c.id).select_from(source).where(*conds)
+        # One statement: the matching documents are computed once (CTE `m`, only the sort keys), then the page,
+        # the total and the facet counts are read from it. The wide columns are fetched for the page alone.
+        idle = cast(null(), Integer)
+        having = []
+        if q.idle is not None:
+            on = (I.c.doc_id == D.c.id) & (I.c.day >= q.idle.date_from) & (I.c.day <= q.idle.date_to)
+            source = source.join(I, on, isouter=q.idle.min_minutes <= 0)
+            idle = func.coalesce(func.sum(I.c.minutes), 0)
+            having = [idle >= q.idle.min_minutes]
+        matching = select(D.c.id.label("id"), D.c.object_id.label("object_id"), D.c.rate_fen.label("rate_fen"),
+                          D.c.rating.label("rating"), score.label("score"),
+                          (distance if distance is not None else cast(null(), Float)).label("distance"),
+                          idle.label("idle")).select_from(source).where(*conds)
+        if q.idle is not None:
+            matching = matching.group_by(D.c.id).having(*having)
+        m = matching.cte("m").prefix_with("MATERIALIZED")
 
-        by_score = [score.desc()] if q.terms else []   # PostgreSQL refuses ORDER BY a constant
-        order = {
-            "relevance": [*by_score, D.c.object_id],
-            "distance": [distance.asc() if distance is not None else D.c.object_id, D.c.object_id],
-            "rate": [D.c.rate_fen.asc().nulls_last(), D.c.object_id],
-            "rating": [D.c.rating.desc().nulls_last(), *by_score, D.c.object_id],
-        }[q.sort]
-        columns = [D.c.doc_key, D.c.kind, D.c.object_id, D.c.firm_id, D.c.title, D.c.rate_fen, D.c.rating,
-                   D.c.latitude, D.c.longitude, D.c.payload, score.label("score"),
-                   (distance if distance is not None else cast(null(), Float)).label("distance"),
-                   (idle_sum if idle_sum is not None else cast(null(), Integer)).label("idle"),
-                   func.count().over().label("total")]   # the total rides along with the page: one scan less
-        rows = session.execute(select(*columns).select_from(source).where(*conds).order_by(*order)
-                               .offset(q.offset).limit(q.limit)).all()
-        if rows:
-            total = rows[0].total
-        else:  # an empty page: past the end, or nothing at all
-            total = session.scalar(select(func.count()).select_from(matching.subquery())) if q.offset else 0
+        def order(c):
+            by_score = [c.score.desc()] if q.terms else []   # PostgreSQL refuses ORDER BY a constant
+            return {
+                "relevance": [*by_score, c.object_id],
+                "distance": [c.distance.asc() if distance is not None else c.object_id, c.object_id],
+                "rate": [c.rate_fen.asc().nulls_last(), c.object_id],
+                "rating": [c.rating.desc().nulls_last(), *by_score, c.object_id],
+            }[q.sort]
+
+        page = select(m).order_by(*order(m.c)).offset(q.offset).limit(q.limit).subquery("page")
+        no_int, no_float, no_str = cast(null(), Integer), cast(null(), Float), cast(null(), String)
+        parts = [
+            select(literal_column("0", Integer).label("part"), page.c.id, page.c.object_id, page.c.rate_fen,
+                   page.c.rating, page.c.score, page.c.distance, page.c.idle,
+                   no_str.label("field"), no_str.label("value"), no_int.label("n")),
+            select(literal_column("1", Integer), no_int, no_int, no_int, no_float, no_float, no_float, no_int,
+                   no_str, no_str, func.count()).select_from(m),
+        ]
+        if q.facet_fields:
+            # From each matching document to its terms (primary key doc_id, field, value): on SQLite `field || ''`
+            # keeps the planner from scanning the (field, value) index over every document's terms instead.
+            field = T.c.field.op("||")(literal_column("''")) if dialect == "sqlite" else T.c.field
+            parts.append(select(literal_column("2", Integer), no_int, no_int, no_int, no_float, no_float, no_float,
+                                no_int, T.c.field, T.c.value, func.count())
+                         .where(T.c.doc_id.in_(select(m.c.id)), field.in_(q.facet_fields))
+                         .group_by(T.c.field, T.c.value))
+        u = union_all(*parts).subquery("u")
+        rows = session.execute(select(u).order_by(u.c.part, *order(u.c))).all()
+
+        page_rows = [r for r in rows if r.part == 0]
+        total = next((r.n for r in rows if r.part == 1), 0)
         facets = {field: {} for field in q.facet_fields}
-        if total:
-            for field, value, count in session.execute(
-                    select(T.c.field, T.c.value, func.count()).where(
-                        T.c.doc_id.in_(matching), T.c.field.in_(q.facet_fields)).group_by(T.c.field, T.c.value)):
-                facets[field][value] = count
+        for r in rows:
+            if r.part == 2:
+                facets[r.field][r.value] = r.n
+        docs = {}
+        if page_rows:
+            docs = {d.id: d for d in session.execute(
+                select(D.c.id, D.c.doc_key, D.c.kind, D.c.firm_id, D.c.title, D.c.latitude, D.c.longitude,
+                       D.c.payload).where(D.c.id.in_([r.id for r in page_rows])))}
         hits = tuple(SearchHit(
-            key=r.doc_key, kind=r.kind, object_id=r.object_id, firm_id=r.firm_id, title=r.title,
-            score=float(r.score or 0), rate_fen=r.rate_fen, rating=r.rating, latitude=r.latitude,
-            longitude=r.longitude, distance_km=None if r.distance is None else round(float(r.distance), 3),
-            idle_minutes=None if r.idle is None else int(r.idle), payload=r.payload) for r in rows)
+            key=d.doc_key, kind=d.kind, object_id=r.object_id, firm_id=d.firm_id, title=d.title,
+            score=float(r.score or 0), rate_fen=r.rate_fen, rating=r.rating, latitude=d.latitude,
+            longitude=d.longitude, distance_km=None if r.distance is None else round(float(r.distance), 3),
+            idle_minutes=None if q.idle is None else int(r.idle), payload=d.payload)
+            for r in page_rows for d in (docs[r.id],))
         return SearchResults(total=total or 0, hits=hits,
                              facets={f: facet_buckets(counts) for f, counts in facets.items()})
 
