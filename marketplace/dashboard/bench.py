@@ -2,7 +2,9 @@
 a 90-day dashboard (every figure through the API, as the page's charts ask for them), p95 over repeated requests.
 
 Generates into a temporary SQLite database; with TEST_DATABASE_URL or DATABASE_URL pointing at PostgreSQL it also
-runs there (in a schema of its own, dropped afterwards). The last line is a key=value summary with p95_ms=.
+runs there (in a schema of its own, dropped afterwards). The last line is a key=value summary; its p95_ms= is the
+whole dashboard (all seven requests of one page view, summed), the worst database's, measured against goal_ms=;
+request_p95_ms= is any single request.
 """
 
 from __future__ import annotations
@@ -174,12 +176,14 @@ def main() -> None:
             print(f"  {name:14s} p95 {ms:7.1f} ms")
         print(f"  one request  p95 {r['request_p95_ms']:7.1f} ms; whole dashboard (7 requests) p95 "
               f"{r['dashboard_p95_ms']:.1f} ms over {r['repeats']} repeats")
-    worst = max(results, key=lambda r: r["request_p95_ms"])
+    worst = max(results, key=lambda r: r["dashboard_p95_ms"])
     summary = [f"factories={results[0]['factories']}", f"bookings={results[0]['bookings']}",
                f"days={results[0]['days']}", f"repeats={results[0]['repeats']}"]
     for r in results:
-        summary += [f"{r['db']}_p95_ms={r['request_p95_ms']}", f"{r['db']}_dashboard_p95_ms={r['dashboard_p95_ms']}"]
-    summary += [f"p95_ms={worst['request_p95_ms']}", "goal_ms=300", f"ok={worst['request_p95_ms'] <= 300}"]
+        summary += [f"{r['db']}_request_p95_ms={r['request_p95_ms']}",
+                    f"{r['db']}_dashboard_p95_ms={r['dashboard_p95_ms']}"]
+    summary += [f"request_p95_ms={max(r['request_p95_ms'] for r in results)}",
+                f"p95_ms={worst['dashboard_p95_ms']}", "goal_ms=300", f"ok={worst['dashboard_p95_ms'] <= 300}"]
     print(" ".join(summary))
 
 

@@ -119,8 +119,10 @@ def demand_supply(session, r: Range, tz_name: str) -> dict:
     return {"quotes_counted": quotes is not None, "rows": rows}
 
 
-def over_demanded(session, r: Range, tz_name: str, limit: int = 10) -> list[dict]:
-    """Processes with demand, the most over-demanded first (no supply at all ranks highest)."""
-    rows = [row for row in demand_supply(session, r, tz_name)["rows"] if row["demand_h"] > 0]
+def over_demanded(session, r: Range, tz_name: str, limit: int = 10, supply: dict | None = None) -> list[dict]:
+    """Processes with demand, the most over-demanded first (no supply at all ranks highest). `supply`: the
+    demand_supply of the same range when the caller has it already."""
+    supply = demand_supply(session, r, tz_name) if supply is None else supply
+    rows = [row for row in supply["rows"] if row["demand_h"] > 0]
     rows.sort(key=lambda row: (row["offered_h"] > 0, -(row["ratio"] or 0), row["key"]))
     return rows[:limit]

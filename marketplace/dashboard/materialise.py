@@ -9,6 +9,11 @@ before_commit  flushes, then recomputes just those machines' rows for the affect
                in the same transaction, so the figures never disagree with the calendars and bookings committed
 after_rollback forgets everything
 Only clusters with a coverage row are touched, so an app that never opened the dashboard pays one small query.
+
+Roll-ups: `dashboard_factory_days` and `dashboard_process_days` hold the machine days summed per factory and day and
+per process and day. Every write of machine days goes through `_RollUp`, which notes the (cluster, factory, process,
+days) it deletes or inserts and then re-sums exactly those factories' and processes' days from the machine days, in
+the same transaction.
 """
 
 from __future__ import annotations
@@ -20,13 +25,13 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
-from sqlalchemy import delete, event, insert, inspect, select
+from sqlalchemy import delete, event, func, insert, inspect, select
 
 from capacity.calendar import OneOff, WeeklySlot, expand
 from capacity.models import CalendarException, Factory, Machine, WeeklyWindow
 from marketplace.accounts.models import Cluster
 from marketplace.dashboard.calendar_days import minutes_per_day, range_bounds
-from marketplace.dashboard.models import Coverage, MachineDay
+from marketplace.dashboard.models import Coverage, FactoryDay, MachineDay, ProcessDay
 from marketplace.db_types import utcnow
 from marketplace.orders.models import Booking
 
@@ -104,6 +109,55 @@ def rows_for(inputs: _MachineInputs, first: date, last: date, tz_name: str) -> l
     return rows
 
 
+class _RollUp:
+    """Which factory-days and process-days changed: per cluster the factories, the processes and the day span."""
+
+    def __init__(self) -> None:
+        self.clusters: dict[int, list] = {}  # cluster_id -> [factory ids, process codes, first day, last day]
+
+    def add(self, cluster_id: int, factory_id: int, process_code: str, first: date, last: date) -> None:
+        entry = self.clusters.setdefault(cluster_id, [set(), set(), first, last])
+        entry[0].add(factory_id)
+        entry[1].add(process_code)
+        entry[2], entry[3] = min(entry[2], first), max(entry[3], last)
+
+    def delete(self, session, *conditions) -> None:
+        """Delete machine days, noting what they were part of."""
+        stmt = (select(MachineDay.cluster_id, MachineDay.factory_id, MachineDay.process_code,
+                       func.min(MachineDay.day), func.max(MachineDay.day)).where(*conditions)
+                .group_by(MachineDay.cluster_id, MachineDay.factory_id, MachineDay.process_code))
+        for cid, fid, code, lo, hi in session.execute(stmt):
+            self.add(cid, fid, code, _as_date(lo), _as_date(hi))
+        session.execute(delete(MachineDay).where(*conditions))
+
+    def insert(self, session, rows: list[dict]) -> None:
+        session.execute(insert(MachineDay), rows)
+        for row in rows:
+            self.add(row["cluster_id"], row["factory_id"], row["process_code"], row["day"], row["day"])
+
+    def apply(self, session) -> None:
+        """Re-sum the noted factories' and processes' days from the machine days."""
+        for cid, (factories, processes, first, last) in self.clusters.items():
+            for model, column, keys in ((FactoryDay, "factory_id", factories),
+                                        (ProcessDay, "process_code", processes)):
+                for chunk in _chunks(list(keys)):
+                    key = getattr(MachineDay, column)
+                    session.execute(delete(model).where(model.cluster_id == cid, getattr(model, column).in_(chunk),
+                                                        model.day >= first, model.day <= last))
+                    sums = (select(MachineDay.cluster_id, key, MachineDay.day, func.sum(MachineDay.offered_minutes),
+                                   func.sum(MachineDay.booked_minutes), func.sum(MachineDay.booked_outside))
+                            .where(MachineDay.cluster_id == cid, key.in_(chunk), MachineDay.day >= first,
+                                   MachineDay.day <= last)
+                            .group_by(MachineDay.cluster_id, key, MachineDay.day))
+                    session.execute(insert(model).from_select(
+                        ["cluster_id", column, "day", "offered_minutes", "booked_minutes", "booked_outside"], sums))
+        self.clusters.clear()
+
+
+def _as_date(value) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
 def refresh_machines(session, machine_ids, first: date, last: date, tz_name: str) -> int:
     """Recompute the rows of these machines for local days first .. last. Returns the rows written."""
     machine_ids = sorted(set(machine_ids))
@@ -111,21 +165,22 @@ def refresh_machines(session, machine_ids, first: date, last: date, tz_name: str
         return 0
     start, end = range_bounds(first, last, tz_name)
     inputs = _load_inputs(session, machine_ids, start, end)
+    roll_up = _RollUp()
     for chunk in _chunks(machine_ids):
-        session.execute(delete(MachineDay).where(MachineDay.machine_id.in_(chunk), MachineDay.day >= first,
-                                                 MachineDay.day <= last))
+        roll_up.delete(session, MachineDay.machine_id.in_(chunk), MachineDay.day >= first, MachineDay.day <= last)
     written = 0
     batch: list[dict] = []
     for mid in machine_ids:
         if mid in inputs:
             batch.extend(rows_for(inputs[mid], first, last, tz_name))
         if len(batch) >= 5000:
-            session.execute(insert(MachineDay), batch)
+            roll_up.insert(session, batch)
             written += len(batch)
             batch = []
     if batch:
-        session.execute(insert(MachineDay), batch)
+        roll_up.insert(session, batch)
         written += len(batch)
+    roll_up.apply(session)
     return written
 
 
@@ -160,7 +215,8 @@ def ensure_coverage(session, cluster: Cluster, first: date, last: date) -> bool:
         return True
     lo, hi = min(coverage.first_day, first), max(coverage.last_day, last)
     if (hi - lo).days + 1 > MAX_COVERAGE_DAYS:  # start over around the requested range
-        session.execute(delete(MachineDay).where(MachineDay.cluster_id == cluster.id))
+        for model in (MachineDay, FactoryDay, ProcessDay):
+            session.execute(delete(model).where(model.cluster_id == cluster.id))
         coverage.first_day, coverage.last_day = first, last
         refresh_cluster(session, cluster, first, last)
         return True
@@ -185,7 +241,7 @@ def default_range(today: date, app=None) -> tuple[date, date]:
 class _State:
     objects: set = field(default_factory=set)
     spans: dict = field(default_factory=lambda: defaultdict(list))  # machine_id -> [(start, end) UTC | ALL]
-    deleted_machines: set = field(default_factory=set)
+    deleted_machines: dict = field(default_factory=dict)  # machine_id -> (cluster_id, factory_id, process_code)
 
 
 def _enabled() -> bool:
@@ -217,7 +273,9 @@ def _before_flush(session, flush_context, instances) -> None:
     with session.no_autoflush:
         for obj in session.deleted:
             if isinstance(obj, Machine):
-                state.deleted_machines.add(obj.id)
+                factory = session.get(Factory, obj.factory_id) if obj.factory_id is not None else None
+                state.deleted_machines[obj.id] = (factory.cluster_id if factory else None, obj.factory_id,
+                                                  obj.process_code)
             elif isinstance(obj, (WeeklyWindow, CalendarException)) and obj.machine_id is not None:
                 state.spans[obj.machine_id].append(ALL)
             elif isinstance(obj, Booking):
@@ -265,16 +323,24 @@ def _before_commit(session) -> None:
     session.flush()
     with session.no_autoflush:
         _resolve(session, state)
-        spans, gone = dict(state.spans), set(state.deleted_machines)
+        spans, gone = dict(state.spans), dict(state.deleted_machines)
         state.spans.clear()
         state.deleted_machines.clear()
+        roll_up = _RollUp()
         if gone:
-            session.execute(delete(MachineDay).where(MachineDay.machine_id.in_(gone)))
+            roll_up.delete(session, MachineDay.machine_id.in_(list(gone)))
+            # ON DELETE CASCADE may have dropped their machine days already: re-sum what they were part of
+            coverage = {c.cluster_id: c for c in session.scalars(select(Coverage))}
+            for cid, fid, code in gone.values():
+                if cid in coverage and fid is not None:
+                    roll_up.add(cid, fid, code, coverage[cid].first_day, coverage[cid].last_day)
         spans = {mid: s for mid, s in spans.items() if mid not in gone}
         if not spans:
+            roll_up.apply(session)
             return
         covered = {c.cluster_id: c for c in session.scalars(select(Coverage))}
         if not covered:
+            roll_up.apply(session)
             return
         clusters = dict(session.execute(
             select(Machine.id, Factory.cluster_id).join(Factory, Factory.id == Machine.factory_id)
@@ -285,13 +351,13 @@ def _before_commit(session) -> None:
             cid = clusters.get(mid)
             if cid not in covered:
                 # a machine moved out of a covered cluster leaves stale rows there: drop them
-                session.execute(delete(MachineDay).where(MachineDay.machine_id == mid))
+                roll_up.delete(session, MachineDay.machine_id == mid)
                 continue
             days = _local_days(machine_spans, ZoneInfo(zones[cid]), covered[cid])
             if days is not None:
-                session.execute(delete(MachineDay).where(MachineDay.machine_id == mid,
-                                                         MachineDay.cluster_id != cid))
+                roll_up.delete(session, MachineDay.machine_id == mid, MachineDay.cluster_id != cid)
                 groups[(cid, *days)].append(mid)
+        roll_up.apply(session)
         for (cid, first, last), mids in groups.items():
             refresh_machines(session, mids, first, last, zones[cid])
 

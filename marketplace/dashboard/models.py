@@ -46,3 +46,33 @@ class Coverage(db.Model):
     first_day: Mapped[date] = mapped_column(Date, nullable=False)
     last_day: Mapped[date] = mapped_column(Date, nullable=False)
     refreshed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+
+class FactoryDay(db.Model):
+    """The MachineDay rows of one factory and local day, summed (one heat-map cell; the factory and day figures).
+
+    Kept by materialise.py in the same statements that write MachineDay, so a row exists exactly where the factory has
+    MachineDay rows that day. The primary key (cluster, day, factory) is the heat map's order."""
+
+    __tablename__ = "dashboard_factory_days"
+    __table_args__ = {"sqlite_with_rowid": False}
+    cluster_id: Mapped[int] = mapped_column(ForeignKey("clusters.id", ondelete="CASCADE"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    factory_id: Mapped[int] = mapped_column(ForeignKey("factories.id", ondelete="CASCADE"), primary_key=True)
+    offered_minutes: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    booked_minutes: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    booked_outside: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+
+
+class ProcessDay(db.Model):
+    """The MachineDay rows of one process and local day in a cluster, summed (the process, day, week and trend
+    figures, and the supply of demand versus supply). Kept like FactoryDay."""
+
+    __tablename__ = "dashboard_process_days"
+    __table_args__ = {"sqlite_with_rowid": False}
+    cluster_id: Mapped[int] = mapped_column(ForeignKey("clusters.id", ondelete="CASCADE"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    process_code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    offered_minutes: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    booked_minutes: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    booked_outside: Mapped[int] = mapped_column(Integer, nullable=False, default=0)

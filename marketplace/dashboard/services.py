@@ -92,9 +92,35 @@ def payload(session, cluster, name: str, start: date | None, end: date | None, l
     start, end = resolve_dates(start, end, cluster.timezone)
     r, wrote = open_range(session, cluster, start, end, locale)
     data = compute(session, name, r, cluster.timezone, **options)
-    envelope = {"start": start, "end": end, "timezone": cluster.timezone}
+    return _wrap(name, data, {"start": start, "end": end, "timezone": cluster.timezone}), wrote
+
+
+def _wrap(name: str, data, envelope: dict) -> dict:
     if isinstance(data, list):
-        return envelope | {"items": data}, wrote
+        return envelope | {"items": data}
     if name == "demand-supply":
-        return envelope | {"quotes_counted": data["quotes_counted"], "items": data["rows"]}, wrote
-    return envelope | data, wrote
+        return envelope | {"quotes_counted": data["quotes_counted"], "items": data["rows"]}
+    return envelope | data
+
+
+def page(session, cluster, start: date | None, end: date | None, locale: str, group_by: str = "factory",
+         interval: str = "day", limit: int = 10) -> tuple[dict, bool]:
+    """Every figure of the page at once, each as `payload` returns it: one range check, and what two figures
+    share computed once (demand versus supply feeds over-demanded too)."""
+    start, end = resolve_dates(start, end, cluster.timezone)
+    r, wrote = open_range(session, cluster, start, end, locale)
+    tz = cluster.timezone
+    supply = demand.demand_supply(session, r, tz)
+    data = {
+        "heatmap": queries.heatmap(session, r),
+        "trend": queries.trend(session, r, interval),
+        "utilisation": queries.utilisation(session, r, group_by),
+        "under-used": queries.under_used(session, r, limit),
+        "over-demanded": demand.over_demanded(session, r, tz, limit, supply=supply),
+        "demand-supply": supply,
+        "kpis": kpis.all_kpis(session, r, tz),
+    }
+    envelope = {"start": start, "end": end, "timezone": tz}
+    figures = {name: _wrap(name, value, envelope) for name, value in data.items()}
+    figures["utilisation"]["group_by"] = group_by
+    return figures, wrote

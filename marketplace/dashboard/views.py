@@ -41,16 +41,15 @@ def _figure(name: str, args: dict, **options) -> dict:
 
 
 def _all(args: dict) -> dict:
-    group_by, interval = args.get("group_by", "factory"), args.get("interval", "day")
-    return {
-        "heatmap": _figure("heatmap", args),
-        "trend": _figure("trend", args, interval=interval),
-        "utilisation": _figure("utilisation", args, group_by=group_by) | {"group_by": group_by},
-        "under-used": _figure("under-used", args, limit=10),
-        "over-demanded": _figure("over-demanded", args, limit=10),
-        "demand-supply": _figure("demand-supply", args),
-        "kpis": _figure("kpis", args),
-    }
+    try:
+        figures, wrote = services.page(db.session, current_user.firm.cluster, args.get("start"), args.get("end"),
+                                       select_locale(), group_by=args.get("group_by", "factory"),
+                                       interval=args.get("interval", "day"), limit=10)
+    except FieldError as exc:
+        abort(422, exc.message)
+    if wrote:
+        db.session.commit()
+    return figures
 
 
 @dashboard_web.route("/dashboard")

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from marketplace.dashboard.models import Coverage, MachineDay
+from marketplace.dashboard.models import Coverage, FactoryDay, MachineDay, ProcessDay
 
 RANGE = {"start": "2026-11-23", "end": "2026-11-29"}
 
@@ -164,3 +164,52 @@ def test_an_uncovered_range_is_materialised_on_first_view(operator_api, world, d
     assert by_label(rows)["Mill A"]["offered_h"] == 2 * (6 + 4 + 6 + 4)  # Mon 30 gets Sunday 29's tail
     db.session.refresh(coverage)
     assert (coverage.first_day, coverage.last_day) == (date(2026, 11, 23), date(2026, 12, 6))
+
+
+def rollups_match(db) -> bool:
+    """The factory-day and process-day rows are exactly the machine days summed (no stale, missing or extra row)."""
+    minutes = (db.func.sum(MachineDay.offered_minutes), db.func.sum(MachineDay.booked_minutes),
+               db.func.sum(MachineDay.booked_outside))
+    ok = True
+    for model, key in ((FactoryDay, "factory_id"), (ProcessDay, "process_code")):
+        expected = set(db.session.execute(db.select(MachineDay.cluster_id, getattr(MachineDay, key), MachineDay.day,
+                                                    *minutes).group_by(MachineDay.cluster_id,
+                                                                       getattr(MachineDay, key), MachineDay.day)))
+        found = set(db.session.execute(db.select(model.cluster_id, getattr(model, key), model.day,
+                                                 model.offered_minutes, model.booked_minutes, model.booked_outside)))
+        ok = ok and expected == found and bool(found)
+    return ok
+
+
+def test_factory_and_process_days_follow_every_change(db, operator_api, world, h):
+    from capacity.models import WeeklyWindow
+
+    get(operator_api, "kpis")
+    assert rollups_match(db)
+    h.booking(db, world.mill_c, h.local(27, 9), h.local(27, 12))
+    db.session.commit()
+    assert rollups_match(db)
+    world.mill_c.units = 3
+    db.session.commit()
+    assert rollups_match(db)
+    for w in list(world.anodise_b.weekly_windows):
+        if w.weekday == 3:
+            db.session.delete(w)
+    db.session.commit()
+    assert rollups_match(db)
+    world.mill_c.factory = world.north  # moves factory: South's days must lose it
+    db.session.commit()
+    assert rollups_match(db)
+    heat = get(operator_api, "heatmap")
+    assert [f["label"] for f in heat["factories"]] == ["North"]
+    db.session.delete(world.mill_a)
+    db.session.commit()
+    assert rollups_match(db)
+    assert by_label(get(operator_api, "utilisation", group_by="factory")["items"])["North"]["offered_h"] == 25 + 30
+    moved = db.session.scalars(db.select(WeeklyWindow).where(WeeklyWindow.machine_id == world.mill_c.id)).one()
+    moved.weekday = 5
+    db.session.commit()
+    assert rollups_match(db)
+    assert operator_api.get("/api/v1/dashboard/trend", query_string={"start": "2026-11-16", "end": "2026-11-29"}
+                            ).status_code == 200  # widens the coverage
+    assert rollups_match(db)
