@@ -38,6 +38,7 @@ D = SearchDocumentRow.__table__
 T = SearchTerm.__table__
 I = SearchIdleDay.__table__  # noqa: E741
 BATCH = 500
+FACET_SCAN_ABOVE = 4000   # matching documents above which facets scan the term index (SQLite)
 
 
 def _like_pattern(term: str) -> str:
@@ -146,19 +147,16 @@ class DatabaseBackend(SearchBackend):
         # One statement: the matching documents are computed once (CTE `m`, only the sort keys), then the page,
         # the total and the facet counts are read from it. The wide columns are fetched for the page alone.
         idle = cast(null(), Integer)
-        having = []
+        if q.idle is not None:   # summed once per candidate (covering index doc_id, day, minutes), filtered below
+            idle = (select(func.coalesce(func.sum(I.c.minutes), 0))
+                    .where(I.c.doc_id == D.c.id, I.c.day >= q.idle.date_from, I.c.day <= q.idle.date_to)
+                    .scalar_subquery())
+        m = select(D.c.id.label("id"), D.c.object_id.label("object_id"), D.c.rate_fen.label("rate_fen"),
+                   D.c.rating.label("rating"), score.label("score"),
+                   (distance if distance is not None else cast(null(), Float)).label("distance"),
+                   idle.label("idle")).select_from(source).where(*conds).cte("m").prefix_with("MATERIALIZED")
         if q.idle is not None:
-            on = (I.c.doc_id == D.c.id) & (I.c.day >= q.idle.date_from) & (I.c.day <= q.idle.date_to)
-            source = source.join(I, on, isouter=q.idle.min_minutes <= 0)
-            idle = func.coalesce(func.sum(I.c.minutes), 0)
-            having = [idle >= q.idle.min_minutes]
-        matching = select(D.c.id.label("id"), D.c.object_id.label("object_id"), D.c.rate_fen.label("rate_fen"),
-                          D.c.rating.label("rating"), score.label("score"),
-                          (distance if distance is not None else cast(null(), Float)).label("distance"),
-                          idle.label("idle")).select_from(source).where(*conds)
-        if q.idle is not None:
-            matching = matching.group_by(D.c.id).having(*having)
-        m = matching.cte("m").prefix_with("MATERIALIZED")
+            m = select(m).where(m.c.idle >= q.idle.min_minutes).cte("m_idle")
 
         def order(c):
             by_score = [c.score.desc()] if q.terms else []   # PostgreSQL refuses ORDER BY a constant
@@ -179,13 +177,20 @@ class DatabaseBackend(SearchBackend):
                    no_str, no_str, func.count()).select_from(m),
         ]
         if q.facet_fields:
-            # From each matching document to its terms (primary key doc_id, field, value): on SQLite `field || ''`
-            # keeps the planner from scanning the (field, value) index over every document's terms instead.
-            field = T.c.field.op("||")(literal_column("''")) if dialect == "sqlite" else T.c.field
-            parts.append(select(literal_column("2", Integer), no_int, no_int, no_int, no_float, no_float, no_float,
-                                no_int, T.c.field, T.c.value, func.count())
-                         .where(T.c.doc_id.in_(select(m.c.id)), field.in_(q.facet_fields))
-                         .group_by(T.c.field, T.c.value))
+            def facet_counts(field, *where):
+                return (select(literal_column("2", Integer), no_int, no_int, no_int, no_float, no_float, no_float,
+                               no_int, T.c.field, T.c.value, func.count())
+                        .where(T.c.doc_id.in_(select(m.c.id)), field.in_(q.facet_fields), *where)
+                        .group_by(T.c.field, T.c.value))
+            if dialect == "sqlite":
+                # Few matches: from each one to its terms (primary key doc_id, field, value; `field || ''` keeps
+                # the planner off the field index). Many: one pass over the covering index (field, value,
+                # doc_id), testing membership. SQLite evaluates the constant count condition once.
+                many = select(func.count()).select_from(m).scalar_subquery() > FACET_SCAN_ABOVE
+                parts += [facet_counts(T.c.field.op("||")(literal_column("''")), ~many),
+                          facet_counts(T.c.field, many)]
+            else:
+                parts.append(facet_counts(T.c.field))
         u = union_all(*parts).subquery("u")
         rows = session.execute(select(u).order_by(u.c.part, *order(u.c))).all()
 

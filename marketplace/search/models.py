@@ -39,7 +39,7 @@ class SearchTerm(db.Model):
     """A keyword of a document: field 'process', 'material', 'certification', 'capability' or 'firm_kind'."""
 
     __tablename__ = "search_terms"
-    __table_args__ = (Index("ix_search_terms_field_value", "field", "value"),)
+    __table_args__ = (Index("ix_search_terms_field_value_doc", "field", "value", "doc_id"),)  # covering: facets
     doc_id: Mapped[int] = mapped_column(ForeignKey("search_documents.id", ondelete="CASCADE"), primary_key=True)
     field: Mapped[str] = mapped_column(String(16), primary_key=True)
     value: Mapped[str] = mapped_column(String(80), primary_key=True)
@@ -49,6 +49,7 @@ class SearchIdleDay(db.Model):
     """Idle machine minutes of a document on one cluster-local day (calendars minus bookings)."""
 
     __tablename__ = "search_idle_days"
+    __table_args__ = (Index("ix_search_idle_days_doc_day_minutes", "doc_id", "day", "minutes"),)  # covering: sums
     doc_id: Mapped[int] = mapped_column(ForeignKey("search_documents.id", ondelete="CASCADE"), primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     minutes: Mapped[int] = mapped_column(Integer, nullable=False)
