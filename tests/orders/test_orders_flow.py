@@ -41,6 +41,10 @@ def test_quote_to_rating(app, db, api_as, shops, buyer_user, operator_user, fake
     assert paid.json["status"] == "planned"                  # paid, then planned by the in-process run
     db.session.rollback()
     assert db.session.get(VoucherProgramme, programme["id"]).spent_fen == subsidy
+    stored = db.session.get(Order, order["id"])                 # the plan that ran keeps the quoted promise
+    last_end = max(b.ends_at for s in stored.steps for b in db.session.scalars(
+        select(Booking).where(Booking.order_step_id == s.id)))
+    assert stored.promised_at is not None and last_end <= stored.promised_at
 
     # Each factory runs its own step from its schedule; the last one ships.
     for user in (shops["mill_user"], shops["finish_user"]):
