@@ -15,30 +15,21 @@ from marketplace.db_types import utcnow
 from marketplace.extensions import db
 from marketplace.i18n import local_zone
 from marketplace.orders import checkout, tracking
+from marketplace.orders.access import own_booking, readable_order, supplier_order_ids
 from marketplace.orders.lifecycle import transition
-from marketplace.orders.models import Booking, Order, OrderStep, Rating
-from marketplace.orders.schemas import (OrderListArgs, OrderSchema, PaySchema, PlaceOrderSchema, RatingSchema,
-                                        SupplierProfileSchema, TimelineEntrySchema)
+from marketplace.orders.models import Booking, Order, Rating
+from marketplace.orders.schemas import (
+    OrderListArgs,
+    OrderSchema,
+    PaySchema,
+    PlaceOrderSchema,
+    RatingSchema,
+    SupplierProfileSchema,
+    TimelineEntrySchema,
+)
 from marketplace.tenancy import current_firm
 
 orders_blp = api_blueprint("orders_api", __name__, "", "Orders: checkout, payment, tracking, delivery and ratings")
-
-
-def _supplier_order_ids(firm_id: int):
-    from capacity.models import Factory, Machine
-
-    return (select(OrderStep.order_id).join(Booking, Booking.order_step_id == OrderStep.id)
-            .join(Machine, Booking.machine_id == Machine.id).join(Factory).where(Factory.firm_id == firm_id))
-
-
-def readable_order(order_id: int) -> Order:
-    order, firm = db.session.get(Order, order_id), current_firm()
-    if order is not None and (order.buyer_firm_id == firm.id or (firm.is_operator and order.cluster_id ==
-                                                                 firm.cluster_id)
-                              or db.session.scalar(_supplier_order_ids(firm.id).where(OrderStep.order_id == order.id)
-                                                   .limit(1))):
-        return order
-    abort(404, f"No order with id {order_id}.")
 
 
 def own_order(order_id: int) -> Order:
@@ -65,7 +56,7 @@ class Orders(MethodView):
         if firm.is_operator:
             stmt = stmt.where(Order.cluster_id == firm.cluster_id)
         else:
-            stmt = stmt.where(or_(Order.buyer_firm_id == firm.id, Order.id.in_(_supplier_order_ids(firm.id))))
+            stmt = stmt.where(or_(Order.buyer_firm_id == firm.id, Order.id.in_(supplier_order_ids(firm.id))))
         if "status" in args:
             stmt = stmt.where(Order.status == args["status"])
         page = paginate(stmt, args)
@@ -175,14 +166,6 @@ class Ratings(MethodView):
         rating = tracking.rate(own_order(order_id), current_user, **data)
         db.session.commit()
         return rating
-
-
-def own_booking(booking_id: int) -> Booking:
-    booking = db.session.get(Booking, booking_id)
-    if booking is None or booking.step is None or booking.factory is None or \
-            booking.factory.firm_id != current_firm().id:
-        abort(404, f"No booking with id {booking_id}.")
-    return booking
 
 
 @orders_blp.route("/bookings/<int:booking_id>/start")

@@ -95,7 +95,7 @@ class OrderEvent(db.Model):
     reason: Mapped[str] = mapped_column(String(300), nullable=False, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
-    order: Mapped["Order"] = relationship(back_populates="events")
+    order: Mapped[Order] = relationship(back_populates="events")
 
 
 class OrderStep(db.Model):
@@ -183,4 +183,4 @@ class Rating(db.Model):
     supplier: Mapped[Firm] = relationship(foreign_keys=[supplier_firm_id])
 
 
-__all__ = ["Rating", "OPEN_STATUSES", "Booking", "Order", "OrderStatus", "OrderStep"]
+__all__ = ["OPEN_STATUSES", "Booking", "Order", "OrderStatus", "OrderStep", "Rating"]

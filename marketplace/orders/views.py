@@ -17,22 +17,11 @@ from marketplace.errors import FieldError
 from marketplace.extensions import db
 from marketplace.i18n import local_zone
 from marketplace.orders import checkout, tracking
-from marketplace.orders.api import _supplier_order_ids
+from marketplace.orders.access import own_booking, readable_order, supplier_order_ids
 from marketplace.orders.lifecycle import can, transition
 from marketplace.orders.models import Booking, Order, Rating
 
 orders_web = Blueprint("orders", __name__)
-
-
-def _readable(order_id: int) -> Order:
-    order, firm = db.session.get(Order, order_id), current_user.firm
-    if order is None:
-        abort(404)
-    if order.buyer_firm_id == firm.id or (firm.is_operator and order.cluster_id == firm.cluster_id):
-        return order
-    if order.id in set(db.session.scalars(_supplier_order_ids(firm.id))):
-        return order
-    abort(404)
 
 
 def _act(order: Order, action) -> None:
@@ -53,7 +42,7 @@ def index():
     if firm.is_operator:
         stmt = stmt.where(Order.cluster_id == firm.cluster_id)
     else:
-        stmt = stmt.where(or_(Order.buyer_firm_id == firm.id, Order.id.in_(_supplier_order_ids(firm.id))))
+        stmt = stmt.where(or_(Order.buyer_firm_id == firm.id, Order.id.in_(supplier_order_ids(firm.id))))
     return render_template("orders/index.html", orders=db.session.scalars(stmt).all())
 
 
@@ -95,14 +84,14 @@ def place(quote_id: int):
 def detail(order_id: int):
     from marketplace.vouchers.models import Voucher
 
-    order = _readable(order_id)
+    order = readable_order(order_id)
     subsidy, payable = checkout.amount_due(order)
     suppliers = tracking.suppliers_of(order)
     rated = set(db.session.scalars(select(Rating.supplier_firm_id).where(Rating.order_id == order.id)))
     vouchers = db.session.scalars(select(Voucher).where(Voucher.firm_id == current_user.firm_id,
                                                         Voucher.status == "issued")).all()
-    my_bookings = [b for s in order.steps for b in db.session.scalars(
-        select(Booking).where(Booking.order_step_id == s.id)) if b.factory and b.factory.firm_id == current_user.firm_id]
+    bookings = db.session.scalars(select(Booking).where(Booking.order_step_id.in_([s.id for s in order.steps])))
+    my_bookings = [b for b in bookings if b.factory and b.factory.firm_id == current_user.firm_id]
     return render_template("orders/detail.html", order=order, subsidy=subsidy, payable=payable,
                            timeline=tracking.timeline(order), suppliers=suppliers, rated=rated, can=can,
                            vouchers=vouchers, my_bookings=my_bookings,
@@ -110,7 +99,7 @@ def detail(order_id: int):
 
 
 def _buyer_order(order_id: int) -> Order:
-    order = _readable(order_id)
+    order = readable_order(order_id)
     if order.buyer_firm_id != current_user.firm_id:
         abort(403)
     return order
@@ -193,7 +182,7 @@ def rate(order_id: int):
 @orders_web.route("/orders/<int:order_id>/ship", methods=["POST"])
 @firm_required("factory")
 def ship(order_id: int):
-    order = _readable(order_id)
+    order = readable_order(order_id)
     _act(order, lambda: tracking.ship(order, current_user))
     return redirect(url_for("orders.detail", order_id=order.id))
 
@@ -201,10 +190,7 @@ def ship(order_id: int):
 @orders_web.route("/bookings/<int:booking_id>/<action>", methods=["POST"])
 @firm_required("factory")
 def step_action(booking_id: int, action: str):
-    booking = db.session.get(Booking, booking_id)
-    if booking is None or booking.step is None or booking.factory is None or \
-            booking.factory.firm_id != current_user.firm_id:
-        abort(404)
+    booking = own_booking(booking_id)
     order = booking.step.order
     if action == "start":
         _act(order, lambda: tracking.start_step(booking, current_user))

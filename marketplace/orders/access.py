@@ -1,0 +1,39 @@
+"""Who may see or act on an order: its buyer, the firms that work on it, and the cluster's operator."""
+
+from __future__ import annotations
+
+from flask import abort
+from sqlalchemy import select
+
+from marketplace.extensions import db
+from marketplace.orders.models import Booking, Order, OrderStep
+from marketplace.tenancy import current_firm
+
+
+def supplier_order_ids(firm_id: int):
+    """A subquery of the ids of orders with a step booked on one of the firm's machines."""
+    from capacity.models import Factory, Machine
+
+    return (select(OrderStep.order_id).join(Booking, Booking.order_step_id == OrderStep.id)
+            .join(Machine, Booking.machine_id == Machine.id).join(Factory).where(Factory.firm_id == firm_id))
+
+
+def readable_order(order_id: int) -> Order:
+    """The order if the current firm bought it, works on it or operates its cluster; otherwise 404."""
+    order, firm = db.session.get(Order, order_id), current_firm()
+    if order is not None and (
+        order.buyer_firm_id == firm.id
+        or (firm.is_operator and order.cluster_id == firm.cluster_id)
+        or db.session.scalar(supplier_order_ids(firm.id).where(OrderStep.order_id == order.id).limit(1))
+    ):
+        return order
+    abort(404, f"No order with id {order_id}.")
+
+
+def own_booking(booking_id: int) -> Booking:
+    """A booking of an order step on one of the current firm's machines; otherwise 404."""
+    booking = db.session.get(Booking, booking_id)
+    if booking is None or booking.step is None or booking.factory is None or \
+            booking.factory.firm_id != current_firm().id:
+        abort(404, f"No booking with id {booking_id}.")
+    return booking
