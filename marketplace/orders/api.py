@@ -16,8 +16,7 @@ from marketplace.extensions import db
 from marketplace.i18n import local_zone
 from marketplace.orders import checkout, tracking
 from marketplace.orders.access import own_booking, readable_order, supplier_order_ids
-from marketplace.orders.lifecycle import transition
-from marketplace.orders.models import Booking, Order, Rating
+from marketplace.orders.models import Order, Rating
 from marketplace.orders.schemas import (
     OrderListArgs,
     OrderSchema,
@@ -96,11 +95,7 @@ class Pay(MethodView):
         from marketplace.planning.runner import request_run
 
         order = own_order(order_id)
-        if data["voucher_code"]:
-            checkout.apply_voucher(order, data["voucher_code"], utcnow().astimezone(local_zone()).date())
-            db.session.commit()
-        checkout.pay(order, current_user)
-        db.session.commit()
+        checkout.pay_with_voucher(order, current_user, data["voucher_code"], utcnow().astimezone(local_zone()).date())
         request_run(order.buyer.cluster, current_user, f"order {order.reference} paid")
         db.session.refresh(order)
         return dump(order)
@@ -111,18 +106,8 @@ class Cancel(MethodView):
     @orders_blp.response(200, OrderSchema)
     def post(self, order_id):
         """Cancel an order before production (payment released or refunded, voucher returned)"""
-        from marketplace.vouchers import services as vouchers
-
         order = own_order(order_id)
-        was_paid = order.status in ("paid", "planned")
-        transition(order, "cancelled", current_user, "cancelled by the buyer")
-        db.session.execute(db.delete(Booking).where(Booking.order_step_id.in_([s.id for s in order.steps])))
-        db.session.commit()
-        if was_paid:
-            checkout.release_payment(order)
-        else:
-            vouchers.reverse(order)
-            db.session.commit()
+        checkout.cancel(order, current_user, "cancelled by the buyer")
         return dump(order)
 
 

@@ -128,3 +128,25 @@ def release_payment(order: Order) -> None:
             payments.cancel_order_payment(order)
     vouchers.reverse(order)
     db.session.commit()
+
+
+def pay_with_voucher(order: Order, user, voucher_code: str | None, today: date) -> None:
+    """Apply the voucher (committed, so the subsidy is drawn once) and charge the rest."""
+    if voucher_code:
+        apply_voucher(order, voucher_code, today)
+        db.session.commit()
+    pay(order, user)
+    db.session.commit()
+
+
+def cancel(order: Order, user, reason: str) -> None:
+    """Cancel before production: the reserved capacity goes, the payment is voided or refunded, the voucher returns."""
+    was_paid = order.status in ("paid", "planned")
+    transition(order, "cancelled", user, reason[:300] or "cancelled by the buyer")
+    db.session.execute(db.delete(Booking).where(Booking.order_step_id.in_([s.id for s in order.steps])))
+    db.session.commit()
+    if was_paid:
+        release_payment(order)
+    else:
+        vouchers.reverse(order)
+        db.session.commit()

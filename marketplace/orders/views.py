@@ -18,7 +18,7 @@ from marketplace.extensions import db
 from marketplace.i18n import local_zone
 from marketplace.orders import checkout, tracking
 from marketplace.orders.access import own_booking, readable_order, supplier_order_ids
-from marketplace.orders.lifecycle import can, transition
+from marketplace.orders.lifecycle import can
 from marketplace.orders.models import Booking, Order, Rating
 
 orders_web = Blueprint("orders", __name__)
@@ -114,13 +114,7 @@ def pay(order_id: int):
     code = request.form.get("voucher_code", "").strip()
     today = utcnow().astimezone(local_zone()).date()
 
-    def action():
-        if code:
-            checkout.apply_voucher(order, code, today)
-            db.session.commit()
-        checkout.pay(order, current_user)
-
-    _act(order, action)
+    _act(order, lambda: checkout.pay_with_voucher(order, current_user, code, today))
     if order.status == "paid":
         request_run(order.buyer.cluster, current_user, f"order {order.reference} paid")
         flash(_("Paid. The order is being planned across the cluster's factories."), "success")
@@ -130,22 +124,8 @@ def pay(order_id: int):
 @orders_web.route("/orders/<int:order_id>/cancel", methods=["POST"])
 @login_required
 def cancel(order_id: int):
-    from marketplace.vouchers import services as vouchers
-
     order = _buyer_order(order_id)
-    was_paid = order.status in ("paid", "planned")
-
-    def action():
-        transition(order, "cancelled", current_user, request.form.get("reason", "")[:300] or "cancelled by the buyer")
-        db.session.execute(db.delete(Booking).where(Booking.order_step_id.in_([s.id for s in order.steps])))
-
-    _act(order, action)
-    if order.status == "cancelled":
-        if was_paid:
-            checkout.release_payment(order)
-        else:
-            vouchers.reverse(order)
-            db.session.commit()
+    _act(order, lambda: checkout.cancel(order, current_user, request.form.get("reason", "")))
     return redirect(url_for("orders.detail", order_id=order.id))
 
 
