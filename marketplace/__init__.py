@@ -53,6 +53,11 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.exempt(payment_webhooks)  # signed by the payments API, not by a browser session
     payments.init_app(app)
 
+    from marketplace import outbox
+
+    _register_handlers()
+    outbox.init_app(app)
+
     from marketplace.cli import register_commands
 
     register_commands(app)
@@ -76,6 +81,14 @@ def _register_models() -> None:
     import marketplace.payments.models  # noqa: F401
     import marketplace.vouchers.models  # noqa: F401
     import marketplace.dashboard.models  # noqa: F401
+    import marketplace.outbox.models  # noqa: F401
+
+
+def _register_handlers() -> None:
+    """Every feature's outbox handlers (importing a module subscribes them)."""
+    import marketplace.outbox.worker  # noqa: F401  (the periodic-task handler)
+    import marketplace.payments.handlers  # noqa: F401
+    import marketplace.planning.handlers  # noqa: F401
 
 
 def _api_blueprints():
@@ -100,6 +113,7 @@ def _web_blueprints():
     from capacity.views import capacity_web
     from marketplace.accounts.views import accounts_web
     from marketplace.dashboard.views import dashboard_web
+    from marketplace.outbox.views import operations_web
     from marketplace.orders.views import orders_web
     from marketplace.planning.views import planning_web
     from marketplace.quotes.views import quotes_web
@@ -108,4 +122,4 @@ def _web_blueprints():
     from marketplace.web.views import web
 
     return (web, accounts_web, capacity_web, equipment_web, planning_web, search_web, quotes_web, dashboard_web,
-            orders_web, vouchers_web, leases_web)
+            orders_web, vouchers_web, leases_web, operations_web)

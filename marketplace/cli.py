@@ -49,6 +49,7 @@ def catalogue_seed() -> None:
 
 
 def register_commands(app) -> None:
+    from marketplace.outbox.cli import jobs_cli
     from marketplace.payments.cli import payments_cli
     from marketplace.planning.cli import planning_cli
     from marketplace.quotes.cli import quotes_cli
@@ -58,3 +59,4 @@ def register_commands(app) -> None:
     app.cli.add_command(planning_cli)
     app.cli.add_command(payments_cli)
     app.cli.add_command(quotes_cli)
+    app.cli.add_command(jobs_cli)

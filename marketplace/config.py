@@ -59,6 +59,18 @@ def from_environment(env: dict | None = None) -> dict:
         "PLANNING_HORIZON_DAYS": int(env.get("PLANNING_HORIZON_DAYS", "28")),
         "SOLVER_WORKERS": int(env.get("SOLVER_WORKERS", "2")),
         "PLANNING_QUEUE": env.get("PLANNING_QUEUE", "planning"),
+        # durable work (marketplace/outbox): thread | rq | off (off: nothing runs until `flask jobs drain`)
+        "OUTBOX_WORKER": env.get("OUTBOX_WORKER") or ("rq" if env.get("REDIS_URL") else "thread"),
+        "OUTBOX_QUEUE": env.get("OUTBOX_QUEUE", "outbox"),
+        "OUTBOX_POLL_S": float(env.get("OUTBOX_POLL_S", "0.5")),
+        "OUTBOX_LEASE_S": float(env.get("OUTBOX_LEASE_S", "30")),
+        "OUTBOX_MAX_ATTEMPTS": int(env.get("OUTBOX_MAX_ATTEMPTS", "20")),
+        "OUTBOX_BACKOFF_S": float(env.get("OUTBOX_BACKOFF_S", "1")),
+        "OUTBOX_BACKOFF_MAX_S": float(env.get("OUTBOX_BACKOFF_MAX_S", "300")),
+        "PAYMENTS_KEY_PREFIX": env.get("PAYMENTS_KEY_PREFIX", "smp"),
+        "PAYMENTS_SYNC_AFTER_S": float(env.get("PAYMENTS_SYNC_AFTER_S", "60")),
+        "RECONCILE_EVERY_S": float(env.get("RECONCILE_EVERY_S", "3600")),
+        "CHAOS_CRASH_RATE": float(env.get("CHAOS_CRASH_RATE", "0")),
     }
 
 

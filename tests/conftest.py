@@ -130,6 +130,7 @@ def app_config(database_url):
         "SECRET_KEY": "test-secret",
         "WTF_CSRF_ENABLED": False,
         "SERVER_NAME": None,
+        "OUTBOX_WORKER": "off",  # tests deliver background work with `drain()`; live servers start the thread
     }
 
 
@@ -375,13 +376,28 @@ CHROMIUM_FLAGS = [
 
 
 @pytest.fixture
+def drain(app):
+    """drain() delivers every outbox row that is due now, as the runner would after commit."""
+    from marketplace.outbox.runner import drain as deliver
+
+    return deliver
+
+
+@pytest.fixture
 def live_server(csrf_app):
+    """The app on a loopback port with its embedded durable-work thread, as `scripts/demo.sh` serves it."""
+    from marketplace.outbox.worker import EmbeddedWorker
+
+    csrf_app.config["OUTBOX_POLL_S"] = 0.2
+    worker = EmbeddedWorker(csrf_app)
+    worker.start()
     server = make_server("127.0.0.1", 0, csrf_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=5)
+    worker.stop()
 
 
 @pytest.fixture(scope="session")

@@ -17,6 +17,8 @@ from marketplace.i18n import local_zone
 from marketplace.orders import checkout, tracking
 from marketplace.orders.access import own_booking, readable_order, supplier_order_ids
 from marketplace.orders.models import Order, Rating
+from marketplace.outbox import pending_for
+from marketplace.quotes.models import Quote
 from marketplace.orders.schemas import (
     OrderListArgs,
     OrderSchema,
@@ -41,7 +43,7 @@ def own_order(order_id: int) -> Order:
 def dump(order: Order) -> dict:
     subsidy, payable = checkout.amount_due(order)
     view = {c: getattr(order, c) for c in OrderSchema().fields if hasattr(order, c)}
-    return view | {"subsidy_fen": subsidy, "payable_fen": payable}
+    return view | {"subsidy_fen": subsidy, "payable_fen": payable, "in_progress": pending_for(f"order:{order.id}")}
 
 
 @orders_blp.route("/orders")
@@ -65,8 +67,6 @@ class Orders(MethodView):
     @orders_blp.response(201, OrderSchema)
     def post(self, data):
         """Place an order from one of your quotes, at a lead-time tier"""
-        from marketplace.quotes.models import Quote
-
         require_kind("buyer")
         quote = db.session.get(Quote, data["quote_id"])
         if quote is None or quote.buyer_firm_id != current_firm().id:
@@ -89,23 +89,22 @@ class OrderItem(MethodView):
 @orders_blp.route("/orders/<int:order_id>/pay")
 class Pay(MethodView):
     @orders_blp.arguments(PaySchema)
-    @orders_blp.response(200, OrderSchema)
+    @orders_blp.response(202, OrderSchema)
     def post(self, data, order_id):
-        """Pay for an accepted order, optionally with a service voucher; then it is planned"""
-        from marketplace.planning.runner import request_run
-
+        """Pay for an accepted order, optionally with a service voucher. Answers at once (202): the charge runs in
+        the background and the order becomes `paid` (then `planned`); `in_progress` lists the work still running.
+        Repeating the request while a payment is under way queues nothing more."""
         order = own_order(order_id)
-        checkout.pay_with_voucher(order, current_user, data["voucher_code"], utcnow().astimezone(local_zone()).date())
-        request_run(order.buyer.cluster, current_user, f"order {order.reference} paid")
-        db.session.refresh(order)
+        checkout.pay(order, current_user, data["voucher_code"], utcnow().astimezone(local_zone()).date())
         return dump(order)
 
 
 @orders_blp.route("/orders/<int:order_id>/cancel")
 class Cancel(MethodView):
-    @orders_blp.response(200, OrderSchema)
+    @orders_blp.response(202, OrderSchema)
     def post(self, order_id):
-        """Cancel an order before production (payment released or refunded, voucher returned)"""
+        """Cancel an order before production: capacity and voucher return now; the payment is voided or refunded
+        in the background (`in_progress`). Repeating it is harmless."""
         order = own_order(order_id)
         checkout.cancel(order, current_user, "cancelled by the buyer")
         return dump(order)
@@ -134,9 +133,10 @@ class Ship(MethodView):
 
 @orders_blp.route("/orders/<int:order_id>/confirm-delivery")
 class ConfirmDelivery(MethodView):
-    @orders_blp.response(200, OrderSchema)
+    @orders_blp.response(202, OrderSchema)
     def post(self, order_id):
-        """Confirm delivery (the buyer): the payment is captured and the factories are paid out"""
+        """Confirm delivery (the buyer): the order is `delivered` now; the payment is captured, the factories are
+        paid out and the order completes in the background. Repeating it is harmless."""
         order = own_order(order_id)
         tracking.confirm_delivery(order, current_user)
         return dump(order)

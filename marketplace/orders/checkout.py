@@ -13,14 +13,13 @@ from sqlalchemy import select
 
 from marketplace.db_types import utcnow
 from marketplace.errors import FieldError
+from marketplace.events import OrderCancelled, PaymentRequested
 from marketplace.extensions import db
 from marketplace.orders.lifecycle import transition
 from marketplace.orders.models import Booking, Order, OrderStep
+from marketplace.outbox import emit
 from marketplace.vouchers import services as vouchers
 from marketplace.vouchers.models import VoucherRedemption
-
-SHORT_JOB_DAYS = 6  # promised within this: authorise now, capture on delivery; longer: charge at acceptance
-
 
 def _tier(quote, name: str) -> dict:
     tier = next((t for t in quote.tiers if t["tier"] == name), None)
@@ -91,62 +90,50 @@ def apply_voucher(order: Order, code: str, today: date) -> int:
     return vouchers.redeem(code, order, order.total_fen or 0, today).amount_fen
 
 
-def capture_mode(order: Order, now: datetime) -> str:
-    promised = order.promised_at or now
-    return "manual" if (promised - now).days < SHORT_JOB_DAYS else "automatic"
+def _locked(order: Order) -> Order:
+    """Re-read the order under a row lock (PostgreSQL; SQLite serialises writers): concurrent Pay or Cancel
+    requests of one order queue here and each sees the one before it."""
+    db.session.execute(select(Order.id).where(Order.id == order.id).with_for_update())
+    db.session.refresh(order)
+    return order
 
 
-def pay(order: Order, user, now: datetime | None = None):
-    """Charge the buyer (the voucher's subsidy already deducted); the order becomes paid."""
-    from marketplace.payments import services as payments
-
-    now = now or utcnow()
-    if order.status == "paid":
-        return None
+def pay(order: Order, user, voucher_code: str | None = None, today: date | None = None) -> bool:
+    """Apply the voucher (its budget drawn in this transaction) and queue the charge of the rest; returns at once.
+    The payments feature charges after commit and the order becomes paid then (the page shows the progress).
+    Returns False when a payment of this attempt is already queued or the order is already paid."""
+    order = _locked(order)
+    if order.status in ("paid", "planned"):
+        return False
     if order.status != "accepted":
         raise FieldError("status", _("Only an accepted order can be paid (this one is %(status)s).",
                                      status=order.status))
-    subsidy, due = amount_due(order)
-    if subsidy:
-        redemption = db.session.scalar(select(VoucherRedemption).where(VoucherRedemption.order_id == order.id))
-        payments.record_voucher_subsidy(order, redemption.voucher.programme_id, subsidy)
-    return payments.charge_order(order, due, payer_firm=order.buyer, capture=capture_mode(order, now), actor=user)
-
-
-def release_payment(order: Order) -> None:
-    """After a cancellation: void an authorisation, or refund what was already captured; the voucher goes back."""
-    from marketplace.payments import services as payments
-    from marketplace.payments.models import Payment
-
-    payment = db.session.scalar(select(Payment).where(Payment.order_id == order.id).order_by(Payment.id.desc()))
-    if payment is not None and payment.status not in ("cancelled", "failed"):
-        refundable = payment.captured_fen - payment.refunded_fen
-        if payment.captured_fen > 0:
-            if refundable > 0:
-                payments.refund_order(order, refundable, "order cancelled before production")
-        else:
-            payments.cancel_order_payment(order)
-    vouchers.reverse(order)
-    db.session.commit()
-
-
-def pay_with_voucher(order: Order, user, voucher_code: str | None, today: date) -> None:
-    """Apply the voucher (committed, so the subsidy is drawn once) and charge the rest."""
     if voucher_code:
-        apply_voucher(order, voucher_code, today)
-        db.session.commit()
-    pay(order, user)
+        apply_voucher(order, voucher_code, today or utcnow().date())
+    subsidy, due = amount_due(order)
+    redemption = db.session.scalar(select(VoucherRedemption).where(VoucherRedemption.order_id == order.id,
+                                                                   VoucherRedemption.reversed_at.is_(None)))
+    queued = emit(PaymentRequested(order_id=order.id, attempt=order.payment_attempt, amount_fen=due,
+                                   subsidy_fen=subsidy,
+                                   programme_id=redemption.voucher.programme_id if redemption else None),
+                  dedupe=f"order:{order.id}:pay:{order.payment_attempt}")
     db.session.commit()
+    return bool(queued)
 
 
 def cancel(order: Order, user, reason: str) -> None:
-    """Cancel before production: the reserved capacity goes, the payment is voided or refunded, the voucher returns."""
-    was_paid = order.status in ("paid", "planned")
+    """Cancel before production: the reserved capacity goes and the voucher's budget returns now; voiding or
+    refunding the payment follows after commit (OrderCancelled), so a crash never leaves a cancelled order unpaid
+    back."""
+    order = _locked(order)
+    if order.status == "cancelled":
+        return
     transition(order, "cancelled", user, reason[:300] or "cancelled by the buyer")
     db.session.execute(db.delete(Booking).where(Booking.order_step_id.in_([s.id for s in order.steps])))
+    redemption = db.session.scalar(select(VoucherRedemption).where(VoucherRedemption.order_id == order.id,
+                                                                   VoucherRedemption.reversed_at.is_(None)))
+    programme_id = redemption.voucher.programme_id if redemption else None
+    returned = vouchers.reverse(order)
+    emit(OrderCancelled(order_id=order.id, subsidy_fen=returned, programme_id=programme_id),
+         dedupe=f"order:{order.id}:cancelled")
     db.session.commit()
-    if was_paid:
-        release_payment(order)
-    else:
-        vouchers.reverse(order)
-        db.session.commit()

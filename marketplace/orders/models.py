@@ -69,6 +69,8 @@ class Order(db.Model):
     promised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     quote_id: Mapped[int | None] = mapped_column(ForeignKey("quotes.id"), unique=True)
     tier: Mapped[str] = mapped_column(String(16), nullable=False, default="standard", server_default="standard")
+    # bumped by each declined payment, so the next Pay is a new attempt (the outbox deduplicates per attempt)
+    payment_attempt: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False)

@@ -57,6 +57,8 @@ class OrderSchema(ma.Schema):
     delivery_address = ma.fields.String()
     steps = ma.fields.List(ma.fields.Nested(OrderStepSchema))
     events = ma.fields.List(ma.fields.Nested(OrderEventSchema))
+    in_progress = ma.fields.List(ma.fields.String(), dump_default=list,
+                                 metadata={"description": "background work still running for this order (topics)"})
     created_at = ma.fields.AwareDateTime()
 
 

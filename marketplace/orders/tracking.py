@@ -13,9 +13,11 @@ from sqlalchemy import func, select
 from marketplace.accounts.models import Firm
 from marketplace.db_types import utcnow
 from marketplace.errors import FieldError
+from marketplace.events import DeliveryConfirmed
 from marketplace.extensions import db
 from marketplace.orders.lifecycle import transition
 from marketplace.orders.models import Booking, Order, OrderStep, Rating
+from marketplace.outbox import emit
 from matching.model import Site, TransportConfig
 from matching.prepare import haversine_km, travel
 
@@ -54,20 +56,18 @@ def ship(order: Order, user) -> Order:
     return order
 
 
-def confirm_delivery(order: Order, user, now: datetime | None = None):
-    """The buyer has the parts: capture the payment if it was only authorised, pay the factories, complete."""
-    from marketplace.payments import services as payments
-
+def confirm_delivery(order: Order, user, now: datetime | None = None) -> bool:
+    """The buyer has the parts: the order is delivered now; capturing the payment, paying the factories and
+    completing the order follow after commit (DeliveryConfirmed). Repeating it is harmless: returns False."""
+    if order.status in ("delivered", "completed"):
+        return False
     if order.status != "shipped":
         raise FieldError("status", _("Only a shipped order can be confirmed as delivered."))
     transition(order, "delivered", user, "delivery confirmed by the buyer")
     order.delivered_at = now or utcnow()
+    emit(DeliveryConfirmed(order_id=order.id), dedupe=f"order:{order.id}:delivered")
     db.session.commit()
-    payments.capture_order(order)
-    payouts = payments.payout_order(order)
-    transition(order, "completed", user, "captured and paid out")
-    db.session.commit()
-    return payouts
+    return True
 
 
 def suppliers_of(order: Order) -> list[Firm]:

@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 
 from marketplace.accounts.auth import firm_required
+from capacity.models import Factory
 from marketplace.accounts.models import Firm
 from marketplace.db_types import utcnow
 from marketplace.errors import FieldError
@@ -20,6 +21,11 @@ from marketplace.orders import checkout, tracking
 from marketplace.orders.access import own_booking, readable_order, supplier_order_ids
 from marketplace.orders.lifecycle import can
 from marketplace.orders.models import Booking, Order, Rating
+from marketplace.outbox import pending_for
+from marketplace.payments import settlement as payments
+from marketplace.payments.models import Payment
+from marketplace.quotes.models import Quote
+from marketplace.vouchers.models import Voucher
 
 orders_web = Blueprint("orders", __name__)
 
@@ -49,8 +55,6 @@ def index():
 @orders_web.route("/quotes/<int:quote_id>/order", methods=["GET", "POST"])
 @firm_required("buyer")
 def place(quote_id: int):
-    from marketplace.quotes.models import Quote
-
     quote = db.session.get(Quote, quote_id)
     if quote is None or quote.buyer_firm_id != current_user.firm_id:
         abort(404)
@@ -82,8 +86,6 @@ def place(quote_id: int):
 @orders_web.route("/orders/<int:order_id>")
 @login_required
 def detail(order_id: int):
-    from marketplace.vouchers.models import Voucher
-
     order = readable_order(order_id)
     subsidy, payable = checkout.amount_due(order)
     suppliers = tracking.suppliers_of(order)
@@ -94,7 +96,8 @@ def detail(order_id: int):
     my_bookings = [b for b in bookings if b.factory and b.factory.firm_id == current_user.firm_id]
     return render_template("orders/detail.html", order=order, subsidy=subsidy, payable=payable,
                            timeline=tracking.timeline(order), suppliers=suppliers, rated=rated, can=can,
-                           vouchers=vouchers, my_bookings=my_bookings,
+                           vouchers=vouchers, my_bookings=my_bookings, in_progress=pending_for(f"order:{order.id}"),
+                           payment=db.session.scalar(select(Payment).where(Payment.order_id == order.id)),
                            is_buyer=order.buyer_firm_id == current_user.firm_id)
 
 
@@ -108,16 +111,10 @@ def _buyer_order(order_id: int) -> Order:
 @orders_web.route("/orders/<int:order_id>/pay", methods=["POST"])
 @login_required
 def pay(order_id: int):
-    from marketplace.planning.runner import request_run
-
     order = _buyer_order(order_id)
     code = request.form.get("voucher_code", "").strip()
     today = utcnow().astimezone(local_zone()).date()
-
-    _act(order, lambda: checkout.pay_with_voucher(order, current_user, code, today))
-    if order.status == "paid":
-        request_run(order.buyer.cluster, current_user, f"order {order.reference} paid")
-        flash(_("Paid. The order is being planned across the cluster's factories."), "success")
+    _act(order, lambda: checkout.pay(order, current_user, code, today))
     return redirect(url_for("orders.detail", order_id=order.id))
 
 
@@ -134,8 +131,8 @@ def cancel(order_id: int):
 def confirm(order_id: int):
     order = _buyer_order(order_id)
     try:
-        tracking.confirm_delivery(order, current_user)
-        flash(_("Delivery confirmed; the factories are being paid."), "success")
+        if tracking.confirm_delivery(order, current_user):
+            flash(_("Delivery confirmed; the factories are being paid."), "success")
     except FieldError as exc:
         db.session.rollback()
         flash(exc.message, "error")
@@ -184,8 +181,6 @@ def step_action(booking_id: int, action: str):
 @orders_web.route("/payouts")
 @login_required
 def payouts():
-    from marketplace.payments import services as payments
-
     firm = current_user.firm
     fees = None
     if firm.is_operator:
@@ -205,8 +200,6 @@ def supplier(firm_id: int):
     average, count = tracking.supplier_rating(firm.id)
     ratings = db.session.scalars(select(Rating).where(Rating.supplier_firm_id == firm.id)
                                  .order_by(Rating.id.desc()).limit(50)).all()
-    from capacity.models import Factory
-
     sites = db.session.scalars(select(Factory).where(Factory.firm_id == firm.id).order_by(Factory.name)).all()
     return render_template("orders/supplier.html", firm=firm, average=average, count=count, ratings=ratings,
                            sites=sites)

@@ -18,7 +18,7 @@ def init_app(app, *, transport=None, sleep=None, seed=None) -> PaymentsClient:
     client = PaymentsClient(
         config["STRIPE_API_BASE"], config["STRIPE_API_KEY"], transport=transport, seed=seed,
         retry=RetryPolicy(max_attempts=config["PAYMENTS_MAX_ATTEMPTS"], base_delay_s=config["PAYMENTS_BACKOFF_S"]),
-        timeout=config["PAYMENTS_TIMEOUT_S"], **kwargs)
+        timeout=config["PAYMENTS_TIMEOUT_S"], key_prefix=config["PAYMENTS_KEY_PREFIX"], **kwargs)
     app.extensions["payments"] = client
     if not app.extensions.get("payments_handlers"):
         app.extensions["payments_handlers"] = True

@@ -5,7 +5,9 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-payments_cli = AppGroup("payments", help="Payments: local server and ledger checks.")
+from marketplace.payments.reconcile import reconcile
+
+payments_cli = AppGroup("payments", help="Payments: local server and reconciliation.")
 
 
 @payments_cli.command("localstripe")
@@ -20,11 +22,18 @@ def localstripe(port: int, state_dir: str, from_scratch: bool) -> None:
     main(["--port", str(port), "--state-dir", state_dir, *(["--from-scratch"] if from_scratch else [])])
 
 
-@payments_cli.command("ledger-check")
-def ledger_check() -> None:
-    """Exit 1 unless debits equal credits overall and in every transaction."""
-    from marketplace.payments.ledger import balanced
-
-    ok = balanced()
-    click.echo("ledger balanced" if ok else "LEDGER UNBALANCED")
-    raise SystemExit(0 if ok else 1)
+@payments_cli.command("reconcile")
+@click.option("--repair/--no-repair", default=True, show_default=True, help="Repair what can be proven.")
+def reconcile_command(repair: bool) -> None:
+    """Compare the provider's payments, refunds and transfers with the database and the ledger; exit 1 while
+    anything differs."""
+    run = reconcile(repair=repair)
+    for item in run.repaired:
+        click.echo(f"repaired: {item}")
+    for item in run.differences:
+        click.echo(f"DIFFERS: {item}")
+    if run.error:
+        click.echo(f"FAILED: {run.error}")
+    click.echo("reconciled: books agree with the provider" if run.ok else
+               f"NOT RECONCILED: {len(run.differences)} difference(s)")
+    raise SystemExit(0 if run.ok else 1)

@@ -1,9 +1,13 @@
 """The one adapter to the payments service: a Stripe-compatible REST API over httpx.
 
 `PaymentsClient` form-encodes nested parameters the way Stripe expects (`metadata[order]=12`,
-`payment_method_types[]=card`), sends the business action's Idempotency-Key on every attempt, and retries network
-errors, 409, 429 and 5xx with capped exponential backoff and full jitter (honouring Retry-After). Anything else
-that is not 2xx becomes a `PaymentError` carrying Stripe's error type, code and message.
+`payment_method_types[]=card`), sends the business action's Idempotency-Key (behind the deployment's
+`key_prefix`, so two databases on one provider account never share a key) on every attempt, and retries as
+Stripe's own clients do: `Stripe-Should-Retry: true|false` decides when present; otherwise connection errors,
+timeouts, 409 and 5xx are retried and 429 is not; bounded attempts, capped exponential backoff with full jitter,
+Retry-After honoured. Anything else that is not 2xx becomes a `PaymentError` carrying Stripe's error type, code and
+message. `list_all` pages through a list endpoint (`starting_after`), for look-ups before a resend and for
+reconciliation.
 
 Built by `marketplace.payments.init_app` from STRIPE_API_BASE / STRIPE_API_KEY; tests pass `transport=` (an
 `httpx.MockTransport`) and `sleep=` to run without waiting.
@@ -19,7 +23,14 @@ from email.utils import parsedate_to_datetime
 
 import httpx
 
-RETRY_STATUSES = frozenset({409, 429, 500, 502, 503, 504})
+RETRY_STATUSES = frozenset({409, 500, 502, 503, 504})  # 429 only when Stripe-Should-Retry says so
+
+
+def should_retry(response: httpx.Response) -> bool:
+    header = response.headers.get("Stripe-Should-Retry")
+    if header is not None:
+        return header.strip().lower() == "true"
+    return response.status_code in RETRY_STATUSES or response.status_code >= 500
 
 
 class PaymentError(Exception):
@@ -104,8 +115,9 @@ class PaymentsClient:
 
     def __init__(self, base_url: str, api_key: str, *, transport: httpx.BaseTransport | None = None,
                  retry: RetryPolicy | None = None, timeout: float = 10.0,
-                 sleep: Callable[[float], None] = time.sleep, seed: int | None = None):
+                 sleep: Callable[[float], None] = time.sleep, seed: int | None = None, key_prefix: str = ""):
         self.base_url = base_url
+        self.key_prefix = key_prefix
         self.retry = retry or RetryPolicy()
         self._sleep = sleep
         self._rng = random.Random(seed)
@@ -122,9 +134,10 @@ class PaymentsClient:
                 idempotency_key: str | None = None) -> dict:
         headers = {}
         if idempotency_key:
-            headers["Idempotency-Key"] = idempotency_key
+            headers["Idempotency-Key"] = f"{self.key_prefix}:{idempotency_key}" if self.key_prefix else idempotency_key
         form = encode_form(params or {})
         last: PaymentError | None = None
+        uncertain = False  # an earlier attempt may have reached the server: a later refusal proves nothing
         for attempt in range(1, self.retry.max_attempts + 1):
             retry_after = None
             self.attempts += 1
@@ -135,12 +148,16 @@ class PaymentsClient:
                     response = self.http.request(method, path, data=dict(_multi(form)), headers=headers)
             except httpx.TransportError as exc:  # connect errors, timeouts, broken connections
                 last = PaymentError(f"payments API unreachable: {exc.__class__.__name__}: {exc}", retryable=True)
+                uncertain = uncertain or not isinstance(exc, httpx.ConnectError)
             else:
                 if response.status_code < 300:
                     return response.json()
-                last = _error_of(response)
-                if response.status_code not in RETRY_STATUSES:
+                retry = should_retry(response)
+                # 429 is not retried here, but it is "try again later" to the caller, like an unknown outcome
+                last = _error_of(response, retry or uncertain or response.status_code == 429)
+                if not retry:
                     raise last
+                uncertain = uncertain or response.status_code >= 500
                 retry_after = _retry_after(response)
             if attempt < self.retry.max_attempts:
                 self._sleep(self.retry.delay(attempt, self._rng, retry_after))
@@ -180,6 +197,37 @@ class PaymentsClient:
     def retrieve_event(self, event_id: str) -> dict:
         return self.request("GET", f"/v1/events/{event_id}")
 
+    def retrieve_refund(self, refund_id: str) -> dict:
+        return self.request("GET", f"/v1/refunds/{refund_id}")
+
+    def retrieve_dispute(self, dispute_id: str) -> dict:
+        return self.request("GET", f"/v1/disputes/{dispute_id}")
+
+    def list_all(self, path: str, params: Mapping | None = None, *, max_pages: int = 1000) -> list[dict]:
+        """Every object of a list endpoint, 100 a page, newest first as the API returns them."""
+        items: list[dict] = []
+        query = dict(params or {}, limit=100)
+        for _ in range(max_pages):
+            page = self.request("GET", path, query)
+            data = page.get("data") or []
+            items.extend(data)
+            if not page.get("has_more") or not data:
+                break
+            query["starting_after"] = data[-1]["id"]
+        return items
+
+    def find_by_metadata(self, path: str, metadata: Mapping, params: Mapping | None = None) -> list[dict]:
+        """Objects of a list endpoint whose metadata has every given key and value (strongly consistent, unlike
+        Stripe's search API). Servers that refuse a list filter (localstripe) are asked for the whole list."""
+        try:
+            items = self.list_all(path, params)
+        except PaymentError as exc:
+            if not params or exc.status != 400:
+                raise
+            items = self.list_all(path)
+        wanted = {str(k): str(v) for k, v in metadata.items()}
+        return [o for o in items if all(str((o.get("metadata") or {}).get(k)) == v for k, v in wanted.items())]
+
 
 def _multi(pairs: list[tuple[str, str]]):
     # httpx's `data=` takes a dict of str -> str | list[str]; keep repeated `a[]` keys as lists.
@@ -189,7 +237,7 @@ def _multi(pairs: list[tuple[str, str]]):
     return [(k, v if len(v) > 1 or k.endswith("[]") else v[0]) for k, v in grouped.items()]
 
 
-def _error_of(response: httpx.Response) -> PaymentError:
+def _error_of(response: httpx.Response, retryable: bool) -> PaymentError:
     try:
         body = response.json()
     except ValueError:
@@ -198,7 +246,7 @@ def _error_of(response: httpx.Response) -> PaymentError:
     if not isinstance(error, dict):
         text = response.text.strip()[:200] or response.reason_phrase
         return PaymentError(f"payments API answered {response.status_code}: {text}", status=response.status_code,
-                            retryable=response.status_code in RETRY_STATUSES)
+                            retryable=retryable)
     return PaymentError(error.get("message") or f"payments API answered {response.status_code}",
                         status=response.status_code, type=error.get("type"), code=error.get("code"),
-                        decline_code=error.get("decline_code"), retryable=response.status_code in RETRY_STATUSES)
+                        decline_code=error.get("decline_code"), retryable=retryable)

@@ -9,6 +9,7 @@ Accounts (the platform's books, in fen):
     payouts_pending            liability  payouts approved but waiting for manual settlement (no Connect)
     platform_fees              revenue    the platform's fee
     refunds                    expense    refunds paid after the order was already settled to factories
+    dispute_losses             expense    disputes lost after the order was already settled to factories
 
 `post` is idempotent by business key: posting `order:12:capture` twice returns the first transaction.
 """
@@ -19,13 +20,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from marketplace.extensions import db
 from marketplace.payments.models import LedgerAccount, LedgerLine, LedgerTransaction
 
 KINDS = {"psp_clearing": "asset", "voucher_receivable": "asset", "buyer": "liability",
          "factory_payable": "liability", "payouts_pending": "liability", "platform_fees": "revenue",
-         "refunds": "expense"}
+         "refunds": "expense", "dispute_losses": "expense"}
 
 
 class UnbalancedTransaction(ValueError):
@@ -48,17 +51,22 @@ def Cr(account: str, amount: int) -> Line:
 
 
 def account(code: str) -> LedgerAccount:
-    """The account with that code, created on first use (its kind follows the prefix)."""
+    """The account with that code, created on first use (its kind follows the prefix). Race-free: an insert that
+    finds the code taken by a concurrent transaction does nothing, and the row is read back."""
     row = db.session.scalar(select(LedgerAccount).where(LedgerAccount.code == code))
-    if row is None:
-        prefix, _, suffix = code.partition(":")
-        if prefix not in KINDS:
-            raise ValueError(f"unknown ledger account {code!r}")
-        firm_id = int(suffix) if prefix in ("buyer", "factory_payable") and suffix else None
-        row = LedgerAccount(code=code, kind=KINDS[prefix], firm_id=firm_id)
-        db.session.add(row)
-        db.session.flush()
-    return row
+    if row is not None:
+        return row
+    prefix, _, suffix = code.partition(":")
+    if prefix not in KINDS:
+        raise ValueError(f"unknown ledger account {code!r}")
+    firm_id = int(suffix) if prefix in ("buyer", "factory_payable") and suffix else None
+    values = {"code": code, "kind": KINDS[prefix], "firm_id": firm_id}
+    if db.session.get_bind().dialect.name == "postgresql":
+        stmt = pg_insert(LedgerAccount).values(**values).on_conflict_do_nothing(index_elements=["code"])
+    else:
+        stmt = sqlite_insert(LedgerAccount).values(**values).on_conflict_do_nothing(index_elements=["code"])
+    db.session.execute(stmt)
+    return db.session.scalar(select(LedgerAccount).where(LedgerAccount.code == code))
 
 
 def find(key: str) -> LedgerTransaction | None:

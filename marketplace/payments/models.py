@@ -61,10 +61,17 @@ class Payment(db.Model):
     intent_id: Mapped[str | None] = mapped_column(String(80), unique=True)
     customer_id: Mapped[str | None] = mapped_column(String(80))
     failure: Mapped[str] = mapped_column(String(300), nullable=False, default="")
+    # the provider's dispute of the charge, if any: needs_response under_review won lost ...
+    dispute_id: Mapped[str | None] = mapped_column(String(80))
+    dispute_status: Mapped[str] = mapped_column(String(30), nullable=False, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False)
 
     refunds: Mapped[list[Refund]] = relationship(back_populates="payment", order_by="Refund.number")
+
+    @property
+    def dispute_open(self) -> bool:
+        return bool(self.dispute_id) and self.dispute_status not in ("won", "lost", "warning_closed")
 
     @property
     def refundable_fen(self) -> int:
@@ -86,9 +93,11 @@ class Refund(db.Model):
     amount_fen: Mapped[int] = mapped_column(BigInteger, nullable=False)
     currency: Mapped[str] = currency_column()
     reason: Mapped[str] = mapped_column(String(300), nullable=False, default="")
-    status: Mapped[str] = mapped_column(String(12), nullable=False, default="pending")  # pending succeeded failed
+    # pending (sent or about to be, outcome unknown) succeeded failed canceled; provider's pending is followed up
+    status: Mapped[str] = mapped_column(String(12), nullable=False, default="pending")
     idempotency_key: Mapped[str] = mapped_column(String(120), unique=True, nullable=False)
-    refund_id: Mapped[str | None] = mapped_column(String(80))
+    refund_id: Mapped[str | None] = mapped_column(String(80), unique=True)
+    source: Mapped[str] = mapped_column(String(10), nullable=False, default="app", server_default="app")  # app provider
     failure: Mapped[str] = mapped_column(String(300), nullable=False, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
@@ -118,6 +127,36 @@ class Payout(db.Model):
     note: Mapped[str] = mapped_column(String(300), nullable=False, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False)
+
+
+class RefundRequest(db.Model):
+    """A buyer asks for money back (all or part, with a reason); the operator or a factory of the order decides."""
+
+    __tablename__ = "refund_requests"
+    __table_args__ = (CheckConstraint("amount_fen > 0", name="amount_positive"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), nullable=False, index=True)
+    amount_fen: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    reason: Mapped[str] = mapped_column(String(300), nullable=False)
+    status: Mapped[str] = mapped_column(String(12), nullable=False, default="requested")  # requested approved declined
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decision_note: Mapped[str] = mapped_column(String(300), nullable=False, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ReconcileRun(db.Model):
+    """One comparison of the provider's payments, refunds and transfers with the database and the ledger."""
+
+    __tablename__ = "reconcile_runs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ok: Mapped[bool] = mapped_column(db.Boolean, nullable=False, default=False)
+    differences: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    repaired: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    error: Mapped[str] = mapped_column(String(300), nullable=False, default="")
 
 
 class WebhookEvent(db.Model):
@@ -179,5 +218,5 @@ class LedgerLine(db.Model):
     account: Mapped[LedgerAccount] = relationship()
 
 
-__all__ = ["IdempotencyRecord", "LedgerAccount", "LedgerLine", "LedgerTransaction", "Payment", "Payout", "Refund",
-           "WebhookEvent"]
+__all__ = ["IdempotencyRecord", "LedgerAccount", "LedgerLine", "LedgerTransaction", "Payment", "Payout",
+           "ReconcileRun", "Refund", "RefundRequest", "WebhookEvent"]

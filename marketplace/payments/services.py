@@ -1,43 +1,39 @@
-"""Money operations on orders: charge, capture, cancel, refund, payout, voucher subsidy; and the read helpers.
+"""Money operations on orders: charge, capture, cancel, refund, voucher postings, and `sync` with the provider.
 
-No request access. Business-rule violations raise `FieldError` (422); a payments API that stays unreachable after
-the client's retries raises `PaymentError` and leaves the operation's idempotency record in state "started", so
-calling the same service again resends the same Idempotency-Key with the same parameters.
-
-Commit discipline of every operation that calls the payments API:
-    1. write the row (Payment / Refund / Payout) and its IdempotencyRecord, commit;
-    2. call the API with that key (the client retries network errors, 409, 429, 5xx);
-    3. record the outcome, post the ledger transaction (keyed by the business action), commit.
+No request access: the outbox handlers (payments/handlers.py) call these after the request committed its event.
+Each operation is a resumable step:
+    1. write the row (Payment / Refund) and its IdempotencyRecord, commit;
+    2. call the API with that key; if the record already existed (a crash or an outage left the outcome unknown),
+       first look the object up at the provider by its metadata, so a server that ignores Idempotency-Key, or a
+       key past Stripe's 24-hour retention, never charges or refunds twice;
+    3. record the outcome, the order's new status and the ledger posting in one commit.
+Business-rule violations raise `FieldError`; a provider that stays unreachable raises `PaymentError` (retryable)
+and the outbox runs the step again later.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from marketplace.accounts.models import Firm
 from marketplace.errors import FieldError
+from marketplace.events import OrderPaid
 from marketplace.extensions import db
 from marketplace.orders import lifecycle
-from marketplace.orders.models import Booking, Order, OrderStep
+from marketplace.orders.models import Order
+from marketplace.outbox import emit
 from marketplace.payments import ledger
 from marketplace.payments.client import PaymentError
 from marketplace.payments.ledger import Cr, Dr
-from marketplace.payments.models import (
-    IdempotencyRecord,
-    LedgerAccount,
-    LedgerLine,
-    LedgerTransaction,
-    Payment,
-    Payout,
-    Refund,
-)
+from marketplace.payments.models import IdempotencyRecord, Payment, Refund
+from marketplace.payments.records import finish, record
 
 CAPTURE_METHODS = ("manual", "automatic")
-PAYABLE_BOOKING_EXCLUDED = ("cancelled", "declined")
+REFUND_FINAL = {"succeeded": "succeeded", "failed": "failed", "canceled": "failed"}
 
 
 class PaymentDeclined(FieldError):
@@ -52,77 +48,57 @@ def client():
     return current_app.extensions["payments"]
 
 
+def _metadata(**values) -> dict:
+    return {"deployment": current_app.config["PAYMENTS_KEY_PREFIX"], **values}
+
+
 def capture_method_for(order: Order, today: date | None = None) -> str:
     """"manual" (authorise now, capture on delivery) only when the promised delivery is less than
-    MANUAL_CAPTURE_MAX_DAYS (6) days away: real Stripe voids an uncaptured authorisation after 7 days. Otherwise
-    "automatic": charge at acceptance and hold the money on the platform balance until payout."""
+    MANUAL_CAPTURE_MAX_DAYS days away: real Stripe voids an uncaptured authorisation after 7 days. Otherwise
+    "automatic": charge at acceptance and hold the money on the platform balance until payout. The one rule."""
     today = today or datetime.now(UTC).date()
     promised = order.promised_at.date() if order.promised_at else order.due_date
     short = (promised - today) < timedelta(days=current_app.config["MANUAL_CAPTURE_MAX_DAYS"])
     return "manual" if short else "automatic"
 
 
-# -- idempotency records -------------------------------------------------------------------------------------------
-def _record(key: str, action: str, order_id: int | None, params: dict) -> IdempotencyRecord:
-    """The record for `key`, written and committed now if it is new (before any HTTP call)."""
-    rec = db.session.scalar(select(IdempotencyRecord).where(IdempotencyRecord.key == key))
-    if rec is None:
-        rec = IdempotencyRecord(key=key, action=action, order_id=order_id, params=params)
-        db.session.add(rec)
-        db.session.commit()
-    return rec
-
-
-def _finish(rec: IdempotencyRecord, state: str, response_id: str | None = None, error: str = "") -> None:
-    rec.state, rec.response_id, rec.error = state, response_id, error[:300]
-
-
-def _payment_of(order: Order, lock: bool = False) -> Payment | None:
+def payment_of(order: Order, lock: bool = False) -> Payment | None:
     stmt = select(Payment).where(Payment.order_id == order.id)
     if lock:
         stmt = stmt.with_for_update()
     return db.session.scalar(stmt)
 
 
-def _require_payment(order: Order) -> Payment:
-    payment = _payment_of(order, lock=True)
-    if payment is None:
-        raise FieldError("payment", "This order has no payment.")
-    if payment.status == "pending":  # outcome of the charge unknown (crash or outage): ask again with its key
-        _send_charge(order, payment)
-    return payment
-
-
 # -- customers -----------------------------------------------------------------------------------------------------
-def ensure_customer(firm) -> str:
+def ensure_customer(firm: Firm) -> str:
     if firm.stripe_customer_id:
         return firm.stripe_customer_id
     key = f"firm:{firm.id}:customer"
-    rec = _record(key, "customer", None, {"name": firm.name})
-    customer = client().create_customer(name=firm.name, metadata={"firm": firm.id}, idempotency_key=key)
+    rec, new = record(key, "customer", None, {"name": firm.name})
+    found = [] if new else client().find_by_metadata("/v1/customers", _metadata(firm=firm.id))
+    customer = found[-1] if found else client().create_customer(
+        name=firm.name, metadata=_metadata(firm=firm.id), idempotency_key=key)
     firm.stripe_customer_id = customer["id"]
-    _finish(rec, "succeeded", customer["id"])
+    finish(rec, "succeeded", customer["id"])
     db.session.commit()
     return firm.stripe_customer_id
 
 
 # -- charge --------------------------------------------------------------------------------------------------------
-def charge_order(order: Order, amount_fen: int, *, payer_firm, capture: str, actor=None) -> Payment:
-    """Charge the buyer for `order`: a confirmed PaymentIntent in the order's currency, Idempotency-Key
-    `order:<id>:charge` (`order:<id>:charge:<n>` for the n-th attempt after a decline).
-
-    capture="manual" authorises only (capture with `capture_order` on delivery; use it only when delivery is under
-    6 days away, see `capture_method_for`); capture="automatic" charges now and the money waits on the platform
-    balance. On success the order goes to "paid"; money captured is posted to the ledger. A decline raises
-    `PaymentDeclined` (a FieldError on "payment"); calling again starts a new attempt.
-    """
+def charge_order(order: Order, amount_fen: int, *, payer_firm, capture: str | None = None, actor=None,
+                 attempt: int | None = None) -> Payment:
+    """Charge the buyer for `order`: one confirmed PaymentIntent, key `order:<id>:charge` (`:<n>` for the n-th
+    attempt after a decline). At most one live intent per order: the Payment row is unique per order and a resend
+    looks the intent up first. On success the order becomes "paid" in the same commit. A decline raises
+    `PaymentDeclined`; `attempt` (the order's payment_attempt + 1) starts a new attempt only once per decline."""
+    capture = capture or capture_method_for(order)
     if capture not in CAPTURE_METHODS:
         raise FieldError("capture", "Use 'manual' or 'automatic'.")
     if not isinstance(amount_fen, int) or isinstance(amount_fen, bool) or amount_fen <= 0:
         raise FieldError("amount_fen", "The amount must be a positive number of fen.")
     if payer_firm.id != order.buyer_firm_id:
         raise FieldError("payer_firm", "Only the order's buyer pays for it.")
-    payment = _payment_of(order, lock=True)
+    payment = payment_of(order, lock=True)
     if payment is not None and payment.status in ("requires_capture", "succeeded"):
         _after_authorised(order, payment, actor)
         db.session.commit()
@@ -138,18 +114,19 @@ def charge_order(order: Order, amount_fen: int, *, payer_firm, capture: str, act
         db.session.add(payment)
         try:
             db.session.commit()
-        except IntegrityError:  # a concurrent request created it first
+        except IntegrityError:  # a concurrent call created it first
             db.session.rollback()
-            return charge_order(order, amount_fen, payer_firm=payer_firm, capture=capture, actor=actor)
-    elif payment.status == "failed":  # a new attempt after a decline needs a new key
+            return charge_order(order, amount_fen, payer_firm=payer_firm, capture=capture, actor=actor,
+                                attempt=attempt)
+    elif payment.status == "failed":
+        if attempt is not None and attempt <= payment.attempt:
+            raise PaymentDeclined(payment.failure or "The payment was declined.")  # this attempt already failed
         payment.attempt += 1
         payment.idempotency_key = f"order:{order.id}:charge:{payment.attempt}"
         payment.amount_fen, payment.capture_method, payment.status, payment.failure = amount_fen, capture, "pending", ""
         payment.intent_id = None
         db.session.commit()
-    elif (payment.amount_fen, payment.capture_method) != (amount_fen, capture):
-        raise FieldError("amount_fen", "A charge with other terms is in progress for this order; retry it as it was.")
-    _send_charge(order, payment, actor)
+    send_charge(order, payment, actor)
     return payment
 
 
@@ -162,29 +139,38 @@ def _charge_params(order: Order, payment: Payment, customer: str) -> dict:
         "payment_method_types": ["card"],
         "capture_method": payment.capture_method,
         "confirm": True,
-        "metadata": {"order": order.id, "order_reference": order.reference, "payment": payment.id},
+        "metadata": _metadata(order=order.id, order_reference=order.reference, payment_key=payment.idempotency_key),
     }
 
 
-def _send_charge(order: Order, payment: Payment, actor=None) -> None:
-    from marketplace.accounts.models import Firm
-
-    payer = db.session.get(Firm, payment.payer_firm_id)
-    customer = ensure_customer(payer)
+def send_charge(order: Order, payment: Payment, actor=None) -> None:
+    customer = ensure_customer(db.session.get(Firm, payment.payer_firm_id))
     payment.customer_id = customer
-    rec = _record(payment.idempotency_key, "charge", order.id, _charge_params(order, payment, customer))
-    try:
-        intent = client().create_payment_intent(rec.params, idempotency_key=rec.key)
-    except PaymentError as exc:
-        if exc.retryable:
-            raise  # outcome unknown: the payment stays "pending" with its key
-        payment.status, payment.failure = "failed", exc.message[:300]
-        _finish(rec, "failed", error=exc.message)
+    rec, new = record(payment.idempotency_key, "charge", order.id, _charge_params(order, payment, customer))
+    intent = None
+    if not new:  # sent before with an unknown outcome: never create a second intent for the same attempt
+        found = client().find_by_metadata("/v1/payment_intents", {"payment_key": payment.idempotency_key},
+                                          {"customer": customer})
+        intent = found[0] if found else None
+    if intent is None and order.status == "cancelled":  # cancelled before the charge went out: never send it
+        payment.status, payment.failure = "canceled", "order cancelled before the charge was sent"
+        finish(rec, "failed", error="order cancelled")
         db.session.commit()
-        if exc.is_card_error:
-            raise PaymentDeclined(exc.message, exc.decline_code or exc.code) from exc
-        raise
-    _finish(rec, "succeeded", intent["id"])
+        return
+    if intent is None:
+        try:
+            intent = client().create_payment_intent(rec.params, idempotency_key=rec.key)
+        except PaymentError as exc:
+            if exc.retryable:
+                raise  # outcome unknown: the payment stays "pending" with its record "started"
+            payment.status, payment.failure = "failed", exc.message[:300]
+            finish(rec, "failed", error=exc.message)
+            order.payment_attempt = max(order.payment_attempt, payment.attempt)
+            db.session.commit()
+            if exc.is_card_error:
+                raise PaymentDeclined(exc.message, exc.decline_code or exc.code) from exc
+            raise
+    finish(rec, "succeeded", intent["id"])
     apply_intent(payment, intent, actor=actor)
     db.session.commit()
     if payment.status == "failed":
@@ -192,7 +178,8 @@ def _send_charge(order: Order, payment: Payment, actor=None) -> None:
 
 
 def apply_intent(payment: Payment, intent: dict, *, captured_fen: int | None = None, actor=None) -> None:
-    """Bring `payment` up to the PaymentIntent's state (used by the services and by webhooks). Idempotent."""
+    """Bring `payment` (and its order) up to the PaymentIntent's state. Idempotent; any order of calls ends in the
+    provider's state."""
     payment.intent_id = intent["id"]
     status = intent.get("status")
     order = db.session.get(Order, payment.order_id)
@@ -208,17 +195,19 @@ def apply_intent(payment: Payment, intent: dict, *, captured_fen: int | None = N
     elif status == "canceled":
         if payment.status in ("pending", "requires_capture"):
             payment.status = "canceled"
-    elif status == "requires_payment_method" and payment.status == "pending":
+    elif status == "requires_payment_method" and payment.status in ("pending", "requires_capture"):
         error = intent.get("last_payment_error") or {}
         payment.status, payment.failure = "failed", (error.get("message") or "declined")[:300]
-    # processing / requires_action / requires_confirmation: stay pending, a webhook finishes it
+        order.payment_attempt = max(order.payment_attempt, payment.attempt)
+    # processing / requires_action / requires_confirmation: stay pending; a webhook or the sweep finishes it
     if payment.status in ("requires_capture", "succeeded"):
         _after_authorised(order, payment, actor)
 
 
 def _after_authorised(order: Order, payment: Payment, actor=None) -> None:
-    if order.status not in ("paid",) and lifecycle.can(order, "paid"):
+    if order.status != "paid" and lifecycle.can(order, "paid"):
         lifecycle.transition(order, "paid", actor, f"payment {payment.intent_id} {payment.capture_method}")
+        emit(OrderPaid(order_id=order.id, cluster_id=order.cluster_id), dedupe=f"order:{order.id}:paid")
     if payment.status == "succeeded" and payment.captured_fen:
         amount = payment.captured_fen
         ledger.post(f"order:{order.id}:buyer_charge", "buyer_charge",
@@ -227,6 +216,15 @@ def _after_authorised(order: Order, payment: Payment, actor=None) -> None:
 
 
 # -- capture and cancel --------------------------------------------------------------------------------------------
+def _require_payment(order: Order) -> Payment:
+    payment = payment_of(order, lock=True)
+    if payment is None:
+        raise FieldError("payment", "This order has no payment.")
+    if payment.status == "pending":  # outcome of the charge unknown (crash or outage): find out first
+        send_charge(order, payment)
+    return payment
+
+
 def capture_order(order: Order, amount_fen: int | None = None) -> Payment:
     """Capture a manual authorisation (all of it, or `amount_fen` of it; the rest is released).
     Key `order:<id>:capture`. Never captures a cancelled intent, never more than was authorised."""
@@ -240,9 +238,16 @@ def capture_order(order: Order, amount_fen: int | None = None) -> Payment:
     amount = payment.amount_fen if amount_fen is None else amount_fen
     if not isinstance(amount, int) or amount <= 0 or amount > payment.amount_fen:
         raise FieldError("amount_fen", f"Capture between 1 and the authorised {payment.amount_fen} fen.")
-    rec = _record(f"order:{order.id}:capture", "capture", order.id, {"amount_to_capture": amount})
+    rec, new = record(f"order:{order.id}:capture", "capture", order.id, {"amount_to_capture": amount})
     if rec.params.get("amount_to_capture") != amount:  # the key stands for the first request's terms
         raise FieldError("amount_fen", f"A capture of {rec.params.get('amount_to_capture')} fen is in progress.")
+    if not new:
+        intent = client().retrieve_payment_intent(payment.intent_id)
+        if intent.get("status") != "requires_capture":  # captured (or voided) by the earlier attempt
+            finish(rec, "succeeded", intent["id"])
+            apply_intent(payment, intent, captured_fen=amount)
+            db.session.commit()
+            return payment
     try:
         intent = client().capture_payment_intent(payment.intent_id, amount, idempotency_key=rec.key)
     except PaymentError as exc:
@@ -251,304 +256,225 @@ def capture_order(order: Order, amount_fen: int | None = None) -> Payment:
         intent = client().retrieve_payment_intent(payment.intent_id)  # already captured or cancelled elsewhere?
         apply_intent(payment, intent, captured_fen=amount)
         if payment.status != "succeeded":
-            _finish(rec, "failed", error=exc.message)
+            finish(rec, "failed", error=exc.message)
             db.session.commit()
             raise FieldError("payment", exc.message) from exc
-    _finish(rec, "succeeded", intent["id"])
+    finish(rec, "succeeded", intent["id"])
     apply_intent(payment, intent, captured_fen=amount)
     db.session.commit()
     return payment
 
 
-def cancel_order_payment(order: Order) -> Payment:
-    """Release an uncaptured authorisation (key `order:<id>:cancel`). A captured payment is refunded instead.
-    The order's own status is the caller's business (lifecycle.transition to "cancelled")."""
+def cancel_order_payment(order: Order) -> Payment | None:
+    """Release an uncaptured authorisation (key `order:<id>:cancel`). A captured payment is refunded instead."""
     payment = _require_payment(order)
-    if payment.status == "canceled":
+    if payment.status in ("canceled", "failed"):
+        if payment.status == "failed" and payment.intent_id:
+            intent = client().retrieve_payment_intent(payment.intent_id)
+            if intent.get("status") not in ("canceled", "requires_payment_method"):
+                apply_intent(payment, intent)
+        db.session.commit()
         return payment
     if payment.status == "succeeded":
         raise FieldError("payment", "A captured payment cannot be cancelled; refund it instead.")
-    if payment.status == "failed" and not payment.intent_id:
+    rec, new = record(f"order:{order.id}:cancel", "cancel", order.id, {"payment_intent": payment.intent_id})
+    intent = client().retrieve_payment_intent(payment.intent_id) if not new else None
+    if intent is None or intent.get("status") not in ("canceled", "succeeded"):
+        try:
+            intent = client().cancel_payment_intent(payment.intent_id, idempotency_key=rec.key)
+        except PaymentError as exc:
+            if exc.retryable:
+                raise
+            intent = client().retrieve_payment_intent(payment.intent_id)
+    if intent.get("status") == "canceled":
+        finish(rec, "succeeded", intent["id"])
         payment.status = "canceled"
-        db.session.commit()
-        return payment
-    rec = _record(f"order:{order.id}:cancel", "cancel", order.id, {"payment_intent": payment.intent_id})
-    try:
-        intent = client().cancel_payment_intent(payment.intent_id, idempotency_key=rec.key)
-    except PaymentError as exc:
-        if exc.retryable:
-            raise
-        intent = client().retrieve_payment_intent(payment.intent_id)
-        if intent.get("status") != "canceled":
-            apply_intent(payment, intent)
-            _finish(rec, "failed", error=exc.message)
-            db.session.commit()
-            raise FieldError("payment", exc.message) from exc
-    _finish(rec, "succeeded", intent["id"])
-    payment.status = "canceled"
+    else:
+        finish(rec, "failed", error=f"intent is {intent.get('status')}")
+        apply_intent(payment, intent)  # captured meanwhile: the caller refunds it
     db.session.commit()
     return payment
 
 
 # -- refunds -------------------------------------------------------------------------------------------------------
-def refund_order(order: Order, amount_fen: int, reason: str = "") -> Refund:
-    """Refund part or all of what was captured (key `order:<id>:refund:<n>`). Never more than captured minus
-    refunded (refunds still in flight count). A refund left in flight by a crash is resent with its own key
-    first; if it is for the same amount it is the one returned, so a retried call never refunds twice.
-    The full refund of an order that may be refunded moves it to "refunded"."""
+def refund_order(order: Order, amount_fen: int, reason: str = "", *, key: str | None = None) -> Refund:
+    """Refund part or all of what was captured. `key` names the business action (`order:<id>:refund:cancel`,
+    `refund_request:<id>`): the same key never refunds twice, whatever crashed; without one the next number is
+    used. Never more than captured minus refunded (refunds still in flight count). The refund is booked by the
+    status the provider returns; a pending one is followed up by `sync`."""
     payment = _require_payment(order)
+    if key is None:  # a caller without a business key: what it left in flight is finished first, and counts
+        for pending in [r for r in payment.refunds if r.status == "pending" and not r.refund_id]:
+            send_refund(order, payment, pending)
+            if pending.amount_fen == amount_fen and pending.status != "failed":
+                return pending
+    key = key or f"order:{order.id}:refund:{(max((r.number for r in payment.refunds), default=0)) + 1}"
+    existing = db.session.scalar(select(Refund).where(Refund.idempotency_key == key))
+    if existing is not None:
+        if existing.status == "pending" and not existing.refund_id:
+            send_refund(order, payment, existing)
+        return existing
     if payment.status != "succeeded" or not payment.captured_fen:
         raise FieldError("payment", "Nothing has been captured for this order.")
-    for pending in [r for r in payment.refunds if r.status == "pending"]:
-        _send_refund(order, payment, pending)
-        if pending.amount_fen == amount_fen and pending.status == "succeeded":
-            return pending
-    if not isinstance(amount_fen, int) or amount_fen <= 0:
+    if not isinstance(amount_fen, int) or isinstance(amount_fen, bool) or amount_fen <= 0:
         raise FieldError("amount_fen", "The amount must be a positive number of fen.")
     if amount_fen > payment.refundable_fen:
         raise FieldError("amount_fen", f"At most {payment.refundable_fen} fen can still be refunded "
                                        f"(captured {payment.captured_fen}, refunded {payment.refunded_fen}).")
     number = (max((r.number for r in payment.refunds), default=0)) + 1
-    key = f"order:{order.id}:refund:{number}"
     refund = Refund(payment=payment, order_id=order.id, number=number, amount_fen=amount_fen,
                     currency=payment.currency, reason=(reason or "")[:300], idempotency_key=key)
     db.session.add(refund)
-    _record(key, "refund", order.id, {"amount": amount_fen})  # commits the refund row with the record
-    _send_refund(order, payment, refund)
+    record(key, "refund", order.id, {"amount": amount_fen})  # commits the refund row with the record
+    send_refund(order, payment, refund)
     return refund
 
 
-def _send_refund(order: Order, payment: Payment, refund: Refund) -> None:
-    rec = _record(refund.idempotency_key, "refund", order.id, {"amount": refund.amount_fen})
-    try:
-        response = client().create_refund(payment_intent=payment.intent_id, amount=refund.amount_fen,
-                                          metadata={"order": order.id, "refund": refund.number},
-                                          idempotency_key=refund.idempotency_key)
-    except PaymentError as exc:
-        if exc.retryable:
-            raise
-        refund.status, refund.failure = "failed", exc.message[:300]
-        _finish(rec, "failed", error=exc.message)
-        db.session.commit()
-        raise FieldError("amount_fen", exc.message) from exc
+def send_refund(order: Order, payment: Payment, refund: Refund) -> None:
+    rec, new = record(refund.idempotency_key, "refund", order.id, {"amount": refund.amount_fen})
+    response = None
+    if not new:
+        found = client().find_by_metadata("/v1/refunds", {"refund_key": refund.idempotency_key},
+                                          {"payment_intent": payment.intent_id})
+        response = found[0] if found else None
+    if response is None:
+        try:
+            response = client().create_refund(
+                payment_intent=payment.intent_id, amount=refund.amount_fen,
+                metadata=_metadata(order=order.id, refund_key=refund.idempotency_key),
+                idempotency_key=refund.idempotency_key)
+        except PaymentError as exc:
+            if exc.retryable:
+                raise
+            refund.status, refund.failure = "failed", exc.message[:300]
+            finish(rec, "failed", error=exc.message)
+            db.session.commit()
+            raise FieldError("amount_fen", exc.message) from exc
+    finish(rec, "succeeded", response["id"])
     refund.refund_id = response["id"]
-    refund.status = "succeeded"
+    apply_refund(order, payment, refund, response)
+    db.session.commit()
+
+
+def apply_refund(order: Order, payment: Payment, refund: Refund, obj: dict) -> None:
+    """Book a refund by the status the provider gives it: only `succeeded` moves money in the books."""
+    status = REFUND_FINAL.get(obj.get("status"), "pending")
+    if refund.status != "pending" or status == "pending":
+        return
+    refund.status = status
+    if status == "failed":
+        refund.failure = (obj.get("failure_reason") or obj.get("status") or "failed")[:300]
+        return
     payment.refunded_fen += refund.amount_fen
-    _finish(rec, "succeeded", response["id"])
     settled = ledger.find(f"order:{order.id}:settlement") is not None
     debit = "refunds" if settled else f"buyer:{payment.payer_firm_id}"
     ledger.post(refund.idempotency_key, "refund", [Dr(debit, refund.amount_fen), Cr("psp_clearing", refund.amount_fen)],
                 order=order, currency=refund.currency, memo=refund.reason)
-    if payment.refunded_fen == payment.captured_fen and lifecycle.can(order, "refunded"):
+    if payment.refunded_fen >= payment.captured_fen and lifecycle.can(order, "refunded"):
         lifecycle.transition(order, "refunded", None, f"refunded in full ({payment.refunded_fen} fen)")
-    db.session.commit()
 
 
 # -- voucher subsidy -----------------------------------------------------------------------------------------------
-def record_voucher_subsidy(order: Order, programme_id: int, amount_fen: int) -> LedgerTransaction:
-    """Post a voucher programme's subsidy for an order: the programme owes it (voucher_receivable:<programme>), and
-    it stands for the buyer next to what the buyer paid (buyer:<firm>). Budgets are the voucher module's business.
-    Idempotent per (order, programme)."""
+def _subsidy_key(order_id: int, programme_id: int) -> str:
+    return f"order:{order_id}:voucher:{programme_id}"
+
+
+def record_voucher_subsidy(order: Order, programme_id: int, amount_fen: int):
+    """The programme owes the subsidy (voucher_receivable:<programme>); it stands for the buyer next to what the
+    buyer paid (buyer:<firm>). Idempotent per (order, programme); the caller commits."""
     if not isinstance(amount_fen, int) or amount_fen <= 0:
         raise FieldError("amount_fen", "The subsidy must be a positive number of fen.")
-    txn = ledger.post(f"order:{order.id}:voucher:{programme_id}", "voucher_subsidy",
-                      [Dr(f"voucher_receivable:{programme_id}", amount_fen),
-                       Cr(f"buyer:{order.buyer_firm_id}", amount_fen)],
-                      order=order, currency=order.currency, memo=f"voucher programme {programme_id}")
-    db.session.commit()
-    return txn
+    return ledger.post(_subsidy_key(order.id, programme_id), "voucher_subsidy",
+                       [Dr(f"voucher_receivable:{programme_id}", amount_fen), Cr(f"buyer:{order.buyer_firm_id}", amount_fen)],
+                       order=order, currency=order.currency, memo=f"voucher programme {programme_id}")
 
 
-# -- payouts -------------------------------------------------------------------------------------------------------
-def _booking_weights(order: Order) -> dict[int, int]:
-    """Factory firm id -> its bookings' cost (fen) for this order; booked minutes when no booking has a cost."""
-    bookings = db.session.scalars(
-        select(Booking).join(OrderStep, Booking.order_step_id == OrderStep.id)
-        .where(OrderStep.order_id == order.id, Booking.status.not_in(PAYABLE_BOOKING_EXCLUDED))).all()
-    costs: dict[int, int] = defaultdict(int)
-    minutes: dict[int, int] = defaultdict(int)
-    for booking in bookings:
-        factory = booking.factory
-        if factory is None:
-            continue
-        costs[factory.firm_id] += booking.cost_fen or 0
-        minutes[factory.firm_id] += max(1, int((booking.ends_at - booking.starts_at).total_seconds() // 60))
-    return dict(costs) if sum(costs.values()) > 0 else dict(minutes)
-
-
-def split(total: int, weights: dict[int, int]) -> dict[int, int]:
-    """`total` split in proportion to `weights` with the largest-remainder method (shares sum exactly to total)."""
-    weight_sum = sum(weights.values())
-    base = {k: total * w // weight_sum for k, w in weights.items()}
-    rest = total - sum(base.values())
-    by_remainder = sorted(weights, key=lambda k: (-(total * weights[k] % weight_sum), k))
-    for k in by_remainder[:rest]:
-        base[k] += 1
-    return base
-
-
-def payout_order(order: Order) -> list[Payout]:
-    """Settle a delivered order: the funds held for it (captured - refunded + voucher subsidies) are split between
-    the factory firms that did its steps in proportion to their bookings' cost; PLATFORM_FEE_BP basis points of
-    each firm's share is the platform fee. Each firm is then paid by a Connect transfer (`order:<id>:payout:<firm>`)
-    to its connected account; without a connected account, or when the API has no transfers (404), the payout is
-    recorded as "pending_manual_settlement". Idempotent per (order, firm)."""
-    if order.status not in ("delivered", "completed"):
-        raise FieldError("status", "Factories are paid once the order is delivered.")
-    payment = _payment_of(order, lock=True)
-    if payment is not None:
-        if payment.status == "pending":
-            _send_charge(order, payment)
-        for pending in [r for r in payment.refunds if r.status == "pending"]:
-            _send_refund(order, payment, pending)
-        if payment.status == "requires_capture":
-            raise FieldError("payment", "Capture the payment before paying the factories.")
-    if ledger.find(f"order:{order.id}:settlement") is None:
-        _settle(order)
-    payouts = db.session.scalars(select(Payout).where(Payout.order_id == order.id).order_by(Payout.firm_id)).all()
-    for payout in payouts:
-        if payout.status == "pending":
-            _send_payout(order, payout)
-    return payouts
-
-
-def _settle(order: Order) -> None:
-    held = -ledger.order_balance(f"buyer:{order.buyer_firm_id}", order.id)
-    if held <= 0:
-        raise FieldError("payment", "No money is held for this order.")
-    weights = {firm: w for firm, w in _booking_weights(order).items() if w > 0}
-    if not weights:
-        raise FieldError("bookings", "No factory booking to pay for this order.")
-    bp = current_app.config["PLATFORM_FEE_BP"]
-    lines, fees = [Dr(f"buyer:{order.buyer_firm_id}", held)], 0
-    for firm_id, gross in sorted(split(held, weights).items()):
-        fee = (gross * bp + 5000) // 10000
-        fees += fee
-        lines.append(Cr(f"factory_payable:{firm_id}", gross - fee))
-        db.session.add(Payout(order_id=order.id, firm_id=firm_id, cluster_id=order.cluster_id, gross_fen=gross,
-                              fee_fen=fee, amount_fen=gross - fee, currency=order.currency,
-                              idempotency_key=f"order:{order.id}:payout:{firm_id}"))
-    lines.append(Cr("platform_fees", fees))
-    ledger.post(f"order:{order.id}:settlement", "order_settlement", lines, order=order, currency=order.currency,
-                memo=f"fee {bp} bp")
-    try:
-        db.session.commit()
-    except IntegrityError:  # settled concurrently
-        db.session.rollback()
-
-
-def _send_payout(order: Order, payout: Payout) -> None:
-    from marketplace.accounts.models import Firm
-
-    firm = db.session.get(Firm, payout.firm_id)
-    manual_reason = None
-    if payout.amount_fen == 0:
-        payout.status = "paid"
-        db.session.commit()
+def reverse_voucher_subsidy(order: Order, programme_id: int) -> None:
+    """A cancelled order's subsidy was given back to the programme: take its receivable off the books too."""
+    posted = ledger.find(_subsidy_key(order.id, programme_id))
+    if posted is None:
         return
-    if not firm.stripe_account_id:
-        manual_reason = "the factory has no connected account"
-    else:
-        rec = _record(payout.idempotency_key, "payout", order.id,
-                      {"amount": payout.amount_fen, "destination": firm.stripe_account_id})
-        try:
-            transfer = client().create_transfer(amount=payout.amount_fen, currency=payout.currency.lower(),
-                                                destination=firm.stripe_account_id, transfer_group=f"order:{order.id}",
-                                                metadata={"order": order.id, "firm": firm.id},
-                                                idempotency_key=payout.idempotency_key)
-        except PaymentError as exc:
-            if exc.retryable:
-                raise
-            _finish(rec, "failed", error=exc.message)
-            if exc.status != 404:
-                payout.status, payout.note = "failed", exc.message[:300]
-                db.session.commit()
-                return
-            manual_reason = "the payments API has no Connect transfers"
-        else:
-            _finish(rec, "succeeded", transfer["id"])
-            payout.status, payout.transfer_id = "paid", transfer["id"]
-            ledger.post(payout.idempotency_key, "payout",
-                        [Dr(f"factory_payable:{firm.id}", payout.amount_fen), Cr("psp_clearing", payout.amount_fen)],
-                        order=order, currency=payout.currency, memo=transfer["id"])
-    if manual_reason:
-        payout.status, payout.note = "pending_manual_settlement", manual_reason
-        ledger.post(payout.idempotency_key, "payout",
-                    [Dr(f"factory_payable:{firm.id}", payout.amount_fen), Cr("payouts_pending", payout.amount_fen)],
-                    order=order, currency=payout.currency, memo=manual_reason)
-    db.session.commit()
+    amount = sum(line.debit_fen for line in posted.lines)
+    ledger.post(f"{_subsidy_key(order.id, programme_id)}:reversal", "voucher_reversal",
+                [Dr(f"buyer:{order.buyer_firm_id}", amount), Cr(f"voucher_receivable:{programme_id}", amount)],
+                order=order, currency=order.currency, memo=f"voucher programme {programme_id} reversed")
 
 
-def settle_manual_payout(payout: Payout, reference: str) -> Payout:
-    """The operator paid a pending payout outside the API (bank transfer `reference`)."""
-    if payout.status == "settled_manually":
-        return payout
-    if payout.status != "pending_manual_settlement":
-        raise FieldError("status", f"A payout in status {payout.status} is not waiting for manual settlement.")
-    payout.status, payout.note = "settled_manually", f"settled: {reference}"[:300]
-    ledger.post(f"payout:{payout.id}:manual_settlement", "manual_settlement",
-                [Dr("payouts_pending", payout.amount_fen), Cr("psp_clearing", payout.amount_fen)],
-                cluster_id=payout.cluster_id, currency=payout.currency, memo=reference)
-    db.session.commit()
-    return payout
+def started_records(older_than_s: float) -> list[IdempotencyRecord]:
+    cutoff = datetime.now(UTC) - timedelta(seconds=older_than_s)
+    return list(db.session.scalars(select(IdempotencyRecord).where(
+        IdempotencyRecord.state == "started", IdempotencyRecord.order_id.is_not(None),
+        IdempotencyRecord.updated_at < cutoff)))
 
 
-# -- recovery ------------------------------------------------------------------------------------------------------
-def resume_pending(order: Order) -> None:
-    """Resend every operation of `order` whose outcome is unknown (process crash, provider outage), each with its
-    own Idempotency-Key and original parameters. Safe to call any time; a periodic job calls it for every order
-    with a "started" idempotency record (`orders_with_pending_operations`)."""
-    payment = _payment_of(order, lock=True)
+# -- following the provider ----------------------------------------------------------------------------------------
+DISPUTE_OPEN = ("warning_needs_response", "warning_under_review", "needs_response", "under_review")
+
+
+def sync(order: Order, dispute_id: str | None = None) -> Payment | None:
+    """Re-fetch the order's PaymentIntent, its refunds (and a named dispute) and bring the books up to them: any
+    order of webhooks, replays and sweeps ends in the provider's state."""
+    payment = payment_of(order, lock=True)
     if payment is None:
-        return
+        return None
     if payment.status == "pending":
-        _send_charge(order, payment)
-    for refund in [r for r in payment.refunds if r.status == "pending"]:
-        _send_refund(order, payment, refund)
-    started = {rec.action: rec for rec in db.session.scalars(
-        select(IdempotencyRecord).where(IdempotencyRecord.order_id == order.id, IdempotencyRecord.state == "started"))}
-    if "capture" in started and payment.status == "requires_capture":
-        capture_order(order, started["capture"].params["amount_to_capture"])
-    if "cancel" in started and payment.status in ("requires_capture", "failed"):
-        cancel_order_payment(order)
-    for payout in db.session.scalars(select(Payout).where(Payout.order_id == order.id, Payout.status == "pending")):
-        _send_payout(order, payout)
+        try:
+            send_charge(order, payment)
+        except PaymentDeclined:
+            return payment
+    if not payment.intent_id:
+        return payment
+    intent = client().retrieve_payment_intent(payment.intent_id)
+    apply_intent(payment, intent)
+    _resolve_started(order, payment)
+    if payment.status == "succeeded":
+        for obj in sorted(client().list_all("/v1/refunds", {"payment_intent": payment.intent_id}),
+                          key=lambda o: (o.get("created") or 0, o["id"])):
+            _apply_provider_refund(order, payment, obj)
+    if dispute_id:
+        apply_dispute(order, payment, client().retrieve_dispute(dispute_id))
+    db.session.commit()
+    return payment
 
 
-def orders_with_pending_operations() -> list[Order]:
-    ids = select(IdempotencyRecord.order_id).where(IdempotencyRecord.state == "started",
-                                                   IdempotencyRecord.order_id.is_not(None))
-    return list(db.session.scalars(select(Order).where(Order.id.in_(ids)).order_by(Order.id)))
+def _resolve_started(order: Order, payment: Payment) -> None:
+    for rec in db.session.scalars(select(IdempotencyRecord).where(IdempotencyRecord.order_id == order.id,
+                                                                  IdempotencyRecord.state == "started")):
+        if rec.action == "capture" and payment.status == "succeeded":
+            finish(rec, "succeeded", payment.intent_id)
+        elif rec.action == "cancel" and payment.status == "canceled":
+            finish(rec, "succeeded", payment.intent_id)
 
 
-# -- reads ---------------------------------------------------------------------------------------------------------
-def firm_payables(firm) -> dict:
-    """What the platform owes a factory firm: the ledger balance and the payouts not yet paid to it."""
-    open_payouts = db.session.scalars(
-        select(Payout).where(Payout.firm_id == firm.id, Payout.status.in_(("pending", "pending_manual_settlement",
-                                                                            "failed")))
-        .order_by(Payout.id)).all()
-    return {"owed_fen": -ledger.balance(f"factory_payable:{firm.id}") + sum(
-        p.amount_fen for p in open_payouts if p.status == "pending_manual_settlement"),
-            "payouts": open_payouts}
+def _apply_provider_refund(order: Order, payment: Payment, obj: dict) -> None:
+    if obj.get("payment_intent") not in (None, payment.intent_id):
+        return
+    refund = db.session.scalar(select(Refund).where(Refund.refund_id == obj["id"]))
+    key = (obj.get("metadata") or {}).get("refund_key")
+    if refund is None and key:
+        refund = db.session.scalar(select(Refund).where(Refund.idempotency_key == key))
+    if refund is None:  # made at the provider (its dashboard, a chargeback tool): the books learn of it here
+        number = (max((r.number for r in payment.refunds), default=0)) + 1
+        refund = Refund(payment=payment, order_id=order.id, number=number, amount_fen=int(obj["amount"]),
+                        currency=payment.currency, reason="refunded at the payments provider", source="provider",
+                        idempotency_key=f"provider:{obj['id']}", refund_id=obj["id"])
+        db.session.add(refund)
+        db.session.flush()
+    refund.refund_id = refund.refund_id or obj["id"]
+    apply_refund(order, payment, refund, obj)
 
 
-def firm_payouts(firm) -> list[Payout]:
-    return list(db.session.scalars(select(Payout).where(Payout.firm_id == firm.id).order_by(Payout.id.desc())))
-
-
-def platform_fees(cluster, start: datetime, end: datetime) -> dict:
-    """Platform fees posted for a cluster's orders in [start, end): the total and per order."""
-    rows = db.session.execute(
-        select(LedgerTransaction.order_id, func.sum(LedgerLine.credit_fen - LedgerLine.debit_fen))
-        .join(LedgerLine, LedgerLine.transaction_id == LedgerTransaction.id)
-        .join(LedgerAccount, LedgerLine.account_id == LedgerAccount.id)
-        .where(LedgerAccount.code == "platform_fees", LedgerTransaction.cluster_id == cluster.id,
-               LedgerTransaction.created_at >= start, LedgerTransaction.created_at < end)
-        .group_by(LedgerTransaction.order_id).order_by(LedgerTransaction.order_id)).all()
-    by_order = [{"order_id": order_id, "fee_fen": int(fee)} for order_id, fee in rows]
-    return {"total_fen": sum(r["fee_fen"] for r in by_order), "by_order": by_order}
-
-
-def ledger_balanced() -> bool:
-    return ledger.balanced()
+def apply_dispute(order: Order, payment: Payment, dispute: dict) -> None:
+    """A dispute puts the order in "disputed" and holds its payouts; a lost one takes the money off the books."""
+    status = dispute.get("status", "")
+    payment.dispute_id, payment.dispute_status = dispute["id"], status
+    if status in DISPUTE_OPEN and lifecycle.can(order, "disputed"):
+        lifecycle.transition(order, "disputed", None, f"payment disputed ({dispute.get('reason', '')})")
+    if status == "lost":
+        amount = int(dispute.get("amount") or payment.captured_fen - payment.refunded_fen)
+        settled = ledger.find(f"order:{order.id}:settlement") is not None
+        debit = "dispute_losses" if settled else f"buyer:{payment.payer_firm_id}"
+        ledger.post(f"dispute:{dispute['id']}:lost", "dispute_lost", [Dr(debit, amount), Cr("psp_clearing", amount)],
+                    order=order, currency=payment.currency, memo=dispute.get("reason", ""))
+        if lifecycle.can(order, "refunded"):
+            lifecycle.transition(order, "refunded", None, "dispute lost: the buyer's bank returned the money")

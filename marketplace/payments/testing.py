@@ -20,6 +20,8 @@ from urllib.parse import parse_qsl
 import httpx
 
 DECLINED_METHODS = {"pm_card_visa_chargeDeclined", "pm_card_chargeDeclined"}
+LISTS = {"/v1/payment_intents": "payment_intent", "/v1/refunds": "refund", "/v1/transfers": "transfer",
+         "/v1/customers": "customer", "/v1/disputes": "dispute"}
 
 
 def parse_form(body: bytes) -> dict:
@@ -54,6 +56,7 @@ class FakeStripe:
         self.refunded: dict[str, int] = defaultdict(int)
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
+        self.refund_status = "succeeded"  # what a new refund answers: "pending" like a bank transfer refund
 
     # -- transport ----------------------------------------------------------------------------------------------
     def __call__(self, request: httpx.Request) -> httpx.Response:
@@ -70,7 +73,8 @@ class FakeStripe:
                                       "they were first used with.", type="idempotency_error")
                     return httpx.Response(saved.status_code, content=saved.content, headers={
                         "content-type": "application/json", "Idempotent-Replayed": "true"})
-            response = self._handle(request.method, request.url.path, parse_form(body) if body else {})
+            form = parse_form(body) if body else dict(request.url.params)
+            response = self._handle(request.method, request.url.path, form)
             if key and request.method == "POST" and response.status_code < 500:
                 self.idempotent[key] = (fingerprint, response)
             return response
@@ -79,6 +83,7 @@ class FakeStripe:
         return f"{prefix}_{next(self._ids):08d}"
 
     def _handle(self, method: str, path: str, form: dict) -> httpx.Response:
+        query = form
         if method == "POST" and path == "/v1/customers":
             customer = {"id": self._id("cus"), "object": "customer", "name": form.get("name"),
                         "metadata": form.get("metadata", {})}
@@ -101,10 +106,53 @@ class FakeStripe:
             return self._refund(form)
         if method == "POST" and path == "/v1/transfers" and self.connect:
             return self._transfer(form)
-        m = re.fullmatch(r"/v1/events/(\w+)", path)
-        if m and method == "GET" and m.group(1) in self.objects:
-            return httpx.Response(200, json=self.objects[m.group(1)])
+        m = re.fullmatch(r"/v1/(events|refunds|disputes|customers|transfers)/(\w+)", path)
+        if m and method == "GET" and m.group(2) in self.objects:
+            return httpx.Response(200, json=self.objects[m.group(2)])
+        if method == "GET" and path in LISTS and (path != "/v1/transfers" or self.connect):
+            return self._list(LISTS[path], query)
         return httpx.Response(404, text="404: Not Found")
+
+    def _list(self, kind: str, query: dict) -> httpx.Response:
+        """Stripe's list shape, newest first, `limit` and `starting_after`; filters by the fields Stripe filters."""
+        items = [o for o in reversed(list(self.objects.values())) if o.get("object") == kind]
+        for name in ("customer", "payment_intent", "transfer_group"):
+            if name in query:
+                items = [o for o in items if o.get(name) == query[name]]
+        if "starting_after" in query:
+            ids = [o["id"] for o in items]
+            items = items[ids.index(query["starting_after"]) + 1:] if query["starting_after"] in ids else []
+        limit = int(query.get("limit", 10))
+        return httpx.Response(200, json={"object": "list", "data": items[:limit], "has_more": len(items) > limit})
+
+    # -- provider-side changes, as a dashboard or a bank would make them (webhook scenarios) --------------------
+    def refund_at_provider(self, intent_id: str, amount: int, status: str = "succeeded") -> dict:
+        intent = self.objects[intent_id]
+        refund = {"id": self._id("re"), "object": "refund", "amount": amount, "payment_intent": intent_id,
+                  "charge": intent["latest_charge"], "currency": intent["currency"], "status": status,
+                  "metadata": {}, "created": next(self._ids)}
+        if status == "succeeded":
+            self.refunded[intent_id] += amount
+        self.objects[refund["id"]] = refund
+        return refund
+
+    def set_refund_status(self, refund_id: str, status: str) -> dict:
+        refund = self.objects[refund_id]
+        if status == "succeeded" and refund["status"] != "succeeded":
+            self.refunded[refund["payment_intent"]] += refund["amount"]
+        refund["status"] = status
+        return refund
+
+    def dispute(self, intent_id: str, status: str = "needs_response", dispute_id: str | None = None) -> dict:
+        intent = self.objects[intent_id]
+        dispute = self.objects.get(dispute_id) if dispute_id else None
+        if dispute is None:
+            dispute = {"id": self._id("dp"), "object": "dispute", "amount": intent["amount_received"],
+                       "charge": intent["latest_charge"], "payment_intent": intent_id, "currency": intent["currency"],
+                       "reason": "product_not_received", "status": status}
+            self.objects[dispute["id"]] = dispute
+        dispute["status"] = status
+        return dispute
 
     def _create_intent(self, form: dict) -> httpx.Response:
         try:
@@ -164,8 +212,10 @@ class FakeStripe:
                           code="amount_too_large")
         self.refunded[intent["id"]] += amount
         refund = {"id": self._id("re"), "object": "refund", "amount": amount, "payment_intent": intent["id"],
-                  "charge": intent["latest_charge"], "currency": intent["currency"], "status": "succeeded",
-                  "metadata": form.get("metadata", {})}
+                  "charge": intent["latest_charge"], "currency": intent["currency"], "status": self.refund_status,
+                  "metadata": form.get("metadata", {}), "created": next(self._ids)}
+        if self.refund_status != "succeeded":
+            self.refunded[intent["id"]] -= amount  # not refunded until it succeeds
         self.objects[refund["id"]] = refund
         return httpx.Response(200, json=refund)
 

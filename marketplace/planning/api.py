@@ -34,9 +34,10 @@ class PlanRuns(MethodView):
         return paginate(stmt, args)
 
     @planning_blp.arguments(PlanRunRequestSchema)
-    @planning_blp.response(201, PlanRunSchema)
+    @planning_blp.response(202, PlanRunSchema)
     def post(self, data):
-        """Re-plan the cluster now (operators). Runs in-process, or queued for a worker when REDIS_URL is set."""
+        """Re-plan the cluster (operators). Answers at once with the queued run; poll `GET /plan-runs/<id>` until
+        its state is `done` (or `failed`). A run already queued for the cluster is returned instead of a new one."""
         require_kind("operator")
         return runner.request_run(current_firm().cluster, current_user, data["reason"], data["time_limit_s"])
 
@@ -82,13 +83,13 @@ class Accept(MethodView):
 @planning_blp.route("/bookings/<int:booking_id>/decline")
 class Decline(MethodView):
     @planning_blp.arguments(DeclineSchema)
-    @planning_blp.response(200, PlanRunSchema)
+    @planning_blp.response(202, PlanRunSchema)
     def post(self, data, booking_id):
-        """Decline an assignment: the step is re-planned on other capacity"""
+        """Decline an assignment: answers at once; the step is re-placed on other capacity within seconds (a local
+        repair) and the returned full re-plan runs in the background"""
         booking = _own_booking(booking_id)
         cluster = booking.machine.factory.firm.cluster
-        services.decline(booking, current_firm(), data["reason"])
-        db.session.commit()
+        services.decline(booking, current_firm(), data["reason"], current_user)
         return runner.request_run(cluster, current_user, f"declined by {current_firm().name}")
 
 

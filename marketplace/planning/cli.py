@@ -6,8 +6,12 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from flask import current_app
+
 from marketplace.accounts.models import Cluster
 from marketplace.extensions import db
+from marketplace.outbox.worker import work_rq
+from marketplace.planning.runner import execute, request_run
 
 planning_cli = AppGroup("planning", help="Plan open orders onto the cluster's capacity.")
 
@@ -16,14 +20,17 @@ planning_cli = AppGroup("planning", help="Plan open orders onto the cluster's ca
 @click.option("--cluster", "slug", default=None, help="Cluster slug (default: every cluster).")
 @click.option("--time-limit", type=float, default=None, help="Solver seconds (default PLANNING_TIME_LIMIT_S).")
 def run_command(slug: str | None, time_limit: float | None) -> None:
-    """Re-plan now (in this process, or queued for a worker when REDIS_URL is set)."""
-    from marketplace.planning.runner import request_run
-
+    """Re-plan now, in this process (the run is queued like any other, then executed here)."""
     stmt = select(Cluster).order_by(Cluster.id)
     if slug:
         stmt = stmt.where(Cluster.slug == slug)
     for cluster in db.session.scalars(stmt):
         run = request_run(cluster, reason="command line", time_limit_s=time_limit)
+        try:
+            execute(run.id)
+        except Exception as exc:  # recorded on the run
+            click.echo(f"{cluster.slug}: run {run.id} failed: {exc}")
+        db.session.refresh(run)
         click.echo(
             f"{cluster.slug}: run {run.id} {run.state} {run.solver_status} objective={run.objective} "
             f"assignments={run.assignments} unplaced={len(run.unplaced)} wall={run.wall_s}"
@@ -33,11 +40,7 @@ def run_command(slug: str | None, time_limit: float | None) -> None:
 @planning_cli.command("worker")
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 def worker_command(burst: bool) -> None:
-    """Run an RQ worker for planning jobs (needs REDIS_URL)."""
-    from flask import current_app
-
-    from marketplace.planning.runner import work
-
+    """The durable-work RQ worker (same as `flask jobs worker`; planning runs are outbox work)."""
     if not current_app.config.get("REDIS_URL"):
-        raise click.UsageError("Set REDIS_URL to run a planning worker.")
-    work(burst=burst)
+        raise click.UsageError("Set REDIS_URL to run a worker.")
+    work_rq(current_app._get_current_object(), burst=burst)

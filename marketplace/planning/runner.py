@@ -1,21 +1,27 @@
 """Planning runs: load the cluster, solve with CP-SAT (warm-started from the stored plan), validate, store.
 
-`execute(run_id)` does one run inside an app context. `request_run` creates the run and either executes it in this
-process (default) or enqueues it on Redis for an RQ worker (`REDIS_URL` set). A run's bookings are committed in the
-same transaction as its figures, so a worker that dies mid-run leaves the previous plan untouched, and the job is
-retried.
+`execute(run_id)` does one run inside an app context. `request_run` creates the run and a `PlanRequested` event
+and returns: the outbox runner executes it after commit (a thread of the app, or an RQ worker with `REDIS_URL`),
+never the request. A run's bookings are committed in the same transaction as its figures, so a runner that dies
+mid-run leaves the previous plan untouched; its lease runs out and the run is executed again.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import traceback
 from datetime import datetime
 
 from flask import current_app
+from sqlalchemy import select
 
+import matching.model as mm
 from marketplace.accounts.models import Cluster
 from marketplace.db_types import utcnow
+from marketplace.events import PlanRequested
 from marketplace.extensions import db
+from marketplace.orders.models import OrderStep
+from marketplace.outbox import emit
 from marketplace.planning.adapter import current_plan, load_problem, store_plan
 from marketplace.planning.models import PlanRun
 from matching.cpsat import solve
@@ -31,7 +37,7 @@ class PlanRejected(RuntimeError):
 
 def execute(run_id: int, now: datetime | None = None) -> PlanRun:
     run = db.session.get(PlanRun, run_id)
-    if run is None or run.state == "done":
+    if run is None or run.state in ("done", "failed"):
         return run
     run.state, run.attempts, run.started_at, run.error = "running", run.attempts + 1, utcnow(), ""
     db.session.commit()
@@ -69,6 +75,12 @@ def execute(run_id: int, now: datetime | None = None) -> PlanRun:
 
 
 def request_run(cluster: Cluster, user=None, reason: str = "", time_limit_s: float | None = None) -> PlanRun:
+    """Queue a planning run and return at once; the outbox runs it (a thread here, or an RQ worker). A run still
+    queued for the cluster is reused, so a burst of payments or declines starts one run, not one each."""
+    queued = db.session.scalar(select(PlanRun).where(PlanRun.cluster_id == cluster.id, PlanRun.state == "queued",
+                                                     PlanRun.attempts == 0).order_by(PlanRun.id.desc()).limit(1))
+    if queued is not None:
+        return queued
     run = PlanRun(
         cluster_id=cluster.id,
         requested_by_id=getattr(user, "id", None),
@@ -76,26 +88,40 @@ def request_run(cluster: Cluster, user=None, reason: str = "", time_limit_s: flo
         time_limit_s=time_limit_s or current_app.config["PLANNING_TIME_LIMIT_S"],
     )
     db.session.add(run)
+    db.session.flush()
+    emit(PlanRequested(run_id=run.id, cluster_id=cluster.id))
     db.session.commit()
-    if current_app.config.get("REDIS_URL"):
-        from rq import Retry  # re-enqueued at once on failure; a killed worker's job returns through rq's cleanup
-
-        job = queue().enqueue(
-            "marketplace.planning.runner.job",
-            run.id,
-            job_timeout=int(run.time_limit_s * 4 + 120),
-            retry=Retry(max=MAX_ATTEMPTS - 1),
-            result_ttl=86400,
-            failure_ttl=7 * 86400,
-        )
-        run.job_id = job.id
-        db.session.commit()
-    else:
-        try:
-            execute(run.id)
-        except Exception:
-            current_app.logger.exception("planning run %s failed", run.id)
     return run
+
+
+def repair_declined_step(order_step_id: int, now: datetime | None = None, time_limit_s: float = 1.5) -> int:
+    """Local repair after a decline: re-place the affected order's movable steps with every other booking frozen
+    (a small CP-SAT neighbourhood), in about a second; the full re-plan follows in the background. Returns the
+    bookings written (0 when the order cannot be placed now: the full run reports why)."""
+    step = db.session.get(OrderStep, order_step_id)
+    if step is None:
+        return 0
+    order = step.order
+    if order.status not in ("paid", "planned", "in_production"):
+        return 0
+    cluster = db.session.get(Cluster, order.cluster_id)
+    loaded = load_problem(cluster, now or utcnow(), horizon_days=current_app.config["PLANNING_HORIZON_DAYS"])
+    key = f"o{order.id}"
+    previous = current_plan(loaded)
+    frozen_keys = {(f.order_id, f.step_id) for f in loaded.problem.frozen}
+    extra = tuple(mm.FrozenStep(a.order_id, a.step_id, a.resource_id, a.start, max(a.end, a.start + 1), a.unit)
+                  for a in previous.assignments if a.order_id != key and (a.order_id, a.step_id) not in frozen_keys)
+    problem = dataclasses.replace(loaded.problem, frozen=loaded.problem.frozen + extra)
+    plan = solve(problem, time_limit_s=time_limit_s, workers=current_app.config["SOLVER_WORKERS"], seed=order.id,
+                 previous_plan=previous)
+    if validate_plan(problem, plan) or not any(a.order_id == key and not a.frozen for a in plan.assignments):
+        db.session.rollback()
+        return 0
+    mine = dataclasses.replace(loaded, steps={k: v for k, v in loaded.steps.items() if k[0] == key})
+    own = dataclasses.replace(plan, assignments=tuple(a for a in plan.assignments if a.order_id == key))
+    written = store_plan(mine, own, None)
+    db.session.commit()
+    return written
 
 
 def queue():
@@ -103,17 +129,3 @@ def queue():
     from rq import Queue
 
     return Queue(current_app.config["PLANNING_QUEUE"], connection=Redis.from_url(current_app.config["REDIS_URL"]))
-
-
-def job(run_id: int) -> None:
-    """RQ entry point. The worker command (`flask --app wsgi planning worker`) provides the app context."""
-    execute(run_id)
-
-
-def work(burst: bool = False) -> bool:
-    """Run an RQ worker on the planning queue in this process (jobs run here too, not in forks)."""
-    from rq import SimpleWorker
-
-    q = queue()
-    worker = SimpleWorker([q], connection=q.connection)
-    return worker.work(burst=burst, with_scheduler=False)

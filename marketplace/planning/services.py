@@ -11,8 +11,10 @@ from sqlalchemy.orm import selectinload
 from capacity.models import Factory, Machine
 from marketplace.accounts.models import Firm
 from marketplace.errors import FieldError
+from marketplace.events import StepDeclined
 from marketplace.extensions import db
 from marketplace.orders.models import Booking, OrderStep
+from marketplace.outbox import emit
 from marketplace.planning.models import StepDecline
 
 
@@ -34,8 +36,9 @@ def accept(booking: Booking) -> Booking:
     return booking
 
 
-def decline(booking: Booking, firm: Firm, reason: str) -> StepDecline:
-    """The factory will not do this step on this machine: the booking goes, and re-planning avoids the machine."""
+def decline(booking: Booking, firm: Firm, reason: str, user=None) -> StepDecline:
+    """The factory will not do this step on this machine: the booking goes, re-planning avoids the machine, and a
+    local repair re-places the step after commit (StepDeclined)."""
     if booking.status not in ("planned",):
         raise FieldError("status", _("Only a planned assignment can be declined (this one is %(status)s)."
                                      , status=booking.status))
@@ -48,4 +51,6 @@ def decline(booking: Booking, firm: Firm, reason: str) -> StepDecline:
     step = db.session.get(OrderStep, record.order_step_id)
     step.status = "pending"
     db.session.flush()
+    emit(StepDeclined(order_step_id=step.id, order_id=step.order_id, cluster_id=step.order.cluster_id,
+                      user_id=getattr(user, "id", None)))
     return record

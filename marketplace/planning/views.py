@@ -28,8 +28,7 @@ def runs():
     cluster = current_user.firm.cluster
     if request.method == "POST":
         run = runner.request_run(cluster, current_user, request.form.get("reason", "")[:200])
-        flash(_("Planning run %(id)s: %(state)s.", id=run.id, state=run.state), "success" if run.state != "failed"
-              else "error")
+        flash(_("Planning run %(id)s is queued; this page shows its progress.", id=run.id), "success")
         return redirect(url_for("planning.runs"))
     history = db.session.scalars(select(PlanRun).where(PlanRun.cluster_id == cluster.id)
                                  .order_by(PlanRun.id.desc()).limit(50)).all()
@@ -83,10 +82,10 @@ def answer(booking_id: int, action: str):
             db.session.commit()
             flash(_("Assignment accepted."), "success")
         elif action == "decline":
-            services.decline(booking, current_user.firm, request.form.get("reason", "")[:200])
-            db.session.commit()
+            services.decline(booking, current_user.firm, request.form.get("reason", "")[:200], current_user)
             run = runner.request_run(cluster, current_user, f"declined by {current_user.firm.name}")
-            flash(_("Assignment declined; the step was re-planned (run %(id)s).", id=run.id), "info")
+            flash(_("Assignment declined; the step is being re-placed on other capacity (run %(id)s).",
+                    id=run.id), "info")
         else:
             abort(404)
     except FieldError as exc:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from marketplace.errors import FieldError
-from marketplace.payments import ledger, services
+from marketplace.payments import ledger, services, settlement
 from marketplace.payments.models import Payment
 
 
@@ -28,8 +28,8 @@ def test_manual_charge_then_partial_capture_posts_only_what_was_captured(fake_st
     assert services.capture_order(order) is payment  # a second capture is a no-op
     assert ledger.balance("psp_clearing") == 90_000
     keys = [k for _, path, k in fake_stripe.requests if path.endswith("/capture")]
-    assert keys == [f"order:{order.id}:capture"]
-    assert services.ledger_balanced()
+    assert keys == [f"smp:order:{order.id}:capture"]  # behind the deployment prefix
+    assert ledger.balanced()
 
 
 def test_automatic_charge_is_held_then_refunds_are_guarded(fake_stripe, buyer, create_paid_order):
@@ -51,7 +51,7 @@ def test_automatic_charge_is_held_then_refunds_are_guarded(fake_stripe, buyer, c
     assert ledger.balance("psp_clearing") == 0 and fake_stripe.balance() == 0
     with pytest.raises(FieldError):
         services.refund_order(order, 1, "nothing left")
-    assert services.ledger_balanced()
+    assert ledger.balanced()
 
 
 def test_cancelled_authorisation_is_never_captured_or_refunded(fake_stripe, buyer, create_paid_order):
@@ -101,9 +101,9 @@ def test_payout_splits_by_booking_cost_and_deducts_the_fee(fake_stripe, buyer, c
     services.record_voucher_subsidy(order, 7, 20_000)
     services.charge_order(order, 80_000, payer_firm=buyer, capture="automatic")
     with pytest.raises(FieldError, match="delivered"):
-        services.payout_order(order)
+        settlement.payout_order(order)
     deliver_order(order)
-    payouts = services.payout_order(order)
+    payouts = settlement.payout_order(order)
     by_firm = {p.firm_id: p for p in payouts}
     assert by_firm[connected.id].gross_fen == 75_000 and by_firm[connected.id].fee_fen == 6_000
     assert by_firm[plain.id].gross_fen == 25_000 and by_firm[plain.id].fee_fen == 2_000
@@ -114,17 +114,17 @@ def test_payout_splits_by_booking_cost_and_deducts_the_fee(fake_stripe, buyer, c
     assert ledger.balance(f"buyer:{buyer.id}") == 0
     assert ledger.balance("payouts_pending") == -23_000
     assert ledger.balance("psp_clearing") == 80_000 - 69_000 == fake_stripe.balance()
-    assert services.payout_order(order) == payouts  # idempotent per (order, firm)
+    assert settlement.payout_order(order) == payouts  # idempotent per (order, firm)
     assert len(fake_stripe.of("transfer")) == 1
 
-    payables = services.firm_payables(plain)
+    payables = settlement.firm_payables(plain)
     assert payables["owed_fen"] == 23_000 and [p.id for p in payables["payouts"]] == [by_firm[plain.id].id]
-    services.settle_manual_payout(by_firm[plain.id], "ICBC 2026-12-21 #42")
-    assert services.firm_payables(plain)["owed_fen"] == 0
-    assert [p.status for p in services.firm_payouts(plain)] == ["settled_manually"]
-    fees = services.platform_fees(buyer.cluster, datetime(2026, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC))
+    settlement.settle_manual_payout(by_firm[plain.id], "ICBC 2026-12-21 #42")
+    assert settlement.firm_payables(plain)["owed_fen"] == 0
+    assert [p.status for p in settlement.firm_payouts(plain)] == ["settled_manually"]
+    fees = settlement.platform_fees(buyer.cluster, datetime(2026, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC))
     assert fees == {"total_fen": 8_000, "by_order": [{"order_id": order.id, "fee_fen": 8_000}]}
-    assert services.ledger_balanced()
+    assert ledger.balanced()
 
 
 def test_refund_after_payout_is_a_platform_expense(fake_stripe, buyer, create_firm, create_paid_order, deliver_order):
@@ -132,10 +132,10 @@ def test_refund_after_payout_is_a_platform_expense(fake_stripe, buyer, create_fi
     order = create_paid_order(buyer, 10_000, shares={factory: 1})
     services.charge_order(order, 10_000, payer_firm=buyer, capture="automatic")
     deliver_order(order)
-    services.payout_order(order)
+    settlement.payout_order(order)
     services.refund_order(order, 1_000, "dispute settled")
     assert ledger.balance("refunds") == 1_000 and ledger.balance(f"buyer:{buyer.id}") == 0
-    assert services.ledger_balanced()
+    assert ledger.balanced()
 
 
 def test_a_crash_after_the_key_is_written_resends_the_same_key(app, fake_stripe, buyer, create_paid_order):
@@ -188,5 +188,5 @@ def test_capture_method_rule(app, buyer, create_paid_order):
 
 
 def test_split_is_exact():
-    assert services.split(100, {1: 1, 2: 1, 3: 1}) == {1: 34, 2: 33, 3: 33}
-    assert sum(services.split(99_999, {1: 7, 2: 13, 3: 1}).values()) == 99_999
+    assert settlement.split(100, {1: 1, 2: 1, 3: 1}) == {1: 34, 2: 33, 3: 33}
+    assert sum(settlement.split(99_999, {1: 7, 2: 13, 3: 1}).values()) == 99_999

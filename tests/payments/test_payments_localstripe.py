@@ -11,7 +11,7 @@ import json
 
 import httpx
 
-from marketplace.payments import ledger, services
+from marketplace.payments import ledger, services, settlement
 from marketplace.payments.webhooks import sign
 
 
@@ -39,9 +39,9 @@ def test_manual_capture_partial_refund_and_cancel(localstripe, buyer, create_pai
     services.charge_order(other, 5_000, payer_firm=buyer, capture="manual")
     assert services.cancel_order_payment(other).status == "canceled"
     with httpx.Client(base_url=localstripe.base_url, auth=("sk_test_local", "")) as api:
-        intent = api.get(f"/v1/payment_intents/{services._payment_of(other).intent_id}").json()
+        intent = api.get(f"/v1/payment_intents/{services.payment_of(other).intent_id}").json()
     assert intent["status"] == "canceled"
-    assert services.ledger_balanced()
+    assert ledger.balanced()
 
 
 def test_automatic_charge_and_payout_falls_back_to_manual_settlement(localstripe, buyer, create_firm,
@@ -52,14 +52,14 @@ def test_automatic_charge_and_payout_falls_back_to_manual_settlement(localstripe
     payment = services.charge_order(order, 10_000, payer_firm=buyer, capture="automatic")
     assert payment.status == "succeeded" and payment.captured_fen == 10_000
     deliver_order(order)
-    (payout,) = services.payout_order(order)
+    (payout,) = settlement.payout_order(order)
     assert (payout.gross_fen, payout.fee_fen, payout.amount_fen) == (10_000, 800, 9_200)
     assert payout.status == "pending_manual_settlement" and "Connect" in payout.note
     assert ledger.balance("payouts_pending") == -9_200 and ledger.balance("platform_fees") == -800
-    assert services.ledger_balanced()
+    assert ledger.balanced()
 
 
-def test_webhook_with_a_localstripe_event(client, db, localstripe, buyer, create_paid_order):
+def test_webhook_with_a_localstripe_event(client, db, localstripe, buyer, create_paid_order, drain):
     order = create_paid_order(buyer, 7_000)
     payment = services.charge_order(order, 7_000, payer_firm=buyer, capture="manual")
     with httpx.Client(base_url=localstripe.base_url, auth=("sk_test_local", "")) as api:
@@ -70,5 +70,6 @@ def test_webhook_with_a_localstripe_event(client, db, localstripe, buyer, create
     response = client.post("/webhooks/payments", data=body, content_type="application/json",
                            headers={"Stripe-Signature": sign(body, "whsec_local")})
     assert response.status_code == 200
+    drain()
     db.session.refresh(payment)
     assert payment.status == "succeeded" and ledger.balance("psp_clearing") == 7_000

@@ -34,7 +34,8 @@ def test_verify_accepts_any_matching_v1_and_rejects_the_rest():
         verify(body + b" ", good, SECRET, now=now)
 
 
-def test_webhook_refetches_the_intent_and_a_replay_changes_nothing(client, db, fake_stripe, buyer, create_paid_order):
+def test_webhook_refetches_the_intent_and_a_replay_changes_nothing(client, db, fake_stripe, buyer, create_paid_order,
+                                                                   drain):
     order = create_paid_order(buyer, 30_000)
     payment = services.charge_order(order, 30_000, payer_firm=buyer, capture="manual")
     intent = fake_stripe.objects[payment.intent_id]
@@ -42,14 +43,20 @@ def test_webhook_refetches_the_intent_and_a_replay_changes_nothing(client, db, f
     intent.update(status="succeeded", amount_received=25_000, amount_capturable=0)
     event = {"id": "evt_captured", "type": "payment_intent.succeeded",
              "data": {"object": {"id": payment.intent_id, "status": "requires_capture", "amount_received": 1}}}
+    requests_before = len(fake_stripe.requests)
     response = _post(client, event)
     assert response.status_code == 200 and response.json == {"received": True, "duplicate": False}
+    assert len(fake_stripe.requests) == requests_before  # the request makes no provider call: it queues a sync
+    db.session.refresh(payment)
+    assert payment.status == "requires_capture"
+    drain()
     db.session.refresh(payment)
     assert payment.status == "succeeded" and payment.captured_fen == 25_000  # from the API, not the payload
     assert services.ledger.balance("psp_clearing") == 25_000
 
     replay = _post(client, event)
     assert replay.status_code == 200 and replay.json["duplicate"] is True
+    drain()
     assert services.ledger.balance("psp_clearing") == 25_000
     assert db.session.query(WebhookEvent).count() == 1
 

@@ -1,0 +1,135 @@
+"""The events that cross features: the one contract between the feature that changes state and the features that
+follow up. Each is a frozen dataclass of plain values; `topic` names it in the outbox.
+
+Emit with `marketplace.outbox.emit(event)` inside the transaction that makes the change; subscribe with
+`@marketplace.outbox.subscribe(EventClass)`. docs/architecture.md draws who emits and who handles what.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from typing import ClassVar
+
+TOPICS: dict[str, type[Event]] = {}
+
+
+@dataclass(frozen=True)
+class Event:
+    topic: ClassVar[str] = ""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.topic:
+            TOPICS[cls.topic] = cls
+
+    def to_payload(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_payload(cls, payload: dict) -> Event:
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in payload.items() if k in names})
+
+    @property
+    def lock_key(self) -> str | None:
+        """The entity this event's handlers change; two handlers of one entity never run at once."""
+        order_id = getattr(self, "order_id", None)
+        return f"order:{order_id}" if order_id is not None else None
+
+
+# -- orders -> payments, payments -> planning ------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class PaymentRequested(Event):
+    """The buyer pressed Pay: charge `amount_fen` (the voucher's `subsidy_fen` already deducted)."""
+    topic: ClassVar[str] = "order.payment_requested"
+    order_id: int
+    attempt: int
+    amount_fen: int
+    capture: str  # manual | automatic
+    subsidy_fen: int = 0
+    programme_id: int | None = None
+
+
+@dataclass(frozen=True)
+class OrderCancelled(Event):
+    """Cancelled before production: void or refund the payment, reverse the voucher subsidy's posting."""
+    topic: ClassVar[str] = "order.cancelled"
+    order_id: int
+    subsidy_fen: int = 0
+    programme_id: int | None = None
+
+
+@dataclass(frozen=True)
+class DeliveryConfirmed(Event):
+    """The buyer has the parts: capture, settle and pay the factories out."""
+    topic: ClassVar[str] = "order.delivery_confirmed"
+    order_id: int
+
+
+@dataclass(frozen=True)
+class RefundApproved(Event):
+    """A refund request was approved by the operator or the factory: refund `amount_fen`."""
+    topic: ClassVar[str] = "order.refund_approved"
+    order_id: int
+    request_id: int
+    amount_fen: int
+
+
+@dataclass(frozen=True)
+class OrderPaid(Event):
+    """The order's payment is authorised or captured; its steps can be planned."""
+    topic: ClassVar[str] = "order.paid"
+    order_id: int
+    cluster_id: int
+
+
+# -- webhooks and sweeps -> payments ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class PaymentSyncRequested(Event):
+    """Something changed at the provider (a signed webhook named this order's PaymentIntent, charge, refund or
+    dispute), or a periodic sweep found an operation whose outcome is unknown: re-fetch and bring the books up."""
+    topic: ClassVar[str] = "payment.sync_requested"
+    order_id: int
+    reason: str = ""
+    dispute_id: str | None = None
+
+
+# -- planning ----------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class PlanRequested(Event):
+    topic: ClassVar[str] = "plan.requested"
+    run_id: int
+    cluster_id: int
+
+    @property
+    def lock_key(self) -> str | None:
+        return f"cluster:{self.cluster_id}:plan"
+
+
+@dataclass(frozen=True)
+class StepDeclined(Event):
+    """A factory declined a booked step: re-place it at once (local repair), then re-plan in the background."""
+    topic: ClassVar[str] = "plan.step_declined"
+    order_step_id: int
+    order_id: int
+    cluster_id: int
+    user_id: int | None = None
+
+    @property
+    def lock_key(self) -> str | None:
+        return f"cluster:{self.cluster_id}:plan"  # before the full re-plan queued with it, never beside it
+
+
+# -- the runner itself -------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class PeriodicTask(Event):
+    """A periodic task's turn (reconciliation, the sweep of unknown outcomes, clean-up)."""
+    topic: ClassVar[str] = "outbox.periodic"
+    name: str
+
+    @property
+    def lock_key(self) -> str | None:
+        return f"periodic:{self.name}"
+
+
+__all__ = [name for name, value in globals().items() if isinstance(value, type) and issubclass(value, Event)]

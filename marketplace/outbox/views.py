@@ -1,0 +1,58 @@
+"""/operations: the operator's view of durable work — rows that keep failing (parked, with their error and a retry
+button), work waiting to be retried, and the last payments reconciliation."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from marketplace.accounts.auth import firm_required
+from marketplace.extensions import db
+from marketplace.orders.models import Order
+from marketplace.outbox.models import OutboxMessage
+from marketplace.outbox.runner import retry_parked
+from marketplace.payments.reconcile import last_run
+
+operations_web = Blueprint("operations", __name__)
+
+
+def _cluster_of(row: OutboxMessage) -> int | None:
+    key = row.lock_key or ""
+    if key.startswith("order:"):
+        return db.session.scalar(select(Order.cluster_id).where(Order.id == int(key.split(":")[1])))
+    if key.startswith("cluster:"):
+        return int(key.split(":")[1])
+    return None
+
+
+def _visible(rows: list[OutboxMessage]) -> list[OutboxMessage]:
+    cluster_id = current_user.firm.cluster_id
+    return [row for row in rows if _cluster_of(row) in (cluster_id, None)]
+
+
+@operations_web.route("/operations")
+@firm_required("operator")
+def index():
+    parked = _visible(list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.state == "parked")
+                                              .order_by(OutboxMessage.id.desc()).limit(200))))
+    retrying = _visible(list(db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.state.in_(("pending", "running")), OutboxMessage.attempts > 0)
+        .order_by(OutboxMessage.next_attempt_at).limit(200))))
+    counts = dict(db.session.execute(select(OutboxMessage.state, func.count()).group_by(OutboxMessage.state)).all())
+    return render_template("operations/index.html", parked=parked, retrying=retrying, counts=counts,
+                           reconcile=last_run())
+
+
+@operations_web.route("/operations/<int:message_id>/retry", methods=["POST"])
+@firm_required("operator")
+def retry(message_id: int):
+    row = db.session.get(OutboxMessage, message_id)
+    if row is None or not _visible([row]):
+        abort(404)
+    if retry_parked(message_id):
+        flash(_("Queued again."), "success")
+    else:
+        flash(_("This work is not parked any more."), "info")
+    return redirect(url_for("operations.index"))

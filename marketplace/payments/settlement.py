@@ -1,0 +1,192 @@
+"""Settling a delivered order: split what is held for it between the factories, take the platform fee, pay each
+factory by a Connect transfer (or record it for manual settlement); and the reads of payables and payouts."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from marketplace.accounts.models import Firm
+from marketplace.errors import FieldError
+from marketplace.extensions import db
+from marketplace.orders.models import Booking, Order, OrderStep
+from marketplace.outbox import Retry
+from marketplace.payments import ledger
+from marketplace.payments.client import PaymentError
+from marketplace.payments.ledger import Cr, Dr
+from marketplace.payments.models import LedgerAccount, LedgerLine, LedgerTransaction, Payout
+from marketplace.payments.records import finish, record
+from marketplace.payments.services import send_charge, send_refund, client, payment_of
+
+PAYABLE_BOOKING_EXCLUDED = ("cancelled", "declined")
+
+
+def _booking_weights(order: Order) -> dict[int, int]:
+    """Factory firm id -> its bookings' cost (fen) for this order; booked minutes when no booking has a cost."""
+    bookings = db.session.scalars(
+        select(Booking).join(OrderStep, Booking.order_step_id == OrderStep.id)
+        .where(OrderStep.order_id == order.id, Booking.status.not_in(PAYABLE_BOOKING_EXCLUDED))).all()
+    costs: dict[int, int] = defaultdict(int)
+    minutes: dict[int, int] = defaultdict(int)
+    for booking in bookings:
+        factory = booking.factory
+        if factory is None:
+            continue
+        costs[factory.firm_id] += booking.cost_fen or 0
+        minutes[factory.firm_id] += max(1, int((booking.ends_at - booking.starts_at).total_seconds() // 60))
+    return dict(costs) if sum(costs.values()) > 0 else dict(minutes)
+
+
+def split(total: int, weights: dict[int, int]) -> dict[int, int]:
+    """`total` split in proportion to `weights` with the largest-remainder method (shares sum exactly to total)."""
+    weight_sum = sum(weights.values())
+    base = {k: total * w // weight_sum for k, w in weights.items()}
+    rest = total - sum(base.values())
+    by_remainder = sorted(weights, key=lambda k: (-(total * weights[k] % weight_sum), k))
+    for k in by_remainder[:rest]:
+        base[k] += 1
+    return base
+
+
+def payout_order(order: Order) -> list[Payout]:
+    """Settle a delivered order: the funds held for it (captured - refunded + voucher subsidies) are split between
+    the factory firms that did its steps in proportion to their bookings' cost; PLATFORM_FEE_BP basis points of
+    each firm's share is the platform fee. Each firm is paid by a Connect transfer (`order:<id>:payout:<firm>`);
+    without a connected account, or when the API has no transfers (404), the payout is recorded as
+    "pending_manual_settlement". Idempotent per (order, firm). Held while a dispute is open (raises Retry)."""
+    if order.status not in ("delivered", "completed", "disputed"):
+        raise FieldError("status", "Factories are paid once the order is delivered.")
+    payment = payment_of(order, lock=True)
+    if payment is not None:
+        if payment.status == "pending":
+            send_charge(order, payment)
+        for pending in [r for r in payment.refunds if r.status == "pending" and not r.refund_id]:
+            send_refund(order, payment, pending)
+        if payment.status == "requires_capture":
+            raise FieldError("payment", "Capture the payment before paying the factories.")
+        if payment.dispute_open or any(r.status == "pending" for r in payment.refunds):
+            raise Retry("payouts wait until the dispute or the pending refund is settled", delay_s=300)
+    if ledger.find(f"order:{order.id}:settlement") is None:
+        _settle(order)
+    payouts = db.session.scalars(select(Payout).where(Payout.order_id == order.id).order_by(Payout.firm_id)).all()
+    for payout in payouts:
+        if payout.status == "pending":
+            _send_payout(order, payout)
+    return payouts
+
+
+def _settle(order: Order) -> None:
+    held = -ledger.order_balance(f"buyer:{order.buyer_firm_id}", order.id)
+    if held <= 0:
+        raise FieldError("payment", "No money is held for this order.")
+    weights = {firm: w for firm, w in _booking_weights(order).items() if w > 0}
+    if not weights:
+        raise FieldError("bookings", "No factory booking to pay for this order.")
+    bp = current_app.config["PLATFORM_FEE_BP"]
+    lines, fees = [Dr(f"buyer:{order.buyer_firm_id}", held)], 0
+    for firm_id, gross in sorted(split(held, weights).items()):
+        fee = (gross * bp + 5000) // 10000
+        fees += fee
+        lines.append(Cr(f"factory_payable:{firm_id}", gross - fee))
+        db.session.add(Payout(order_id=order.id, firm_id=firm_id, cluster_id=order.cluster_id, gross_fen=gross,
+                              fee_fen=fee, amount_fen=gross - fee, currency=order.currency,
+                              idempotency_key=f"order:{order.id}:payout:{firm_id}"))
+    lines.append(Cr("platform_fees", fees))
+    ledger.post(f"order:{order.id}:settlement", "order_settlement", lines, order=order, currency=order.currency,
+                memo=f"fee {bp} bp")
+    try:
+        db.session.commit()
+    except IntegrityError:  # settled concurrently
+        db.session.rollback()
+
+
+def _send_payout(order: Order, payout: Payout) -> None:
+    firm = db.session.get(Firm, payout.firm_id)
+    manual_reason = None
+    if payout.amount_fen == 0:
+        payout.status = "paid"
+        db.session.commit()
+        return
+    if not firm.stripe_account_id:
+        manual_reason = "the factory has no connected account"
+    else:
+        rec, new = record(payout.idempotency_key, "payout", order.id,
+                          {"amount": payout.amount_fen, "destination": firm.stripe_account_id})
+        try:
+            found = [] if new else client().find_by_metadata(
+                "/v1/transfers", {"payout_key": payout.idempotency_key},
+                {"transfer_group": f"{current_app.config['PAYMENTS_KEY_PREFIX']}:order:{order.id}"})
+            transfer = found[0] if found else client().create_transfer(
+                amount=payout.amount_fen, currency=payout.currency.lower(), destination=firm.stripe_account_id,
+                transfer_group=f"{current_app.config['PAYMENTS_KEY_PREFIX']}:order:{order.id}",
+                metadata={"deployment": current_app.config["PAYMENTS_KEY_PREFIX"], "order": order.id,
+                          "firm": firm.id, "payout_key": payout.idempotency_key},
+                idempotency_key=payout.idempotency_key)
+        except PaymentError as exc:
+            if exc.retryable:
+                raise
+            finish(rec, "failed", error=exc.message)
+            if exc.status != 404:
+                payout.status, payout.note = "failed", exc.message[:300]
+                db.session.commit()
+                return
+            manual_reason = "the payments API has no Connect transfers"
+        else:
+            finish(rec, "succeeded", transfer["id"])
+            payout.status, payout.transfer_id = "paid", transfer["id"]
+            ledger.post(payout.idempotency_key, "payout",
+                        [Dr(f"factory_payable:{firm.id}", payout.amount_fen), Cr("psp_clearing", payout.amount_fen)],
+                        order=order, currency=payout.currency, memo=transfer["id"])
+    if manual_reason:
+        payout.status, payout.note = "pending_manual_settlement", manual_reason
+        ledger.post(payout.idempotency_key, "payout",
+                    [Dr(f"factory_payable:{firm.id}", payout.amount_fen), Cr("payouts_pending", payout.amount_fen)],
+                    order=order, currency=payout.currency, memo=manual_reason)
+    db.session.commit()
+
+
+def settle_manual_payout(payout: Payout, reference: str) -> Payout:
+    """The operator paid a pending payout outside the API (bank transfer `reference`)."""
+    if payout.status == "settled_manually":
+        return payout
+    if payout.status != "pending_manual_settlement":
+        raise FieldError("status", f"A payout in status {payout.status} is not waiting for manual settlement.")
+    payout.status, payout.note = "settled_manually", f"settled: {reference}"[:300]
+    ledger.post(f"payout:{payout.id}:manual_settlement", "manual_settlement",
+                [Dr("payouts_pending", payout.amount_fen), Cr("psp_clearing", payout.amount_fen)],
+                cluster_id=payout.cluster_id, currency=payout.currency, memo=reference)
+    db.session.commit()
+    return payout
+
+
+# -- reads ---------------------------------------------------------------------------------------------------------
+def firm_payables(firm) -> dict:
+    """What the platform owes a factory firm: the ledger balance and the payouts not yet paid to it."""
+    open_payouts = db.session.scalars(
+        select(Payout).where(Payout.firm_id == firm.id, Payout.status.in_(("pending", "pending_manual_settlement",
+                                                                            "failed")))
+        .order_by(Payout.id)).all()
+    return {"owed_fen": -ledger.balance(f"factory_payable:{firm.id}") + sum(
+        p.amount_fen for p in open_payouts if p.status == "pending_manual_settlement"),
+            "payouts": open_payouts}
+
+
+def firm_payouts(firm) -> list[Payout]:
+    return list(db.session.scalars(select(Payout).where(Payout.firm_id == firm.id).order_by(Payout.id.desc())))
+
+
+def platform_fees(cluster, start: datetime, end: datetime) -> dict:
+    """Platform fees posted for a cluster's orders in [start, end): the total and per order."""
+    rows = db.session.execute(
+        select(LedgerTransaction.order_id, func.sum(LedgerLine.credit_fen - LedgerLine.debit_fen))
+        .join(LedgerLine, LedgerLine.transaction_id == LedgerTransaction.id)
+        .join(LedgerAccount, LedgerLine.account_id == LedgerAccount.id)
+        .where(LedgerAccount.code == "platform_fees", LedgerTransaction.cluster_id == cluster.id,
+               LedgerTransaction.created_at >= start, LedgerTransaction.created_at < end)
+        .group_by(LedgerTransaction.order_id).order_by(LedgerTransaction.order_id)).all()
+    by_order = [{"order_id": order_id, "fee_fen": int(fee)} for order_id, fee in rows]
+    return {"total_fen": sum(r["fee_fen"] for r in by_order), "by_order": by_order}
