@@ -40,12 +40,12 @@ class Event:
 # -- orders -> payments, payments -> planning ------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class PaymentRequested(Event):
-    """The buyer pressed Pay: charge `amount_fen` (the voucher's `subsidy_fen` already deducted)."""
+    """The buyer pressed Pay: charge `amount_fen` (the voucher's `subsidy_fen` already deducted). The payments
+    feature decides how (authorise-and-capture or charge now)."""
     topic: ClassVar[str] = "order.payment_requested"
     order_id: int
     attempt: int
     amount_fen: int
-    capture: str  # manual | automatic
     subsidy_fen: int = 0
     programme_id: int | None = None
 

@@ -15,7 +15,7 @@ def plan_paid_order(event: OrderPaid) -> None:
     runner.request_run(db.session.get(Cluster, event.cluster_id), None, f"order {event.order_id} paid")
 
 
-@subscribe(PlanRequested, name="planning.execute", lease_s=120)
+@subscribe(PlanRequested, name="planning.execute")  # the heartbeat keeps the lease while the solver runs
 def execute(event: PlanRequested) -> None:
     runner.execute(event.run_id)
 

@@ -70,9 +70,21 @@ def bookings(db):
     return db.session.scalars(select(Booking).order_by(Booking.starts_at)).all()
 
 
+def plan_now(cluster, **kwargs):
+    """Request a run (it is queued and the request returns), then let the runner execute it, as after commit."""
+    from marketplace.extensions import db
+    from marketplace.outbox.runner import drain
+
+    run = runner.request_run(cluster, **kwargs)
+    assert run.state == "queued"
+    drain()
+    db.session.refresh(run)
+    return run
+
+
 def test_plan_is_stored_as_valid_bookings(app, db, plant, create_order):
     order = create_order()
-    run = runner.request_run(order.buyer.cluster, time_limit_s=5)
+    run = plan_now(order.buyer.cluster, time_limit_s=5)
     assert run.state == "done", run.error
     assert run.solver_status in ("OPTIMAL", "FEASIBLE") and run.assignments == 2 and run.unplaced == []
     mill_booking, anodise_booking = bookings(db)
@@ -91,13 +103,13 @@ def test_plan_is_stored_as_valid_bookings(app, db, plant, create_order):
 
 def test_replanning_replaces_bookings_and_keeps_accepted_ones(app, db, plant, create_order):
     order = create_order()
-    runner.request_run(order.buyer.cluster, time_limit_s=3)
+    plan_now(order.buyer.cluster, time_limit_s=3)
     first = bookings(db)
     first[0].status = "accepted"
     db.session.commit()
     accepted = (first[0].machine_id, first[0].starts_at, first[0].ends_at)
     create_order(quantity=4)
-    run = runner.request_run(order.buyer.cluster, time_limit_s=3)
+    run = plan_now(order.buyer.cluster, time_limit_s=3)
     assert run.state == "done", run.error
     rows = bookings(db)
     assert len(rows) == 4
@@ -115,7 +127,7 @@ def test_a_blacked_out_machine_leaves_the_step_unplaced_with_reasons(app, db, pl
     )
     db.session.commit()
     order = create_order()
-    run = runner.request_run(order.buyer.cluster, time_limit_s=3)
+    run = plan_now(order.buyer.cluster, time_limit_s=3)
     assert run.state == "done" and run.assignments == 0
     assert {u["step"] for u in run.unplaced} == {f"s{s.id}" for s in order.steps}
     assert all(u["reasons"] for u in run.unplaced)
@@ -129,7 +141,7 @@ def test_outside_bookings_are_planned_around(app, db, plant, create_order):
     db.session.add(Booking(machine_id=mill.id, starts_at=datetime(2026, 11, 20, tzinfo=UTC), ends_at=busy_until,
                            status="accepted", note="work from outside the platform"))
     db.session.commit()
-    run = runner.request_run(order.buyer.cluster, time_limit_s=3)
+    run = plan_now(order.buyer.cluster, time_limit_s=3)
     assert run.state == "done" and run.assignments == 2
     planned = [b for b in bookings(db) if b.order_step_id is not None]
     assert planned[0].machine_id == mill.id and planned[0].starts_at >= busy_until
@@ -137,7 +149,7 @@ def test_outside_bookings_are_planned_around(app, db, plant, create_order):
 
 def test_a_failed_store_leaves_the_previous_plan(app, db, plant, create_order, monkeypatch):
     order = create_order()
-    runner.request_run(order.buyer.cluster, time_limit_s=3)
+    plan_now(order.buyer.cluster, time_limit_s=3)
     before = [(b.id, b.starts_at) for b in bookings(db)]
     create_order(quantity=3)
 
@@ -147,7 +159,7 @@ def test_a_failed_store_leaves_the_previous_plan(app, db, plant, create_order, m
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(runner, "store_plan", explode)
-    run = runner.request_run(order.buyer.cluster, time_limit_s=3)
+    run = plan_now(order.buyer.cluster, time_limit_s=3)
     assert run.state == "queued" and "disk full" in run.error  # will be retried
     assert [(b.id, b.starts_at) for b in bookings(db)] == before
 
@@ -164,10 +176,16 @@ def operator_api(api_as, create_firm, create_user):
     return api_as(create_user(create_firm("operator", name="Operator")))
 
 
-def test_operator_triggers_runs_and_reads_history(operator_api, api_as, factory_user, db, plant, create_order):
+def test_operator_triggers_runs_and_reads_history(operator_api, api_as, factory_user, db, plant, create_order,
+                                                  drain):
     create_order()
     r = operator_api.post("/api/v1/plan-runs", json={"reason": "new orders", "time_limit_s": 3})
-    assert r.status_code == 201 and r.json["state"] == "done" and r.json["assignments"] == 2, r.json
+    assert r.status_code == 202 and r.json["state"] == "queued", r.json       # answered before the solver runs
+    again = operator_api.post("/api/v1/plan-runs", json={"reason": "impatient", "time_limit_s": 3})
+    assert again.json["id"] == r.json["id"]                                  # a queued run is not doubled
+    drain()
+    r = operator_api.get(f"/api/v1/plan-runs/{r.json['id']}")
+    assert r.json["state"] == "done" and r.json["assignments"] == 2, r.json
     history = operator_api.get("/api/v1/plan-runs").json
     assert history["total"] == 1 and history["items"][0]["reason"] == "new orders"
     assert operator_api.get(f"/api/v1/plan-runs/{r.json['id']}").json["solver_status"] in ("OPTIMAL", "FEASIBLE")
@@ -177,7 +195,7 @@ def test_operator_triggers_runs_and_reads_history(operator_api, api_as, factory_
     assert factory.get(f"/api/v1/plan-runs/{r.json['id']}").status_code == 404
 
 
-def test_factory_schedule_accept_and_decline(operator_api, api_as, factory_user, db, plant, create_machine):
+def test_factory_schedule_accept_and_decline(operator_api, api_as, factory_user, db, plant, create_machine, drain):
     _, mill, _ = plant
     second_mill = create_machine(plant[0], "cnc_mill_3ax", name="Mill 2", materials=("al6061",))
     for day in range(7):
@@ -186,13 +204,20 @@ def test_factory_schedule_accept_and_decline(operator_api, api_as, factory_user,
     factory = api_as(factory_user)
     order_id = create_order_for(db, plant)
     operator_api.post("/api/v1/plan-runs", json={"time_limit_s": 3})
+    drain()
     window = {"start": "2026-11-01T00:00:00+08:00", "end": "2027-01-31T00:00:00+08:00"}
     rows = factory.get("/api/v1/schedule", query_string=window).json
     assert len(rows) == 2 and rows[0]["order_reference"] == f"T-{order_id}"
     mill_row = next(r for r in rows if r["process_code"] == "cnc_mill_3ax")
     declined_machine = mill_row["machine_id"]
     r = factory.post(f"/api/v1/bookings/{mill_row['id']}/decline", json={"reason": "spindle down"})
-    assert r.status_code == 200 and r.json["state"] == "done"
+    assert r.status_code == 202 and r.json["state"] == "queued"
+    from marketplace.outbox.runner import run_due
+    run_due(limit=1)  # the first thing the runner does: the local repair, before the full run
+    rows = factory.get("/api/v1/schedule", query_string=window).json
+    repaired = next(r for r in rows if r["process_code"] == "cnc_mill_3ax")
+    assert repaired["machine_id"] != declined_machine                   # re-placed at once, elsewhere
+    drain()
     rows = factory.get("/api/v1/schedule", query_string=window).json
     new_mill_row = next(r for r in rows if r["process_code"] == "cnc_mill_3ax")
     from marketplace.planning.models import StepDecline as _SD
@@ -218,12 +243,13 @@ def create_order_for(db, plant):
     return order.id
 
 
-def test_planning_and_schedule_pages(app, db, plant, create_order, create_firm, create_user, factory_user):
+def test_planning_and_schedule_pages(app, db, plant, create_order, create_firm, create_user, factory_user, drain):
     order = create_order()
     operator = create_user(create_firm("operator", name="Op"))
     client = app.test_client()
     client.post("/sign-in", data={"email": operator.email, "password": "correct horse battery"})
     assert client.post("/planning", data={"reason": "morning"}).status_code == 302
+    drain()
     html = client.get("/planning", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "morning" in html and ("OPTIMAL" in html or "FEASIBLE" in html)
     booking = bookings(db)[0]
@@ -258,7 +284,7 @@ def test_a_leased_item_works_at_the_lessees_site(app, db, create_firm, create_fa
     lease(item, lessee, date(2026, 11, 23), date(2026, 12, 5), site=lessee_site)
     db.session.commit()
     order = create_order(steps=(("cnc_mill_3ax", 6.0),))              # no machine anywhere, only the leased item
-    run = runner.request_run(order.buyer.cluster, time_limit_s=3)
+    run = plan_now(order.buyer.cluster, time_limit_s=3)
     assert run.state == "done" and run.assignments == 1, (run.error, run.unplaced)
     booking = bookings(db)[0]
     assert booking.equipment_id == item.id and booking.site_factory_id == lessee_site.id

@@ -1,5 +1,6 @@
-"""Planning as RQ jobs on the real Redis: a worker runs the job; a worker killed mid-run leaves no half plan and
-the job is retried. Redis must be reachable (in CI a missing Redis fails these tests, it does not skip them)."""
+"""Durable work on RQ with the real Redis (REDIS_URL mode): a committed plan request is enqueued and a worker runs it;
+a worker killed mid-run leaves no half plan, its lease runs out and the next worker runs the plan again. Redis must
+be reachable (in CI a missing Redis fails these tests, it does not skip them)."""
 
 import os
 import signal
@@ -13,6 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 from marketplace.orders.models import Booking, Order, OrderStep
+from marketplace.outbox.worker import queue
 from marketplace.planning import runner
 from marketplace.planning.models import PlanRun
 
@@ -29,9 +31,10 @@ def redis_app(app):
         if os.environ.get("CI") == "true":
             pytest.fail(f"Redis is unreachable at {REDIS_URL}")
         pytest.skip(f"Redis is unreachable at {REDIS_URL}")
-    app.config.update(REDIS_URL=REDIS_URL, PLANNING_QUEUE=f"planning-test-{uuid.uuid4().hex[:8]}")
+    app.config.update(REDIS_URL=REDIS_URL, OUTBOX_WORKER="rq", OUTBOX_QUEUE=f"outbox-test-{uuid.uuid4().hex[:8]}",
+                      OUTBOX_LEASE_S=3.0)
     yield app
-    runner.queue().delete(delete_jobs=True)
+    queue(app).delete(delete_jobs=True)
 
 
 @pytest.fixture
@@ -67,7 +70,8 @@ def worker(app, *args):
         os.environ,
         DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
         REDIS_URL=app.config["REDIS_URL"],
-        PLANNING_QUEUE=app.config["PLANNING_QUEUE"],
+        OUTBOX_QUEUE=app.config["OUTBOX_QUEUE"],
+        OUTBOX_LEASE_S="3",
         SECRET_KEY="test",
         SOLVER_WORKERS="1",
     )
@@ -95,7 +99,7 @@ def wait_for(predicate, seconds=60):
 
 def test_worker_runs_the_queued_plan(redis_app, db, paid_order):
     run = runner.request_run(paid_order.buyer.cluster, time_limit_s=2)
-    assert run.state == "queued" and run.job_id
+    assert run.state == "queued" and queue(redis_app).count == 1  # enqueued after commit
     process = worker(redis_app, "--burst")
     output = process.communicate(timeout=120)[0].decode()
     assert process.returncode == 0, output
@@ -105,8 +109,6 @@ def test_worker_runs_the_queued_plan(redis_app, db, paid_order):
 
 
 def test_killed_worker_leaves_no_half_plan_and_the_job_is_retried(redis_app, db, paid_order):
-    from rq.registry import StartedJobRegistry
-
     for n in range(60):  # enough competing orders that the solver uses its whole time limit
         order = Order(
             reference=f"RQ-X{n}",
@@ -136,10 +138,8 @@ def test_killed_worker_leaves_no_half_plan_and_the_job_is_retried(redis_app, db,
     process.stdout.close()
     assert reload_run(db, run.id).state == "running"  # the run never finished ...
     assert db.session.scalar(select(func.count(Booking.id))) == 0  # ... and stored nothing
-    queue = runner.queue()
-    StartedJobRegistry(queue=queue).cleanup(timestamp=time.time() + 10_000)  # rq's sweep for abandoned jobs
-    assert queue.count == 1  # retried: back on the queue
-    process = worker(redis_app, "--burst")
+    time.sleep(redis_app.config["OUTBOX_LEASE_S"] + 0.5)  # nobody renews the dead worker's lease
+    process = worker(redis_app, "--burst")  # its sweep finds the row whose lease ran out and runs it again
     output = process.communicate(timeout=180)[0].decode()
     run = reload_run(db, run.id)
     assert run.state == "done" and run.attempts == 2, (run.error, output)

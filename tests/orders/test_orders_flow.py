@@ -7,14 +7,15 @@ from sqlalchemy import func, select
 
 from marketplace.orders.models import Booking, Order
 from marketplace.payments.models import Payout
-from marketplace.payments.services import ledger_balanced
+from marketplace.payments import ledger
+from marketplace.payments.ledger import balanced as ledger_balanced
 from marketplace.vouchers.models import VoucherProgramme
 
 DECLARED = {"material": "al6061", "quantity": 20, "bbox_mm": [100, 60, 20], "volume_mm3": 80000,
             "finish": "anodised"}
 
 
-def test_quote_to_rating(app, db, api_as, shops, buyer_user, operator_user, fake_stripe):
+def test_quote_to_rating(app, db, api_as, shops, buyer_user, operator_user, fake_stripe, drain):
     buyer, operator = api_as(buyer_user), api_as(operator_user)
     shops["mill_firm"].stripe_account_id = "acct_millco"      # a Connect account: paid by transfer
     db.session.commit()                                        # Finish Co has none: manual settlement
@@ -35,10 +36,13 @@ def test_quote_to_rating(app, db, api_as, shops, buyer_user, operator_user, fake
                                                "delivery_longitude": 113.8})
     assert again.status_code == 422 and "quote_id" in again.json["errors"]     # one order per quote
     paid = buyer.post(f"/api/v1/orders/{order['id']}/pay", json={"voucher_code": voucher["code"]})
-    assert paid.status_code == 200, paid.json
+    assert paid.status_code == 202, paid.json                # answered at once: the charge runs after commit
     subsidy = order["total_fen"] * 3000 // 10_000
     assert paid.json["subsidy_fen"] == subsidy and paid.json["payable_fen"] == order["total_fen"] - subsidy
-    assert paid.json["status"] == "planned"                  # paid, then planned by the in-process run
+    assert paid.json["status"] == "accepted" and paid.json["in_progress"] == ["order.payment_requested"]
+    assert fake_stripe.of("payment_intent") == []            # no provider call inside the request
+    drain()                                                  # the runner: charge -> paid -> plan requested -> run
+    assert buyer.get(f"/api/v1/orders/{order['id']}").json["status"] == "planned"
     db.session.rollback()
     assert db.session.get(VoucherProgramme, programme["id"]).spent_fen == subsidy
     stored = db.session.get(Order, order["id"])                 # the plan that ran keeps the quoted promise
@@ -65,7 +69,10 @@ def test_quote_to_rating(app, db, api_as, shops, buyer_user, operator_user, fake
     shipped = api_as(shops["finish_user"]).post(f"/api/v1/orders/{order['id']}/ship")
     assert shipped.status_code == 200 and shipped.json["status"] == "shipped"
     done = buyer.post(f"/api/v1/orders/{order['id']}/confirm-delivery")
-    assert done.status_code == 200 and done.json["status"] == "completed", done.json
+    assert done.status_code == 202 and done.json["status"] == "delivered", done.json
+    assert buyer.post(f"/api/v1/orders/{order['id']}/confirm-delivery").status_code == 202  # a retry is harmless
+    drain()
+    assert buyer.get(f"/api/v1/orders/{order['id']}").json["status"] == "completed"
     db.session.rollback()
     payouts = db.session.scalars(select(Payout).where(Payout.order_id == order["id"])).all()
     status = {p.firm_id: p.status for p in payouts}
@@ -91,8 +98,8 @@ def _schedule_now(factory):
                                                                 f"T00:00:00+08:00"}).json
 
 
-def test_cancel_before_production_returns_the_voucher(app, db, api_as, shops, buyer_user, operator_user,
-                                                      fake_stripe):
+def test_cancel_after_payment_returns_the_voucher_and_its_receivable(app, db, api_as, shops, buyer_user,
+                                                                     operator_user, fake_stripe, drain):
     buyer, operator = api_as(buyer_user), api_as(operator_user)
     quote = buyer.post("/api/v1/quotes", json=DECLARED).json
     programme = operator.post("/api/v1/voucher-programmes", json={
@@ -103,10 +110,16 @@ def test_cancel_before_production_returns_the_voucher(app, db, api_as, shops, bu
     order = buyer.post("/api/v1/orders", json={"quote_id": quote["id"], "delivery_latitude": 22.8,
                                                "delivery_longitude": 113.8}).json
     assert buyer.post(f"/api/v1/orders/{order['id']}/pay", json={"voucher_code": code}).json["subsidy_fen"] == 10_000
+    drain()
+    assert ledger.balance(f"voucher_receivable:{programme['id']}") == 10_000  # what the programme really spent
     r = buyer.post(f"/api/v1/orders/{order['id']}/cancel")
-    assert r.status_code == 200 and r.json["status"] == "cancelled"
+    assert r.status_code == 202 and r.json["status"] == "cancelled"
+    drain()
     db.session.rollback()
     assert db.session.get(VoucherProgramme, programme["id"]).spent_fen == 0
+    # the receivable equals the programme's real spend again, and the buyer has every fen back
+    assert ledger.balance(f"voucher_receivable:{programme['id']}") == 0
+    assert ledger.balance("psp_clearing") == 0 and fake_stripe.balance() == 0
     assert db.session.scalar(select(func.count(Booking.id)).join(Booking.step).where(
         Booking.step.has(order_id=order["id"]))) == 0
     assert db.session.get(Order, order["id"]).status == "cancelled"

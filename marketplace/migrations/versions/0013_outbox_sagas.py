@@ -37,7 +37,7 @@ def upgrade():
         sa.Column("created_at", UTC(), nullable=False),
         sa.Column("finished_at", UTC(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_outbox_messages")),
-        sa.UniqueConstraint("handler", "dedupe_key", name=op.f("uq_outbox_messages_handler")),
+        sa.UniqueConstraint("handler", "dedupe_key", name=op.f("uq_outbox_messages_handler_dedupe_key")),
     )
     op.create_index("ix_outbox_messages_due", "outbox_messages", ["state", "next_attempt_at"])
     op.create_index("ix_outbox_messages_lock_key_state", "outbox_messages", ["lock_key", "state"])
