@@ -54,6 +54,15 @@ class PaymentError(Exception):
         return f"PaymentError({self.message!r}, status={self.status}, type={self.type}, code={self.code})"
 
 
+def received_fen(intent: Mapping) -> int:
+    """What a PaymentIntent has captured: Stripe's `amount_received`; servers without that field (localstripe)
+    capture the whole amount once it has succeeded."""
+    if intent.get("status") != "succeeded":
+        return int(intent.get("amount_received") or 0)
+    received = intent.get("amount_received")
+    return int(received if received is not None else intent.get("amount") or 0)
+
+
 def encode_form(params: Mapping, prefix: str = "") -> list[tuple[str, str]]:
     """Stripe's form encoding: nested dicts as `a[b][c]=v`, lists as `a[]=v` (scalars) or `a[0][k]=v` (dicts).
 

@@ -17,7 +17,7 @@ from marketplace.db_types import utcnow
 from marketplace.extensions import db
 from marketplace.orders.models import Order
 from marketplace.payments import ledger
-from marketplace.payments.client import PaymentError
+from marketplace.payments.client import PaymentError, received_fen
 from marketplace.payments.models import (
     LedgerAccount,
     LedgerLine,
@@ -78,7 +78,7 @@ def differences(state: dict) -> list[dict]:
     for intent in state["intents"]:
         payment = payments.get(intent["id"])
         succeeded = sum(int(r["amount"]) for r in state["refunds"][intent["id"]] if r.get("status") == "succeeded")
-        received = int(intent.get("amount_received") or 0) if intent.get("status") == "succeeded" else 0
+        received = received_fen(intent) if intent.get("status") == "succeeded" else 0
         if payment is None:
             if intent.get("status") in VOIDABLE or received > succeeded:
                 diffs.append({"kind": "orphan_intent", "intent": intent["id"], "status": intent.get("status"),
@@ -104,7 +104,7 @@ def differences(state: dict) -> list[dict]:
         if payout is None or payout.amount_fen != int(transfer["amount"]):
             diffs.append({"kind": "transfer", "transfer": transfer["id"], "fen": int(transfer["amount"]),
                           "db": payout.amount_fen if payout else None})
-    provider_balance = (sum(int(i.get("amount_received") or 0) for i in state["intents"] if i.get("status") == "succeeded")
+    provider_balance = (sum(received_fen(i) for i in state["intents"] if i.get("status") == "succeeded")
                         - sum(int(r["amount"]) for rs in state["refunds"].values() for r in rs
                               if r.get("status") == "succeeded")
                         - sum(int(t["amount"]) for t in state["transfers"])

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import random
+import signal
+
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -22,8 +27,18 @@ def record(key: str, action: str, order_id: int | None, params: dict) -> tuple[I
     except IntegrityError:  # another runner wrote it first (firm customers are shared by orders)
         db.session.rollback()
         return db.session.scalar(select(IdempotencyRecord).where(IdempotencyRecord.key == key)), False
+    crashpoint()  # between the commit of the key and the provider call
     return rec, True
 
 
 def finish(rec: IdempotencyRecord, state: str, response_id: str | None = None, error: str = "") -> None:
+    crashpoint()  # between the provider's answer and the commit that records it
     rec.state, rec.response_id, rec.error = state, response_id, error[:300]
+
+
+def crashpoint() -> None:
+    """The kill harness (`python -m marketplace.payments.chaos`) sets CHAOS_CRASH_RATE: the process dies here with
+    that probability, at the two moments where a crash leaves an outcome unknown. 0 (the default) does nothing."""
+    rate = current_app.config["CHAOS_CRASH_RATE"]
+    if rate and random.random() < rate:
+        os.kill(os.getpid(), signal.SIGKILL)

@@ -27,7 +27,7 @@ from marketplace.orders import lifecycle
 from marketplace.orders.models import Order
 from marketplace.outbox import emit
 from marketplace.payments import ledger
-from marketplace.payments.client import PaymentError
+from marketplace.payments.client import PaymentError, received_fen
 from marketplace.payments.ledger import Cr, Dr
 from marketplace.payments.models import IdempotencyRecord, Payment, Refund
 from marketplace.payments.records import finish, record
@@ -188,8 +188,9 @@ def apply_intent(payment: Payment, intent: dict, *, captured_fen: int | None = N
             payment.status = "requires_capture"
     elif status == "succeeded":
         if payment.status != "succeeded":
-            received = intent.get("amount_received")
-            amount = received if received is not None else (captured_fen or intent.get("amount") or payment.amount_fen)
+            amount = intent.get("amount_received")
+            if amount is None:  # a server without amount_received (localstripe): what we captured, else the amount
+                amount = captured_fen or received_fen(intent) or payment.amount_fen
             payment.captured_fen = min(int(amount), payment.amount_fen)
             payment.status = "succeeded"
     elif status == "canceled":
