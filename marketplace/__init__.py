@@ -96,6 +96,7 @@ def _api_blueprints():
     from capacity import equipment_api, lease_api
     from marketplace.accounts import api as accounts_api
     from marketplace.orders import api as orders_api
+    from marketplace.payments import api as payments_api
     from marketplace.dashboard import api as dashboard_api
     from marketplace.planning import api as planning_api
     from marketplace.quotes import api as quotes_api
@@ -104,7 +105,7 @@ def _api_blueprints():
 
     return (*accounts_api.BLUEPRINTS, *capacity_api.BLUEPRINTS, *equipment_api.BLUEPRINTS, *planning_api.BLUEPRINTS,
             *search_api.BLUEPRINTS, *quotes_api.BLUEPRINTS, *orders_api.BLUEPRINTS,
-            *vouchers_api.BLUEPRINTS, *lease_api.BLUEPRINTS, *dashboard_api.BLUEPRINTS)
+            *vouchers_api.BLUEPRINTS, *lease_api.BLUEPRINTS, *dashboard_api.BLUEPRINTS, *payments_api.BLUEPRINTS)
 
 
 def _web_blueprints():

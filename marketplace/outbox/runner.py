@@ -59,10 +59,10 @@ def _acquire_lock(key: str, owner: str, lease_s: float) -> bool:
     stmt = dialect_insert(table).values(key=key, owner=owner, expires_at=now + timedelta(seconds=lease_s))
     stmt = stmt.on_conflict_do_update(index_elements=["key"],
                                       set_={"owner": owner, "expires_at": now + timedelta(seconds=lease_s)},
-                                      where=table.c.expires_at < now)
-    result = db.session.execute(stmt)
+                                      where=table.c.expires_at < now).returning(table.c.key)
+    acquired = db.session.execute(stmt).scalar() is not None  # RETURNING: rowcount of an upsert is not portable
     db.session.commit()
-    return result.rowcount == 1
+    return acquired
 
 
 def _release_lock(key: str, owner: str) -> None:
@@ -79,9 +79,9 @@ def _claim(message_id: int, owner: str, lease_s: float) -> bool:
                    and_(OutboxMessage.state == "running", OutboxMessage.locked_until < now)))
         .values(state="running", attempts=OutboxMessage.attempts + 1, worker=owner,
                 locked_until=now + timedelta(seconds=lease_s))
-        .execution_options(synchronize_session=False))
+        .execution_options(synchronize_session=False)).rowcount == 1
     db.session.commit()
-    return result.rowcount == 1
+    return result
 
 
 class _Heartbeat:
@@ -206,9 +206,9 @@ def retry_parked(message_id: int) -> bool:
     result = db.session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id,
                                                             OutboxMessage.state == "parked")
                                 .values(state="pending", attempts=0, next_attempt_at=utcnow(), worker="")
-                                .execution_options(synchronize_session=False))
+                                .execution_options(synchronize_session=False)).rowcount == 1
     db.session.commit()
-    return result.rowcount == 1
+    return result
 
 
 def pending_for(lock_key: str) -> list[str]:
