@@ -55,12 +55,3 @@ def add_availability(item: Equipment, start_date, end_date) -> EquipmentAvailabi
     db.session.add(window)
     db.session.flush()
     return window
-
-
-def monthly_instalment_fen(principal_fen: int, months: int, annual_rate_bp: int) -> int:
-    """Level (annuity) monthly payment, rounded up to the fen so the schedule never under-collects."""
-    if annual_rate_bp == 0:
-        return -(-principal_fen // months)
-    r = annual_rate_bp / 10_000 / 12
-    payment = principal_fen * r / (1 - (1 + r) ** -months)
-    return int(-(-payment // 1))

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from capacity import equipment as service
 from capacity.forms import AvailabilityForm, EquipmentForm, InstalmentPlanForm, choices
+from capacity.leasing import level_payment_fen
 from capacity.models import Equipment, EquipmentAvailability, Factory, InstalmentPlan, Process
 from marketplace.accounts.auth import firm_required
 from marketplace.extensions import db
@@ -91,7 +92,7 @@ def _page(item, form=None, plan_form=None, availability_form=None):
     plan_form = plan_form or InstalmentPlanForm(prefix="p", formdata=None)
     availability_form = availability_form or AvailabilityForm(prefix="a", formdata=None)
     examples = {
-        p.id: service.monthly_instalment_fen(item.daily_rate_fen * 30, p.months, p.annual_rate_bp)
+        p.id: level_payment_fen(item.daily_rate_fen * 30, p.months, p.annual_rate_bp)  # what a lease would charge
         for p in item.instalment_plans
     }
     failed = any(f.errors for f in (form, plan_form, availability_form))

@@ -31,10 +31,17 @@ class ScheduleLine:
     interest_fen: int
 
 
+def level_payment_fen(principal_fen: int, months: int, annual_rate_bp: int) -> int:
+    """The level (annuity) monthly payment in whole fen: the one formula behind every schedule and every example
+    shown (interest-free: the principal split evenly, rounded up)."""
+    rate = annual_rate_bp / 10_000 / 12
+    return -(-principal_fen // months) if rate == 0 else round(principal_fen * rate / (1 - (1 + rate) ** -months))
+
+
 def instalment_schedule(principal_fen: int, months: int, annual_rate_bp: int, first_due: date) -> list[ScheduleLine]:
     """A level (annuity) schedule in whole fen; the last payment absorbs rounding so principal is repaid exactly."""
     rate = annual_rate_bp / 10_000 / 12
-    payment = -(-principal_fen // months) if rate == 0 else round(principal_fen * rate / (1 - (1 + rate) ** -months))
+    payment = level_payment_fen(principal_fen, months, annual_rate_bp)
     lines, balance = [], principal_fen
     for n in range(1, months + 1):
         interest = round(balance * rate)

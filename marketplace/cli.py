@@ -7,6 +7,13 @@ from flask import current_app
 from flask.cli import AppGroup
 from flask_migrate import upgrade
 
+from marketplace.demo import DEMO_PASSWORD, catalogue, load
+from marketplace.extensions import db
+from marketplace.outbox.cli import jobs_cli
+from marketplace.payments.cli import payments_cli
+from marketplace.planning.cli import planning_cli
+from marketplace.quotes.cli import quotes_cli
+
 demo_cli = AppGroup("demo", help="The demo cluster.")
 catalogue_cli = AppGroup("catalogue", help="Process and material catalogues.")
 
@@ -16,7 +23,6 @@ catalogue_cli = AppGroup("catalogue", help="Process and material catalogues.")
 @click.option("--plan-seconds", default=10.0, show_default=True, help="Solver time for the first plan.")
 def demo_load(seed: int, plan_seconds: float) -> None:
     """Migrate the database and load the demo cluster (safe to run twice)."""
-    from marketplace.demo import DEMO_PASSWORD, load
 
     upgrade()
     context = load(seed, plan_seconds)
@@ -40,8 +46,6 @@ def demo_load(seed: int, plan_seconds: float) -> None:
 @catalogue_cli.command("seed")
 def catalogue_seed() -> None:
     """Insert or refresh the process and material catalogues."""
-    from marketplace.demo import catalogue
-    from marketplace.extensions import db
 
     catalogue.seed()
     db.session.commit()
@@ -49,10 +53,6 @@ def catalogue_seed() -> None:
 
 
 def register_commands(app) -> None:
-    from marketplace.outbox.cli import jobs_cli
-    from marketplace.payments.cli import payments_cli
-    from marketplace.planning.cli import planning_cli
-    from marketplace.quotes.cli import quotes_cli
 
     app.cli.add_command(demo_cli)
     app.cli.add_command(catalogue_cli)

@@ -1,4 +1,6 @@
-"""Configuration, read from the environment inside the app factory (never at import time)."""
+"""Configuration, read from the environment inside the app factory (never at import time).
+
+Every setting and its default is here, once; the rest of the code reads `current_app.config[NAME]`."""
 
 from __future__ import annotations
 
@@ -71,6 +73,17 @@ def from_environment(env: dict | None = None) -> dict:
         "PAYMENTS_SYNC_AFTER_S": float(env.get("PAYMENTS_SYNC_AFTER_S", "60")),
         "RECONCILE_EVERY_S": float(env.get("RECONCILE_EVERY_S", "3600")),
         "CHAOS_CRASH_RATE": float(env.get("CHAOS_CRASH_RATE", "0")),
+        "QUOTE_VALID_DAYS": int(env.get("QUOTE_VALID_DAYS", "14")),
+        "QUOTE_UPLOAD_DIR": env.get("QUOTE_UPLOAD_DIR") or None,  # None: instance/uploads
+        "SEARCH_INDEX": env.get("SEARCH_INDEX", "marketplace-search"),
+        "SEARCH_ES_TIMEOUT": float(env.get("SEARCH_ES_TIMEOUT", "10")),
+        "SEARCH_ES_REFRESH": env.get("SEARCH_ES_REFRESH", "0") == "1",
+        "SEARCH_IDLE_HORIZON_DAYS": int(env.get("SEARCH_IDLE_HORIZON_DAYS", "60")),
+        "SEARCH_AUTO_INDEX": env.get("SEARCH_AUTO_INDEX", "1") == "1",
+        "SEARCH_MAP_TILE_URL": env.get("SEARCH_MAP_TILE_URL", ""),
+        "SEARCH_MAP_ATTRIBUTION": env.get("SEARCH_MAP_ATTRIBUTION", ""),
+        "DASHBOARD_PAST_DAYS": int(env.get("DASHBOARD_PAST_DAYS", "120")),
+        "DASHBOARD_FUTURE_DAYS": int(env.get("DASHBOARD_FUTURE_DAYS", "90")),
     }
 
 

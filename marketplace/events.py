@@ -37,7 +37,7 @@ class Event:
         return f"order:{order_id}" if order_id is not None else None
 
 
-# -- orders -> payments, payments -> planning ------------------------------------------------------------------------------------------
+# -- orders -> payments, payments -> planning --------------------------------------------------------------------
 @dataclass(frozen=True)
 class PaymentRequested(Event):
     """The buyer pressed Pay: charge `amount_fen` (the voucher's `subsidy_fen` already deducted). The payments

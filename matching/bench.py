@@ -18,6 +18,13 @@ import sys
 import time
 from types import SimpleNamespace
 
+from matching.cpsat import solve
+from matching.fjsp import FjspOperation, read_fjsp, solve_fjsp
+from matching.generator import generate_cluster
+from matching.greedy import dispatch
+from matching.insertion import insert_order
+from matching.validate import validate_fjsp, validate_plan
+
 
 def _bounds_for(path: str) -> dict[str, int]:
     f = os.path.join(os.path.dirname(os.path.abspath(path)), "BOUNDS.tsv")
@@ -37,15 +44,12 @@ def _schedule_json(inst, res) -> dict:
 
 
 def _ops_from_json(data: dict) -> list:
-    from .fjsp import FjspOperation
 
     return [FjspOperation(job=j["job"] - 1, op=o["operation"] - 1, machine=o["machine"], start=o["start"],
                           end=o["end"]) for j in data["jobs"] for o in j["operations"]]
 
 
 def run_fjsp(args) -> int:
-    from .fjsp import read_fjsp, solve_fjsp
-    from .validate import validate_fjsp
 
     gaps, bgaps, walls, bad = [], [], [], 0
     print(f"{'instance':10} {'ops':>4} {'greedy':>6} {'makespan':>8} {'bound':>6} {'best_ub':>7} {'gap_%':>6} "
@@ -83,11 +87,6 @@ def run_fjsp(args) -> int:
 def run_cluster(args) -> int:
     from dataclasses import replace
 
-    from .cpsat import solve
-    from .generator import generate_cluster
-    from .greedy import dispatch
-    from .insertion import insert_order
-    from .validate import validate_plan
 
     full = generate_cluster(orders=args.orders + args.quotes, seed=args.seed)
     problem = replace(full, orders=full.orders[: args.orders])

@@ -17,6 +17,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, replace
 
+from matching.model import InvalidProblem
+
 from .calendar import ResourceCalendar
 from .evaluate import build_plan
 from .greedy import place_order, remove_steps
@@ -70,7 +72,6 @@ def insert_order(problem: Problem, plan: Plan, order: Order, tiers: tuple[Tier, 
         InvalidProblem: if the order itself is invalid (unknown site, cycle, ...) or its id is already used.
     """
     t0 = time.perf_counter()
-    from .model import InvalidProblem
 
     if any(o.id == order.id for o in problem.orders):
         raise InvalidProblem(f"order id {order.id!r} already exists in the problem")

@@ -19,6 +19,15 @@ from datetime import UTC, datetime, timedelta
 from datetime import time as dtime
 from zoneinfo import ZoneInfo
 
+from capacity.models import Factory, Machine, WeeklyWindow
+from marketplace import create_app
+from marketplace.accounts.models import Cluster, User
+from marketplace.dashboard import materialise
+from marketplace.dashboard.services import today_in
+from marketplace.demo import CLUSTER_SLUG, load
+from marketplace.extensions import db
+from marketplace.orders.models import Booking
+
 FIGURES = [("utilisation", {"group_by": "factory"}), ("heatmap", {}), ("trend", {}), ("under-used", {}),
            ("over-demanded", {}), ("demand-supply", {}), ("kpis", {})]
 
@@ -27,8 +36,6 @@ def _scale(db, cluster, factories: int, bookings: int, seed: int, today) -> dict
     """Copy the demo's sites (with machines and weekly windows) until there are `factories`, then add bookings."""
     from sqlalchemy import func, insert, select
 
-    from capacity.models import Factory, Machine, WeeklyWindow
-    from marketplace.orders.models import Booking
 
     rng = random.Random(seed)
     sites = db.session.scalars(select(Factory).where(Factory.cluster_id == cluster.id).order_by(Factory.id)).all()
@@ -77,12 +84,6 @@ def run(url: str, label: str, factories: int, bookings: int, repeats: int, days:
     from flask_migrate import upgrade
     from sqlalchemy import select
 
-    from marketplace import create_app
-    from marketplace.accounts.models import Cluster, User
-    from marketplace.dashboard import materialise
-    from marketplace.dashboard.services import today_in
-    from marketplace.demo import CLUSTER_SLUG, load
-    from marketplace.extensions import db
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
                       "SEARCH_AUTO_INDEX": False})

@@ -6,6 +6,12 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
+from marketplace.accounts.models import Cluster
+from marketplace.dashboard import materialise
+from marketplace.dashboard.models import Coverage, MachineDay
+from marketplace.dashboard.services import today_in
+from marketplace.extensions import db
+
 dashboard_cli = AppGroup("dashboard", help="The cluster operator dashboard's materialised figures.")
 
 
@@ -17,11 +23,6 @@ def refresh(slug: str | None, start, end) -> None:
     """Rebuild the rows of the covered range (or of --start/--end; default DASHBOARD_PAST/FUTURE_DAYS)."""
     import time
 
-    from marketplace.accounts.models import Cluster
-    from marketplace.dashboard import materialise
-    from marketplace.dashboard.models import Coverage
-    from marketplace.dashboard.services import today_in
-    from marketplace.extensions import db
 
     query = select(Cluster).order_by(Cluster.id)
     if slug:
@@ -48,9 +49,6 @@ def refresh(slug: str | None, start, end) -> None:
 @dashboard_cli.command("status")
 def status() -> None:
     """Covered range and row count per cluster."""
-    from marketplace.accounts.models import Cluster
-    from marketplace.dashboard.models import Coverage, MachineDay
-    from marketplace.extensions import db
 
     counts = dict(db.session.execute(select(MachineDay.cluster_id, func.count()).group_by(MachineDay.cluster_id)).all())
     for cluster, coverage in db.session.execute(select(Cluster, Coverage).outerjoin(

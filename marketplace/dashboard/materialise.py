@@ -229,8 +229,8 @@ def ensure_coverage(session, cluster: Cluster, first: date, last: date) -> bool:
 
 def default_range(today: date, app=None) -> tuple[date, date]:
     config = (app or current_app).config
-    return (today - timedelta(days=int(config.get("DASHBOARD_PAST_DAYS", 120))),
-            today + timedelta(days=int(config.get("DASHBOARD_FUTURE_DAYS", 90))))
+    return (today - timedelta(days=config["DASHBOARD_PAST_DAYS"]),
+            today + timedelta(days=config["DASHBOARD_FUTURE_DAYS"]))
 
 
 # ---------------------------------------------------------------------------------------------------------------

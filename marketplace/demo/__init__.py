@@ -12,6 +12,7 @@ from datetime import date
 
 from marketplace.demo import capacity as capacity_step
 from marketplace.demo import catalogue, firms, money, orders, quote_history
+from marketplace.extensions import db
 
 DEMO_PASSWORD = "demo-pass-2026"
 CLUSTER_SLUG = "changan-dongguan"
@@ -47,7 +48,6 @@ STEPS = (
 def load(seed: int = 2026, plan_seconds: float = 10.0) -> DemoContext:
     from werkzeug.security import generate_password_hash
 
-    from marketplace.extensions import db
 
     context = DemoContext(rng=random.Random(seed), password_hash=generate_password_hash(DEMO_PASSWORD, "scrypt"),
                           plan_seconds=plan_seconds)

@@ -9,6 +9,8 @@ from sqlalchemy import func, select
 from marketplace.demo.capacity import TOWN_BOX
 from marketplace.extensions import db
 from marketplace.orders.models import Order, OrderStep
+from marketplace.planning.models import PlanRun
+from marketplace.planning.runner import execute
 
 # Part archetypes: (title, material, quantity range, envelope mm, tolerance, steps as (process, setup, run min/part))
 ARCHETYPES = [
@@ -78,8 +80,6 @@ def seed_open_orders(context, count: int = 60) -> None:
 
 
 def seed_plan(context) -> None:
-    from marketplace.planning.models import PlanRun
-    from marketplace.planning.runner import execute
 
     if db.session.scalar(select(func.count(PlanRun.id)).where(PlanRun.cluster_id == context.cluster.id)):
         return

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort
 from sqlalchemy import select
 
+from capacity.models import Factory, Machine
 from marketplace.extensions import db
 from marketplace.orders.models import Booking, Order, OrderStep
 from marketplace.tenancy import current_firm
@@ -12,7 +13,6 @@ from marketplace.tenancy import current_firm
 
 def supplier_order_ids(firm_id: int):
     """A subquery of the ids of orders with a step booked on one of the firm's machines."""
-    from capacity.models import Factory, Machine
 
     return (select(OrderStep.order_id).join(Booking, Booking.order_step_id == OrderStep.id)
             .join(Machine, Booking.machine_id == Machine.id).join(Factory).where(Factory.firm_id == firm_id))

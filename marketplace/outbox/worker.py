@@ -58,7 +58,7 @@ def fire_periodic(now: float | None = None) -> int:
     now = time.time() if now is None else now
     queued = 0
     for task in PERIODIC.values():
-        interval = current_app.config.get("OUTBOX_PERIODIC_S", {}).get(task.name, task.every_s)
+        interval = task.every_s
         bucket = int(now // interval)
         queued += len(emit(PeriodicTask(name=task.name), dedupe=f"{task.name}:{bucket}"))
     db.session.commit()

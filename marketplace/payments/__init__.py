@@ -6,6 +6,7 @@ STRIPE_API_KEY; tests call it again with `transport=` (httpx.MockTransport) to r
 
 from __future__ import annotations
 
+from marketplace.errors import error_body
 from marketplace.payments.client import PaymentError, PaymentsClient, RetryPolicy
 
 
@@ -29,7 +30,6 @@ def init_app(app, *, transport=None, sleep=None, seed=None) -> PaymentsClient:
 def _payment_error(exc: PaymentError):
     from flask import jsonify
 
-    from marketplace.errors import error_body
 
     response = jsonify(error_body(502, "The payments service did not accept the request.",
                                   {"payment": [exc.message]}))

@@ -27,6 +27,9 @@ from collections import Counter
 from pathlib import Path
 
 import httpx
+from werkzeug.serving import make_server
+
+from marketplace import create_app
 
 from marketplace.payments.chaos_world import build_world, check, fresh_postgres_schema, shipped
 from marketplace.payments.localstripe_server import free_port, start_local_server
@@ -278,10 +281,6 @@ def main(argv=None) -> int:
 
 
 def _serve(port: int) -> int:
-    from werkzeug.serving import make_server
-
-    from marketplace import create_app
-
     app = create_app()
 
     @app.get("/health")

@@ -12,7 +12,13 @@ import sqlalchemy as sa
 from flask_migrate import upgrade
 from sqlalchemy import func, select
 
+from capacity.models import Factory, Machine, Material, WeeklyWindow
 from marketplace import create_app
+from marketplace.accounts.models import ApiToken, Cluster, Firm, User
+from marketplace.demo import catalogue
+from marketplace.extensions import db
+from marketplace.orders.lifecycle import transition
+from marketplace.orders.models import Booking, Order, OrderStep
 from marketplace.outbox.models import OutboxMessage
 from marketplace.payments import ledger
 from marketplace.payments.client import received_fen
@@ -47,13 +53,6 @@ def fresh_postgres_schema(database: str, name: str) -> str:
 def build_world(database: str, stripe_base: str, orders: int, rng) -> list[dict]:
     """Migrate, seed the catalogue, and create a factory, buyers with API tokens and `orders` accepted orders
     (half promised within days: authorised then captured on delivery; half later: charged at once)."""
-    from capacity.models import Factory, Machine, Material, WeeklyWindow
-    from marketplace.accounts.models import ApiToken, Cluster, Firm, User
-    from marketplace.demo import catalogue
-    from marketplace.extensions import db
-    from marketplace.orders.lifecycle import transition
-    from marketplace.orders.models import Booking, Order, OrderStep
-
     app = _app(database, stripe_base)
     out = []
     with app.app_context():
@@ -128,9 +127,6 @@ def _expected(kind: str, order, payment) -> bool:
 
 def check(database: str, stripe_base: str, plan: dict[int, str], server, timeout_s: float = 120) -> dict:
     """Let the background work finish (the app keeps running), then count the damage."""
-    from marketplace.extensions import db
-    from marketplace.orders.models import Order
-
     app = _app(database, stripe_base)
     with app.app_context():
         deadline = time.monotonic() + timeout_s

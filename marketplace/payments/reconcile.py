@@ -98,7 +98,8 @@ def differences(state: dict) -> list[dict]:
         refunded = _ledger_sum("psp_clearing", "refund", order_id) * -1
         if refunded != payment.refunded_fen:
             diffs.append({"kind": "ledger_refund", "order": order_id, "ledger": refunded, "db": payment.refunded_fen})
-    paid_transfers = {p.transfer_id: p for p in db.session.scalars(select(Payout).where(Payout.transfer_id.is_not(None)))}
+    paid_transfers = {p.transfer_id: p for p in db.session.scalars(
+        select(Payout).where(Payout.transfer_id.is_not(None)))}
     for transfer in state["transfers"]:
         payout = paid_transfers.get(transfer["id"])
         if payout is None or payout.amount_fen != int(transfer["amount"]):

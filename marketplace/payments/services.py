@@ -386,7 +386,8 @@ def record_voucher_subsidy(order: Order, programme_id: int, amount_fen: int):
     if not isinstance(amount_fen, int) or amount_fen <= 0:
         raise FieldError("amount_fen", "The subsidy must be a positive number of fen.")
     return ledger.post(_subsidy_key(order.id, programme_id), "voucher_subsidy",
-                       [Dr(f"voucher_receivable:{programme_id}", amount_fen), Cr(f"buyer:{order.buyer_firm_id}", amount_fen)],
+                       [Dr(f"voucher_receivable:{programme_id}", amount_fen),
+                        Cr(f"buyer:{order.buyer_firm_id}", amount_fen)],
                        order=order, currency=order.currency, memo=f"voucher programme {programme_id}")
 
 

@@ -94,7 +94,7 @@ def request_run(cluster: Cluster, user=None, reason: str = "", time_limit_s: flo
     return run
 
 
-def repair_declined_step(order_step_id: int, now: datetime | None = None, time_limit_s: float = 1.5) -> int:
+def repair_declined_step(order_step_id: int, now: datetime | None = None, time_limit_s: float = 0.8) -> int:
     """Local repair after a decline: re-place the affected order's movable steps with every other booking frozen
     (a small CP-SAT neighbourhood), in about a second; the full re-plan follows in the background. Returns the
     bookings written (0 when the order cannot be placed now: the full run reports why)."""

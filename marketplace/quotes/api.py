@@ -37,7 +37,7 @@ LIST_FIELDS = ("quantity_breaks", "route", "bbox_mm")
 
 
 def upload_dir() -> Path:
-    configured = current_app.config.get("QUOTE_UPLOAD_DIR")
+    configured = current_app.config["QUOTE_UPLOAD_DIR"]
     return Path(configured) if configured else Path(current_app.instance_path) / "uploads"
 
 
@@ -115,7 +115,7 @@ class Quotes(MethodView):
             datetime.now(UTC),
             upload_dir=upload_dir(),
             max_upload_bytes=max_upload_bytes(),
-            valid_days=current_app.config.get("QUOTE_VALID_DAYS", services.VALID_DAYS),
+            valid_days=current_app.config["QUOTE_VALID_DAYS"],
         )
         db.session.commit()
         return quote

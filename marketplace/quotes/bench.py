@@ -14,7 +14,13 @@ import logging
 import tempfile
 from pathlib import Path
 
+from marketplace import create_app
+from marketplace.accounts.models import ApiToken, User
+from marketplace.demo import load
+from marketplace.extensions import db
+from marketplace.quotes.models import Quote
 from quoting.bench import measure
+from quoting.golden import large_plate
 
 DECLARED = {"material": "al6061", "quantity": 20, "bbox_mm": [100, 60, 20], "volume_mm3": 80000, "finish": "anodised"}
 
@@ -30,11 +36,6 @@ def main(argv: list[str] | None = None) -> int:
     from flask_migrate import upgrade
     from sqlalchemy import select
 
-    from marketplace import create_app
-    from marketplace.accounts.models import ApiToken, User
-    from marketplace.demo import load
-    from marketplace.extensions import db
-    from quoting.golden import large_plate
 
     with tempfile.TemporaryDirectory() as tmp:
         app = create_app(
@@ -68,7 +69,6 @@ def main(argv: list[str] | None = None) -> int:
         p50, p95 = measure(post_declared, args.n)
         s50, s95 = measure(post_stl, args.n_stl, warmup=2)
         with app.app_context():
-            from marketplace.quotes.models import Quote
 
             stored = db.session.scalar(select(db.func.count(Quote.id)))
             db.session.remove()

@@ -7,7 +7,9 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from marketplace.accounts.models import Cluster
+from marketplace.demo.quote_history import add_jobs
 from marketplace.extensions import db
+from marketplace.quotes.calibration import cluster_jobs, run_calibration
 
 quotes_cli = AppGroup("quotes", help="Instant quotes: calibration against completed jobs.")
 
@@ -28,7 +30,6 @@ def _clusters(slug: str | None):
 @click.option("--test-fraction", default=0.25, show_default=True, help="Share of jobs held out to measure MAPE.")
 def calibrate_command(slug: str | None, seed: int, test_fraction: float) -> None:
     """Fit per-process factors on completed jobs, print MAPE before/after (held out) and store the calibration."""
-    from marketplace.quotes.calibration import cluster_jobs, run_calibration
 
     done = 0
     for cluster in _clusters(slug):
@@ -60,7 +61,6 @@ def calibrate_command(slug: str | None, seed: int, test_fraction: float) -> None
 @click.option("--seed", default=2026, show_default=True)
 def seed_history_command(slug: str, count: int, seed: int) -> None:
     """Add generated completed jobs (hidden ground truth with noise, quoting.history) to a cluster."""
-    from marketplace.demo.quote_history import add_jobs
 
     cluster = _clusters(slug)[0]
     added = add_jobs(cluster, count, seed)

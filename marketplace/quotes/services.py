@@ -15,6 +15,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from flask import current_app
 from sqlalchemy import select
 
 import matching.model as mm
@@ -23,10 +24,10 @@ from capacity.models import Factory, Machine, Material, Process
 from marketplace.accounts.models import Cluster, Firm, User
 from marketplace.errors import FieldError
 from marketplace.extensions import db
+from marketplace.planning.adapter import current_plan, load_problem
 from marketplace.quotes.models import Quote, QuoteCalibration
 from matching.insertion import DEFAULT_TIERS, insert_order
 
-VALID_DAYS = 14
 DELIVERY_SITE = "quote-delivery"
 QUOTE_ORDER = "quote"
 
@@ -215,10 +216,8 @@ def lead_times(
     cluster: Cluster, q: quoting.Quote, quantity: int, material_code: str, now: datetime, due: date | None
 ) -> tuple[list[dict], datetime | None]:
     """Insert the quote into the cluster's current plan for each tier; price each tier with its completion."""
-    from marketplace.planning.adapter import current_plan, load_problem
-
     tz = ZoneInfo(cluster.timezone)
-    loaded = load_problem(cluster, now)
+    loaded = load_problem(cluster, now, horizon_days=current_app.config["PLANNING_HORIZON_DAYS"])
     problem = loaded.problem
     problem = dataclasses.replace(problem, sites=problem.sites + (_delivery_site(cluster, problem),))
     due_at = _due_moment(due, tz)
@@ -323,7 +322,7 @@ def issue_quote(
     *,
     upload_dir: Path,
     max_upload_bytes: int = quoting.MAX_UPLOAD_BYTES,
-    valid_days: int = VALID_DAYS,
+    valid_days: int,
 ) -> Quote:
     """Price the part, quote lead times from live capacity, and add the quote to the session (caller commits)."""
     cluster = firm.cluster

@@ -81,7 +81,7 @@ def new():
                 datetime.now(UTC),
                 upload_dir=upload_dir(),
                 max_upload_bytes=max_upload_bytes(),
-                valid_days=current_app.config.get("QUOTE_VALID_DAYS", services.VALID_DAYS),
+                valid_days=current_app.config["QUOTE_VALID_DAYS"],
             )
         except FieldError as exc:
             db.session.rollback()

@@ -29,9 +29,9 @@ def make_backend(app) -> SearchBackend:
         from elasticsearch import Elasticsearch
 
         from marketplace.search.elastic import ElasticsearchBackend
-        client = Elasticsearch(url, request_timeout=app.config.get("SEARCH_ES_TIMEOUT", 10))
-        return ElasticsearchBackend(client, app.config.get("SEARCH_INDEX", "marketplace-search"),
-                                    refresh=app.config.get("SEARCH_ES_REFRESH", False))
+        client = Elasticsearch(url, request_timeout=app.config["SEARCH_ES_TIMEOUT"])
+        return ElasticsearchBackend(client, app.config["SEARCH_INDEX"],
+                                    refresh=app.config["SEARCH_ES_REFRESH"])
     from marketplace.extensions import db
     from marketplace.search.embedded import DatabaseBackend
     return DatabaseBackend(lambda: db.session)
@@ -42,9 +42,9 @@ def init_app(app) -> None:
     from marketplace.search import alembic_support, indexing
     from marketplace.search.cli import search_cli
     app.extensions["search"] = SearchExtension(
-        backend=make_backend(app), horizon_days=int(app.config.get("SEARCH_IDLE_HORIZON_DAYS", 60)),
-        auto_index=app.config.get("SEARCH_AUTO_INDEX", True),
-        timezone=app.config.get("CLUSTER_TIMEZONE", "Asia/Shanghai"))
+        backend=make_backend(app), horizon_days=app.config["SEARCH_IDLE_HORIZON_DAYS"],
+        auto_index=app.config["SEARCH_AUTO_INDEX"],
+        timezone=app.config["CLUSTER_TIMEZONE"])
     indexing.register_session_hooks(db.session)
     alembic_support.register()
     app.cli.add_command(search_cli)

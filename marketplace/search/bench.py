@@ -18,6 +18,15 @@ from pathlib import Path
 
 from sqlalchemy import insert, select
 
+from capacity.models import Factory, Machine, Material, Process, WeeklyWindow, machine_materials
+from marketplace import create_app
+from marketplace.accounts.models import Cluster, Firm
+from marketplace.demo import catalogue
+from marketplace.extensions import db
+from marketplace.search.indexing import reindex
+from marketplace.search.osmem_bridge import OsmemBridge
+from marketplace.search.query import IdleFilter, SearchQuery
+
 CERTS = ("ISO9001", "IATF16949", "ISO14001", "ISO13485", "AS9100")
 WORDS = ("铣削", "数控铣削", "激光切割", "车削", "不锈钢", "铝合金", "精密", "milling", "laser", "turning", "steel",
          "Haas", "Precision", "五轴", "注塑")
@@ -31,8 +40,6 @@ def percentile(values: list[float], q: float) -> float:
 
 def generate(db, listings: int, seed: int) -> int:
     """Insert a cluster with `listings` machines (10 per site, 2 sites per firm) with Core inserts."""
-    from capacity.models import Factory, Machine, Material, Process, WeeklyWindow, machine_materials
-    from marketplace.accounts.models import Cluster, Firm
     rng = random.Random(seed)
     processes = db.session.scalars(select(Process.code)).all()
     materials = db.session.scalars(select(Material.code)).all()
@@ -68,7 +75,6 @@ def generate(db, listings: int, seed: int) -> int:
 
 
 def queries(cluster_id: int, today, n: int, seed: int):
-    from marketplace.search.query import IdleFilter, SearchQuery
     rng = random.Random(seed)
     for i in range(n):
         shape = i % 8
@@ -94,9 +100,6 @@ def queries(cluster_id: int, today, n: int, seed: int):
 def run(app, listings: int, n_queries: int, seed: int, generate_data: bool, cluster_id: int | None = None) -> dict:
     from flask_migrate import upgrade
 
-    from marketplace.demo import catalogue
-    from marketplace.extensions import db
-    from marketplace.search.indexing import reindex
     with app.app_context():
         ext = app.extensions["search"]
         if generate_data:
@@ -136,7 +139,6 @@ def main(argv=None) -> None:
 
     import logging
     logging.getLogger("alembic").setLevel(logging.WARNING)
-    from marketplace import create_app
     with tempfile.TemporaryDirectory() as tmp:
         url = options.database_url or f"sqlite:///{Path(tmp) / 'bench.sqlite'}"
         base = {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "ELASTICSEARCH_URL": None,
@@ -152,7 +154,6 @@ def main(argv=None) -> None:
         if not options.no_elasticsearch:
             from osmem_server import OsmemServer
 
-            from marketplace.search.osmem_bridge import OsmemBridge
             server = OsmemServer.start(japanese=False)
             try:
                 with OsmemBridge(server.url) as bridge:

@@ -5,6 +5,9 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from marketplace.extensions import db
+from marketplace.search.indexing import reindex
+
 search_cli = AppGroup("search", help="The search index.")
 
 
@@ -12,8 +15,6 @@ search_cli = AppGroup("search", help="The search index.")
 @click.option("--batch", default=500, show_default=True, help="Documents per write.")
 def reindex_command(batch: int) -> None:
     """Drop the index and build it again from every firm, site, machine and open order step."""
-    from marketplace.extensions import db
-    from marketplace.search.indexing import reindex
     ext = current_app.extensions["search"]
     report = reindex(db.session, ext, batch=batch)
     db.session.commit()

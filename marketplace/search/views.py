@@ -89,8 +89,8 @@ def _page(kind: str):
     return render_template(
         "search/index.html", kind=kind, tabs=tabs, results=results, errors=errors, form=request.args,
         selected={f: request.args.getlist(f) for f in LIST_FIELDS}, processes=processes, materials=materials,
-        certifications=CERTIFICATIONS, markers=markers, tile_url=current_app.config.get("SEARCH_MAP_TILE_URL") or "",
-        tile_attribution=current_app.config.get("SEARCH_MAP_ATTRIBUTION") or "",
+        certifications=CERTIFICATIONS, markers=markers, tile_url=current_app.config["SEARCH_MAP_TILE_URL"],
+        tile_attribution=current_app.config["SEARCH_MAP_ATTRIBUTION"],
         page_url=lambda page: url_for("search.kind", kind=kind, **{**request.args.to_dict(flat=False), "page": page}),
         kind_labels={code: str(label) for code, label in services.FIRM_KIND_LABELS.items()},
     ), 422 if errors else 200

@@ -3,7 +3,9 @@
 import pytest
 from sqlalchemy import func, select
 
-from capacity.equipment import monthly_instalment_fen
+from datetime import date
+
+from capacity.leasing import instalment_schedule, level_payment_fen
 from capacity.models import Equipment
 
 ITEM = {
@@ -87,9 +89,11 @@ def test_buyers_cannot_list_equipment(api_as, create_firm, create_user):
     assert r.status_code == 422 and "firm" in r.json["errors"]
 
 
-def test_monthly_instalment_is_an_annuity_rounded_up():
-    assert monthly_instalment_fen(120000, 12, 0) == 10000
-    assert monthly_instalment_fen(100, 3, 0) == 34
-    payment = monthly_instalment_fen(5_400_000, 12, 650)  # 54,000 CNY over a year at 6.5 %
-    assert payment == 466_001  # 466,000.65 by the annuity formula, rounded up
-    assert payment * 12 > 5_400_000
+def test_the_example_on_the_equipment_page_is_what_a_lease_charges():
+    assert level_payment_fen(120000, 12, 0) == 10000
+    assert level_payment_fen(100, 3, 0) == 34
+    payment = level_payment_fen(5_400_000, 12, 650)  # 54,000 CNY over a year at 6.5 %
+    assert payment == 466_001  # 466,000.65 by the annuity formula, to the nearest fen
+    schedule = instalment_schedule(5_400_000, 12, 650, date(2027, 1, 1))
+    assert all(line.amount_fen == payment for line in schedule[:-1])  # the one formula: page example == schedule
+    assert sum(line.principal_fen for line in schedule) == 5_400_000

@@ -220,7 +220,6 @@ def test_factory_schedule_accept_and_decline(operator_api, api_as, factory_user,
     drain()
     rows = factory.get("/api/v1/schedule", query_string=window).json
     new_mill_row = next(r for r in rows if r["process_code"] == "cnc_mill_3ax")
-    from marketplace.planning.models import StepDecline as _SD
     assert new_mill_row["machine_id"] != declined_machine               # re-planned elsewhere
     r = factory.post(f"/api/v1/bookings/{new_mill_row['id']}/accept")
     assert r.status_code == 200 and r.json["status"] == "accepted"

@@ -14,6 +14,8 @@ VALID_BODIES = {
     "users/<int:user_id>": {"name": "Renamed"},
     "ratings": {"supplier_firm_id": 1, "score": 5},
     "vouchers": {"firm_id": 1},
+    "refund-requests": {"amount_fen": 100, "reason": "two parts scratched"},
+    "decision": {"approve": True},
 }
 
 
@@ -61,6 +63,7 @@ def _orders_and_money(db, a, user_a, site, machine, create_firm, create_equipmen
 
     from capacity.lease_models import Lease
     from marketplace.orders.models import Booking, Order, OrderStep
+    from marketplace.payments.models import RefundRequest
     from marketplace.planning.models import PlanRun
     from marketplace.quotes.models import Quote
     from marketplace.vouchers.models import VoucherProgramme
@@ -86,9 +89,12 @@ def _orders_and_money(db, a, user_a, site, machine, create_firm, create_equipmen
     programme = VoucherProgramme(cluster_id=a.cluster_id, name="P", budget_fen=100, per_firm_cap_fen=10,
                                  kind="fixed", value_fen=5, valid_from=date(2026, 1, 1), valid_until=date(2026, 12, 31))
     db.session.add_all([order, booking, lease, quote, run, programme])
+    db.session.flush()
+    refund_request = RefundRequest(order_id=order.id, amount_fen=100, reason="scratched")
+    db.session.add(refund_request)
     db.session.commit()
     return {"order_id": order.id, "booking_id": booking.id, "lease_id": lease.id, "quote_id": quote.id,
-            "run_id": run.id, "programme_id": programme.id}
+            "run_id": run.id, "programme_id": programme.id, "request_id": refund_request.id}
 
 
 OPERATOR_ONLY = ("/api/v1/plan-runs/", "/api/v1/voucher-programmes/")
