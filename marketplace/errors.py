@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from flask import jsonify, render_template, request
 from flask_smorest import Api
-from werkzeug.exceptions import HTTPException, UnprocessableEntity
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import Conflict, HTTPException, UnprocessableEntity
 from werkzeug.http import HTTP_STATUS_CODES
+
+from marketplace.extensions import db
 
 
 class FieldError(ValueError):
@@ -137,6 +140,11 @@ def register_error_handlers(app) -> None:
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
         return render_http_error(exc)
+
+    @app.errorhandler(StaleDataError)
+    def _changed_meanwhile(exc: StaleDataError):
+        db.session.rollback()
+        return render_http_error(Conflict("This changed while you were working on it; reload and try again."))
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):

@@ -49,6 +49,7 @@ class Order(db.Model):
         CheckConstraint("weight >= 1 AND weight <= 100", name="weight_range"),
         Index("ix_orders_cluster_status", "cluster_id", "status"),
     )
+
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     reference: Mapped[str] = mapped_column(String(32), unique=True, nullable=False)
     cluster_id: Mapped[int] = mapped_column(ForeignKey("clusters.id"), nullable=False, index=True)
@@ -71,9 +72,14 @@ class Order(db.Model):
     tier: Mapped[str] = mapped_column(String(16), nullable=False, default="standard", server_default="standard")
     # bumped by each declined payment, so the next Pay is a new attempt (the outbox deduplicates per attempt)
     payment_attempt: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
+    # optimistic concurrency: an UPDATE from a stale copy (a planning run that loaded the order before the buyer
+    # cancelled it) changes nothing and raises StaleDataError instead of overwriting the newer status
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False)
+
+    __mapper_args__ = {"version_id_col": version}
 
     buyer: Mapped[Firm] = relationship()
     material: Mapped[Material] = relationship()

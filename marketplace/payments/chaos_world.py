@@ -107,8 +107,8 @@ def shipped(database: str, order_id: int) -> None:
     """Production, simulated: the paid order's steps are done and it ships (the factory's own requests are not
     what this harness tests)."""
     with _engine(database).begin() as conn:
-        done = conn.execute(sa.text("UPDATE orders SET status = 'shipped' WHERE id = :id AND status IN "
-                                    "('paid', 'planned')"), {"id": order_id})
+        done = conn.execute(sa.text("UPDATE orders SET status = 'shipped', version = version + 1 WHERE id = :id "
+                                    "AND status IN ('paid', 'planned')"), {"id": order_id})
         if done.rowcount:
             conn.execute(sa.text("UPDATE order_steps SET status = 'done' WHERE order_id = :id"), {"id": order_id})
 

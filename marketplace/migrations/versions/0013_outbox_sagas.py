@@ -50,6 +50,7 @@ def upgrade():
     )
     with op.batch_alter_table("orders", schema=None) as batch_op:
         batch_op.add_column(sa.Column("payment_attempt", sa.Integer(), server_default="0", nullable=False))
+        batch_op.add_column(sa.Column("version", sa.Integer(), server_default="1", nullable=False))
     with op.batch_alter_table("payments", schema=None) as batch_op:
         batch_op.add_column(sa.Column("dispute_id", sa.String(length=80), nullable=True))
         batch_op.add_column(sa.Column("dispute_status", sa.String(length=30), server_default="", nullable=False))
@@ -100,6 +101,7 @@ def downgrade():
         batch_op.drop_column("dispute_status")
         batch_op.drop_column("dispute_id")
     with op.batch_alter_table("orders", schema=None) as batch_op:
+        batch_op.drop_column("version")
         batch_op.drop_column("payment_attempt")
     op.drop_table("outbox_locks")
     op.drop_index("ix_outbox_messages_lock_key_state", table_name="outbox_messages")
