@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -16,6 +17,18 @@ from marketplace.outbox.runner import retry_parked
 from marketplace.payments.reconcile import last_run
 
 operations_web = Blueprint("operations", __name__)
+
+HANDLER_LABELS = {
+    "payments.charge": _l("Charge the buyer"),
+    "payments.release": _l("Release or refund a cancelled order's payment"),
+    "payments.settle": _l("Capture and pay the factories"),
+    "payments.refund": _l("Send an approved refund"),
+    "payments.sync": _l("Check a payment with the provider"),
+    "planning.plan_paid_order": _l("Plan a paid order"),
+    "planning.execute": _l("Planning run"),
+    "planning.repair_declined_step": _l("Re-place a declined step"),
+    "outbox.periodic": _l("Periodic check"),
+}
 
 
 def _cluster_of(row: OutboxMessage) -> int | None:
@@ -42,7 +55,7 @@ def index():
         .order_by(OutboxMessage.next_attempt_at).limit(200))))
     counts = dict(db.session.execute(select(OutboxMessage.state, func.count()).group_by(OutboxMessage.state)).all())
     return render_template("operations/index.html", parked=parked, retrying=retrying, counts=counts,
-                           reconcile=last_run())
+                           reconcile=last_run(), labels=HANDLER_LABELS)
 
 
 @operations_web.route("/operations/<int:message_id>/retry", methods=["POST"])

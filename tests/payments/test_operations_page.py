@@ -31,7 +31,7 @@ def test_operator_sees_parked_work_and_retries_it(app, db, drain, create_firm, c
     reconcile()
     operator = create_user(create_firm("operator", name="Office"))
     page = _signed_in(app, operator).get("/operations").get_data(as_text=True)
-    assert "后台任务" in page and "已搁置" in page and "payments.settle" in page and f"order:{order.id}" in page
+    assert "后台任务" in page and "已搁置" in page and "扣款并向工厂结算" in page and f"order:{order.id}" in page
     assert "账目与支付服务商一致" in page  # the reconciliation found nothing to repair
     english = _signed_in(app, operator, "en").get("/operations").get_data(as_text=True)
     assert "Background work" in english and "Retry" in english
