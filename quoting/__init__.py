@@ -20,7 +20,8 @@ from .geometry import (
                        part_from_bytes,
                        part_from_declared,
 )
-from .params import Params, ProcessParams, default_params, load_params
+from .param_files import default_params, load_params
+from .params import Params, ProcessParams
 from .pricing import estimate_steps, quote
 from .results import DfmWarning, OneOff, QuantityQuote, Quote, QuoteLine, StepEstimate, WorkContent
 from .routing import propose_route

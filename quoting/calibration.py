@@ -18,7 +18,8 @@ from scipy.optimize import nnls
 from .errors import InputError
 from .factors import Calibration, ProcessFactors
 from .history import CompletedJob
-from .params import Params, default_params
+from .param_files import default_params
+from .params import Params
 from .pricing import estimate_steps
 
 KINDS = ("setup", "run", "material")

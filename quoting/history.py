@@ -13,7 +13,8 @@ import numpy as np
 
 from .errors import InputError
 from .geometry import part_from_declared
-from .params import Params, default_params
+from .param_files import default_params
+from .params import Params
 from .pricing import estimate_steps
 from .routing import propose_route
 from .specs import DeclaredGeometry, MaterialSpec, QuoteRequest, SheetSpec

@@ -7,11 +7,9 @@ or :meth:`Params.with_process`.
 """
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -166,26 +164,6 @@ def parse_params(processes: Mapping[str, Any], pricing: Mapping[str, Any]) -> Pa
             dfm=_freeze(pricing["dfm"]), tiers=_freeze(pricing["tiers"]))
     except KeyError as exc:
         raise ParameterError(f"{PRICING_FILE.name}: required key {exc.args[0]!r} missing") from None
-
-
-def load_params(process_path: Path = PROCESS_FILE, pricing_path: Path = PRICING_FILE) -> Params:
-    """Read and validate the two parameter files (every registered cost model must find its keys)."""
-    try:
-        processes = json.loads(Path(process_path).read_text(encoding="utf-8"))
-        pricing = json.loads(Path(pricing_path).read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise ParameterError(f"cannot read quoting parameter files: {exc}") from exc
-    params = parse_params(processes, pricing)
-    from .costmodels import validate_params  # local import: costmodels imports params
-
-    validate_params(params)
-    return params
-
-
-@lru_cache(maxsize=1)
-def default_params() -> Params:
-    """The packaged defaults, loaded and validated once per process."""
-    return load_params()
 
 
 def iso2768_tolerance_mm(params: Params, tolerance_class: str, size_mm: float) -> float:

@@ -8,7 +8,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from . import dfm
 from .costmodels import CostContext, apply_capability, get_model
 from .factors import Calibration
-from .params import Params, default_params
+from .param_files import default_params
+from .params import Params
 from .results import QuantityQuote, Quote, QuoteLine, StepEstimate, WorkContent, to_fen
 from .routing import propose_route
 from .specs import QuoteRequest

@@ -9,7 +9,8 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from .errors import InputError
-from .params import Params, default_params
+from .param_files import default_params
+from .params import Params
 from .results import to_fen
 from .specs import LEAD_TIME_TIERS
 

@@ -12,7 +12,7 @@ from marketplace.quotes.models import CompletedJob, QuoteCalibration
 def test_jobs_round_trip_through_the_database(app, db, dummy_cluster):
     from quoting.calibration import predicted_fen
     from quoting.history import generate_jobs
-    from quoting.params import default_params
+    from quoting.param_files import default_params
 
     assert add_jobs(dummy_cluster, 30, 11) == 30
     assert add_jobs(dummy_cluster, 30, 11) == 0  # idempotent
