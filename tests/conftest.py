@@ -362,6 +362,33 @@ def dummy_machine(create_machine, dummy_factory):
     return create_machine(dummy_factory, name="Haas VF-2 #1")
 
 
+@pytest.fixture
+def sign_in():
+    """sign_in(client, user, language="en"): choose the language, then sign in with the fixtures' password."""
+
+    def sign(client, user, language="en"):
+        client.post(f"/language/{'en' if language == 'en' else 'zh_Hans_CN'}")
+        response = client.post("/sign-in", data={"email": user.email, "password": PASSWORD})
+        assert response.status_code == 302, response.get_data(as_text=True)[:300]
+
+    return sign
+
+
+@pytest.fixture
+def browser_sign_in():
+    """browser_sign_in(page, base_url, user): sign in through the page, as a person does."""
+    import re
+
+    def sign(page, base, user):
+        page.goto(f"{base}/sign-in")
+        page.fill("input[name=email]", user.email)
+        page.fill("input[name=password]", PASSWORD)
+        page.click("[data-testid=sign-in]")
+        page.wait_for_url(re.compile(r"/home$"))
+
+    return sign
+
+
 # Browser tests: a live server in a thread and Debian's Chromium driven by Playwright.
 CHROMIUM_FLAGS = [
     "--no-sandbox",

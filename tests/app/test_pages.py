@@ -10,10 +10,6 @@ from capacity.models import Factory, Machine, WeeklyWindow
 PASSWORD = "correct horse battery"  # the password the create_user fixture sets
 
 
-def sign_in(client, user, language="en"):
-    client.post(f"/language/{'en' if language == 'en' else 'zh_Hans_CN'}")
-    r = client.post("/sign-in", data={"email": user.email, "password": PASSWORD})
-    assert r.status_code == 302
 
 
 def test_translations_are_complete():
@@ -35,7 +31,8 @@ def test_language_comes_from_the_browser_or_the_switch(client):
 
 
 @pytest.mark.parametrize("language, words", [("en", ["Capacity", "Your sites"]), ("zh", ["产能", "您的厂区"])])
-def test_every_page_renders_for_a_factory(client, factory_user, dummy_machine, create_equipment, language, words):
+def test_every_page_renders_for_a_factory(sign_in, client, factory_user, dummy_machine, create_equipment, language,
+                                          words):
     item = create_equipment(factory_user.firm, site_factory_id=dummy_machine.factory_id, delivered_to_lessee=False)
     sign_in(client, factory_user, language)
     home = client.get("/home").get_data(as_text=True)
@@ -61,7 +58,7 @@ def test_every_page_renders_for_a_factory(client, factory_user, dummy_machine, c
 @pytest.mark.parametrize(
     "kind, testid", [("operator", "operator-home"), ("buyer", "buyer-home"), ("lessor", "lessor-home")]
 )
-def test_home_page_per_role(client, create_firm, create_user, kind, testid):
+def test_home_page_per_role(sign_in, client, create_firm, create_user, kind, testid):
     user = create_user(create_firm(kind))
     sign_in(client, user)
     assert f'data-testid="{testid}"' in client.get("/home").get_data(as_text=True)
@@ -69,14 +66,14 @@ def test_home_page_per_role(client, create_firm, create_user, kind, testid):
         assert client.get("/capacity/").status_code == 403
 
 
-def test_other_firms_pages_are_404(client, create_firm, create_user, dummy_machine):
+def test_other_firms_pages_are_404(sign_in, client, create_firm, create_user, dummy_machine):
     sign_in(client, create_user(create_firm("factory")))
     assert client.get(f"/capacity/machines/{dummy_machine.id}").status_code == 404
     assert client.get(f"/capacity/factories/{dummy_machine.factory_id}").status_code == 404
     assert client.post(f"/capacity/machines/{dummy_machine.id}/delete").status_code == 404
 
 
-def test_add_machine_and_week_view(client, db, factory_user, dummy_factory):
+def test_add_machine_and_week_view(sign_in, client, db, factory_user, dummy_factory):
     sign_in(client, factory_user)
     form = {
         "name": "Brother S700X2 #2",
@@ -128,7 +125,7 @@ def test_add_machine_and_week_view(client, db, factory_user, dummy_factory):
     assert re.search(r"Brother S700X2 #2", summary)
 
 
-def test_site_form_rejects_bad_coordinates_and_duplicates(client, db, factory_user, dummy_factory):
+def test_site_form_rejects_bad_coordinates_and_duplicates(sign_in, client, db, factory_user, dummy_factory):
     sign_in(client, factory_user)
     r = client.post("/capacity/", data={"name": "North", "latitude": "95", "longitude": "113.8"})
     assert r.status_code == 422 and 'data-field="latitude"' in r.get_data(as_text=True)

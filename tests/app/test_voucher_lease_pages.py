@@ -14,10 +14,6 @@ PASSWORD = "correct horse battery"  # the password the create_user fixture sets
 TODAY = date.today()  # the pages use the cluster's date; tests keep a margin of days around it
 
 
-def sign_in(client, user, language="en"):
-    client.post(f"/language/{'en' if language == 'en' else 'zh_Hans_CN'}")
-    r = client.post("/sign-in", data={"email": user.email, "password": PASSWORD})
-    assert r.status_code == 302
 
 
 def programme_form(**change):
@@ -56,7 +52,7 @@ def operator(create_firm, create_user):
         ({"valid_until": "2000-01-01"}, "valid_until", "The end must not be before the start."),
     ],
 )
-def test_bad_programmes_are_refused_next_to_the_field(client, db, operator, change, field, message):
+def test_bad_programmes_are_refused_next_to_the_field(sign_in, client, db, operator, change, field, message):
     sign_in(client, operator)
     r = client.post("/vouchers", data=programme_form(**change))
     assert r.status_code == 422
@@ -65,7 +61,7 @@ def test_bad_programmes_are_refused_next_to_the_field(client, db, operator, chan
     assert count(db, VoucherProgramme) == 0
 
 
-def test_operator_creates_a_programme_issues_a_voucher_and_sees_the_report(client, db, operator, create_firm):
+def test_operator_creates_a_programme_issues_a_voucher_and_sees_the_report(sign_in, client, db, operator, create_firm):
     buyer = create_firm("buyer", name="Dongguan Moulds SME")
     create_firm("factory", name="Not a buyer")
     sign_in(client, operator)
@@ -99,7 +95,8 @@ def test_operator_creates_a_programme_issues_a_voucher_and_sees_the_report(clien
     assert voucher.code in report and "Use per firm" in report and "¥1,000.00" in report
 
 
-def test_vouchers_are_for_operators_and_buyers(client, db, create_firm, create_user, dummy_cluster, create_cluster):
+def test_vouchers_are_for_operators_and_buyers(sign_in, client, db, create_firm, create_user, dummy_cluster,
+                                               create_cluster):
     factory = create_user(create_firm("factory"))
     sign_in(client, factory)
     assert client.get("/vouchers").status_code == 403
@@ -114,7 +111,7 @@ def test_vouchers_are_for_operators_and_buyers(client, db, create_firm, create_u
 
 @pytest.mark.parametrize("language, words", [("en", ["My service vouchers", "Available"]),
                                               ("zh", ["我的服务券", "可用"])])
-def test_buyer_sees_their_vouchers(client, db, dummy_cluster, create_firm, create_user, language, words):
+def test_buyer_sees_their_vouchers(sign_in, client, db, dummy_cluster, create_firm, create_user, language, words):
     buyer = create_user(create_firm("buyer"))
     programme = vouchers.create_programme(dummy_cluster.id, programme_form(
         name="Digital services", budget_fen=500_000, per_firm_cap_fen=200_000, percent_bp=5_000,
@@ -150,7 +147,8 @@ def lease_form(site, start=10, end=39, **change):
             "site_factory_id": site.id, "instalment_months": "6", "action": "lease"} | change
 
 
-def test_factory_leases_listed_equipment(client, db, factory_user, dummy_factory, listed, create_firm, create_user):
+def test_factory_leases_listed_equipment(sign_in, client, db, factory_user, dummy_factory, listed, create_firm,
+                                         create_user):
     sign_in(client, factory_user)
     listings = client.get("/equipment/listings").get_data(as_text=True)
     assert f'href="/equipment/{listed.id}/lease"' in listings
@@ -197,7 +195,8 @@ def test_factory_leases_listed_equipment(client, db, factory_user, dummy_factory
 
 @pytest.mark.parametrize("language, words", [("en", ["Equipment you lease", "Cancel", "Payment"]),
                                               ("zh", ["您租用的设备", "取消", "付款方式"])])
-def test_leases_page_lists_and_cancels(client, db, factory_user, dummy_factory, listed, create_user, language, words):
+def test_leases_page_lists_and_cancels(sign_in, client, db, factory_user, dummy_factory, listed, create_user,
+                                       language, words):
     sign_in(client, factory_user, language)
     assert client.post(f"/equipment/{listed.id}/lease", data=lease_form(dummy_factory)).status_code == 302
     record = db.session.scalar(select(Lease))
@@ -221,7 +220,7 @@ def test_leases_page_lists_and_cancels(client, db, factory_user, dummy_factory, 
     assert again.status_code == 200 and db.session.get(Lease, record.id).status == "cancelled"
 
 
-def test_lease_pages_404_for_unlisted_or_foreign(client, db, factory_user, listed):
+def test_lease_pages_404_for_unlisted_or_foreign(sign_in, client, db, factory_user, listed):
     listed.listed = False
     db.session.commit()
     sign_in(client, factory_user)

@@ -11,19 +11,13 @@ pytestmark = pytest.mark.browser
 PASSWORD = "correct horse battery"  # the password the create_user fixture sets
 
 
-def sign_in(page, base, user):
-    page.goto(f"{base}/sign-in")
-    page.fill("input[name=email]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("[data-testid=sign-in]")
-    page.wait_for_url(re.compile(r"/home$"))
 
 
-def test_factory_adds_machine_and_idle_windows_in_english_then_chinese(
+def test_factory_adds_machine_and_idle_windows_in_english_then_chinese(browser_sign_in, 
     live_server, page_factory, screenshot, db, factory_user, dummy_factory
 ):
     page = page_factory("en-US")
-    sign_in(page, live_server, factory_user)
+    browser_sign_in(page, live_server, factory_user)
     assert page.locator("[data-testid=factory-home]").is_visible()
 
     page.click("text=Capacity")

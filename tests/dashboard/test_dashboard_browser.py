@@ -4,43 +4,24 @@ static/vendor, nothing from outside 127.0.0.1), the range changes, and a CSV exp
 from __future__ import annotations
 
 import re
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 pytestmark = pytest.mark.browser
 PASSWORD = "correct horse battery"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
 
 
-@pytest.fixture
-def dashboard_server(csrf_app):
-    server = make_server("127.0.0.1", 0, csrf_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
-
-
-@pytest.fixture
-def chromium(browser):
-    """The test session's one Playwright browser (tests/conftest.py)."""
-    return browser
 
 
 @pytest.mark.parametrize("locale, words", [
     ("en-US", {"title": "Cluster dashboard", "factory": "Factory", "csv_name": "Factory"}),
     ("zh-CN", {"title": "集群看板", "factory": "工厂", "csv_name": "工厂"}),
 ])
-def test_operator_changes_the_range_and_exports_csv(dashboard_server, chromium, world, locale, words, tmp_path):
+def test_operator_changes_the_range_and_exports_csv(live_server, browser, world, locale, words, tmp_path):
     ARTIFACTS.mkdir(exist_ok=True)
-    context = chromium.new_context(locale=locale, viewport={"width": 1280, "height": 1000}, accept_downloads=True)
+    context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 1000}, accept_downloads=True)
     context.set_default_timeout(15_000)
     external: list[str] = []
     context.route(re.compile(r"^(?!http://127\.0\.0\.1).*"), lambda route: (external.append(route.request.url),
@@ -49,7 +30,7 @@ def test_operator_changes_the_range_and_exports_csv(dashboard_server, chromium, 
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     try:
-        page.goto(f"{dashboard_server}/sign-in")
+        page.goto(f"{live_server}/sign-in")
         page.fill("input[name=email]", world.operator.email)
         page.fill("input[name=password]", PASSWORD)
         page.click("[data-testid=sign-in]")

@@ -1,7 +1,6 @@
 """The whole path in a real browser against localstripe: quote -> order -> pay -> plan -> steps done -> delivery ->
 payout visible to the factory -> rating."""
 
-import re
 import time
 
 import pytest
@@ -25,17 +24,11 @@ def app_config(app_config, localstripe_server):
     return app_config | {"STRIPE_API_BASE": localstripe_server.base_url}
 
 
-def sign_in(page, base, user):
-    page.goto(f"{base}/sign-in")
-    page.fill("input[name=email]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("[data-testid=sign-in]")
-    page.wait_for_url(re.compile(r"/home$"))
 
 
-def test_quote_to_payout_and_rating(live_server, page_factory, screenshot, db, shops, buyer_user):
+def test_quote_to_payout_and_rating(browser_sign_in, live_server, page_factory, screenshot, db, shops, buyer_user):
     buyer = page_factory("en-US")
-    sign_in(buyer, live_server, buyer_user)
+    browser_sign_in(buyer, live_server, buyer_user)
     buyer.click("[data-testid=nav-quote]")
     buyer.fill("input[name=length_mm]", "100")
     buyer.fill("input[name=width_mm]", "60")
@@ -68,7 +61,7 @@ def test_quote_to_payout_and_rating(live_server, page_factory, screenshot, db, s
 
     for who in ("mill_user", "finish_user"):                 # each factory starts and finishes its own step
         factory = page_factory("zh-CN")
-        sign_in(factory, live_server, shops[who])
+        browser_sign_in(factory, live_server, shops[who])
         factory.goto(order_url)
         factory.click("[data-testid=start-step]")
         factory.click("[data-testid=finish-step]")

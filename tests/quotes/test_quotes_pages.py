@@ -9,9 +9,6 @@ import pytest
 PASSWORD = "correct horse battery"
 
 
-def sign_in(client, user, language="en"):
-    client.post(f"/language/{'en' if language == 'en' else 'zh_Hans_CN'}")
-    assert client.post("/sign-in", data={"email": user.email, "password": PASSWORD}).status_code == 302
 
 
 FORM = {
@@ -39,7 +36,7 @@ FORM = {
         ("zh", ["即时报价", "阶梯价格", "加急", "平台服务费"]),
     ],
 )
-def test_declared_quote_from_the_form(app, client, plant, buyer, language, words):
+def test_declared_quote_from_the_form(sign_in, app, client, plant, buyer, language, words):
     sign_in(client, buyer, language)
     page = client.get("/quotes/new")
     assert page.status_code == 200 and words[0] in page.get_data(as_text=True)
@@ -52,7 +49,7 @@ def test_declared_quote_from_the_form(app, client, plant, buyer, language, words
     assert client.get("/quotes/").status_code == 200
 
 
-def test_stl_upload_from_the_form(app, client, plant, buyer, stl_bytes):
+def test_stl_upload_from_the_form(sign_in, app, client, plant, buyer, stl_bytes):
     sign_in(client, buyer)
     data = {k: v for k, v in FORM.items() if not k.endswith("_mm") and k != "volume_cm3"}
     data["file"] = (io.BytesIO(stl_bytes), "plate.stl")
@@ -61,7 +58,7 @@ def test_stl_upload_from_the_form(app, client, plant, buyer, stl_bytes):
     assert "plate.stl" in client.get(response.headers["Location"]).get_data(as_text=True)
 
 
-def test_errors_are_shown_on_the_fields(app, client, plant, buyer):
+def test_errors_are_shown_on_the_fields(sign_in, app, client, plant, buyer):
     sign_in(client, buyer)
     response = client.post("/quotes/new", data={k: v for k, v in FORM.items() if k != "volume_cm3"})
     assert response.status_code == 422 and 'data-field="volume_cm3"' in response.get_data(as_text=True)
@@ -74,21 +71,21 @@ def test_errors_are_shown_on_the_fields(app, client, plant, buyer):
     assert response.status_code == 422 and 'data-field="volume_cm3"' in response.get_data(as_text=True)
 
 
-def test_an_expired_quote_says_so(app, client, plant, buyer):
+def test_an_expired_quote_says_so(sign_in, app, client, plant, buyer):
     app.config["QUOTE_VALID_DAYS"] = 0
     sign_in(client, buyer)
     location = client.post("/quotes/new", data=FORM).headers["Location"]
     assert 'data-testid="expired"' in client.get(location).get_data(as_text=True)
 
 
-def test_infeasible_quote_is_explained(app, client, plant, buyer):
+def test_infeasible_quote_is_explained(sign_in, app, client, plant, buyer):
     sign_in(client, buyer)
     location = client.post("/quotes/new", data=FORM | {"route-0": "wire_edm"}).headers["Location"]
     html = client.get(location).get_data(as_text=True)
     assert 'data-testid="infeasible"' in html and "wire_edm" in html
 
 
-def test_other_firms_cannot_see_the_page(app, client, plant, buyer, create_firm, create_user):
+def test_other_firms_cannot_see_the_page(sign_in, app, client, plant, buyer, create_firm, create_user):
     sign_in(client, buyer)
     location = client.post("/quotes/new", data=FORM).headers["Location"]
     client.post("/sign-out")

@@ -3,34 +3,15 @@
 from __future__ import annotations
 
 import re
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 pytestmark = pytest.mark.browser
 PASSWORD = "correct horse battery"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                  "--disable-dev-shm-usage"]
 
 
-@pytest.fixture
-def search_server(csrf_app):
-    server = make_server("127.0.0.1", 0, csrf_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
-
-
-@pytest.fixture
-def chromium(browser):
-    """The test session's one Playwright browser (tests/conftest.py)."""
-    return browser
 
 
 @pytest.fixture
@@ -42,15 +23,15 @@ def scene_for_csrf_app(csrf_app, scene):
     ("en-US", "en", {"results": "3 results", "tab": "Suppliers", "filtered": "1 result"}),
     ("zh-CN", "zh_Hans_CN", {"results": "3 条结果", "tab": "供应商", "filtered": "1 条结果"}),
 ])
-def test_buyer_searches_with_filters_list_and_map(search_server, chromium, scene, locale, language, words):
-    context = chromium.new_context(locale=locale, viewport={"width": 1280, "height": 1000})
+def test_buyer_searches_with_filters_list_and_map(live_server, browser, scene, locale, language, words):
+    context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 1000})
     context.set_default_timeout(10_000)
     external = []
     context.route(re.compile(r"^(?!http://127\.0\.0\.1).*"), lambda route: (external.append(route.request.url),
                                                                            route.abort()))
     page = context.new_page()
     try:
-        page.goto(f"{search_server}/sign-in")
+        page.goto(f"{live_server}/sign-in")
         page.fill("input[name=email]", scene.buyer_user.email)
         page.fill("input[name=password]", PASSWORD)
         page.click("[data-testid=sign-in]")

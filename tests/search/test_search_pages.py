@@ -8,17 +8,13 @@ import pytest
 PASSWORD = "correct horse battery"
 
 
-def sign_in(client, user, language="en"):
-    client.post(f"/language/{'en' if language == 'en' else 'zh_Hans_CN'}")
-    response = client.post("/sign-in", data={"email": user.email, "password": PASSWORD})
-    assert response.status_code == 302
 
 
 @pytest.mark.parametrize("language, words", [
     ("en", ["Idle capacity", "Suppliers", "Process", "Certification", "Sort by", "results", "Laser cutting"]),
     ("zh", ["闲置产能", "供应商", "工艺", "认证", "排序", "条结果", "激光切割"]),
 ])
-def test_search_page_lists_results_with_facets(client, scene, language, words):
+def test_search_page_lists_results_with_facets(sign_in, client, scene, language, words):
     sign_in(client, scene.buyer_user, language)
     html = client.get("/search/").get_data(as_text=True)
     for word in words:
@@ -28,7 +24,7 @@ def test_search_page_lists_results_with_facets(client, scene, language, words):
     assert 'data-tile-url=""' in html      # no tile server unless configured
 
 
-def test_search_page_filters(client, scene, today):
+def test_search_page_filters(sign_in, client, scene, today):
     sign_in(client, scene.buyer_user)
     html = client.get("/search/capacity", query_string={"q": "铣削"}).get_data(as_text=True)
     assert "Haas VF-2" in html and "Trumpf" not in html
@@ -46,7 +42,7 @@ def test_search_page_filters(client, scene, today):
     assert "精工机械" in html and "Bright Turning" not in html
 
 
-def test_search_page_reports_bad_input(client, scene):
+def test_search_page_reports_bad_input(sign_in, client, scene):
     sign_in(client, scene.buyer_user)
     response = client.get("/search/capacity", query_string={"idle_from": "2026-13-40", "idle_to": "2026-12-01"})
     assert response.status_code == 422 and 'data-field="idle_from"' in response.get_data(as_text=True)
@@ -56,7 +52,7 @@ def test_search_page_reports_bad_input(client, scene):
     assert response.status_code == 200
 
 
-def test_tabs_per_role(client, scene):
+def test_tabs_per_role(sign_in, client, scene):
     sign_in(client, scene.buyer_user)
     assert client.get("/search/job").status_code == 404 and client.get("/search/firm").status_code == 404
     client.post("/sign-out")
