@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from flask import abort
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from capacity.models import Factory, Machine
+from marketplace.accounts.models import Firm
 from marketplace.extensions import db
 from marketplace.orders.models import Booking, Order, OrderStep
 from marketplace.tenancy import current_firm
@@ -28,6 +29,30 @@ def readable_order(order_id: int) -> Order:
     ):
         return order
     abort(404, f"No order with id {order_id}.")
+
+
+def buyer_order(order_id: int) -> Order:
+    """readable_order, and only its buyer may act on it (others who may read it get 403)."""
+    order = readable_order(order_id)
+    if order.buyer_firm_id != current_firm().id:
+        abort(403, "Only the buyer can do this.")
+    return order
+
+
+def visible_orders(firm):
+    """Orders the firm may list, newest first: the cluster's (operators), or those it buys or works on."""
+    stmt = select(Order).order_by(Order.id.desc())
+    if firm.is_operator:
+        return stmt.where(Order.cluster_id == firm.cluster_id)
+    return stmt.where(or_(Order.buyer_firm_id == firm.id, Order.id.in_(supplier_order_ids(firm.id))))
+
+
+def cluster_supplier(firm_id: int) -> Firm:
+    """A factory or lessor of the current firm's cluster (its public profile); otherwise 404."""
+    firm = db.session.get(Firm, firm_id)
+    if firm is None or firm.cluster_id != current_firm().cluster_id or not (firm.is_factory or firm.is_lessor):
+        abort(404, f"No supplier with id {firm_id}.")
+    return firm
 
 
 def own_booking(booking_id: int) -> Booking:

@@ -6,19 +6,15 @@ from __future__ import annotations
 from flask import abort
 from flask.views import MethodView
 from flask_login import current_user
-from sqlalchemy import or_, select
 
 from marketplace.accounts.auth import require_kind
-from marketplace.accounts.models import Firm
 from marketplace.api_common import api_blueprint, page_of, paginate
 from marketplace.db_types import utcnow
 from marketplace.extensions import db
 from marketplace.i18n import local_zone
 from marketplace.orders import checkout, tracking
-from marketplace.orders.access import own_booking, readable_order, supplier_order_ids
-from marketplace.orders.models import Order, Rating
-from marketplace.outbox import pending_for
-from marketplace.quotes.models import Quote
+from marketplace.orders.access import buyer_order, cluster_supplier, own_booking, readable_order, visible_orders
+from marketplace.orders.models import Order
 from marketplace.orders.schemas import (
     OrderListArgs,
     OrderSchema,
@@ -28,16 +24,11 @@ from marketplace.orders.schemas import (
     SupplierProfileSchema,
     TimelineEntrySchema,
 )
+from marketplace.outbox import pending_for
+from marketplace.quotes.models import Quote
 from marketplace.tenancy import current_firm
 
 orders_blp = api_blueprint("orders_api", __name__, "", "Orders: checkout, payment, tracking, delivery and ratings")
-
-
-def own_order(order_id: int) -> Order:
-    order = readable_order(order_id)
-    if order.buyer_firm_id != current_firm().id:
-        abort(403, "Only the buyer can do this.")
-    return order
 
 
 def dump(order: Order) -> dict:
@@ -52,12 +43,7 @@ class Orders(MethodView):
     @orders_blp.response(200, page_of(OrderSchema))
     def get(self, args):
         """Your orders (buyers), the orders you work on (factories), or the cluster's (operators)"""
-        firm = current_firm()
-        stmt = select(Order).order_by(Order.id.desc())
-        if firm.is_operator:
-            stmt = stmt.where(Order.cluster_id == firm.cluster_id)
-        else:
-            stmt = stmt.where(or_(Order.buyer_firm_id == firm.id, Order.id.in_(supplier_order_ids(firm.id))))
+        stmt = visible_orders(current_firm())
         if "status" in args:
             stmt = stmt.where(Order.status == args["status"])
         page = paginate(stmt, args)
@@ -94,7 +80,7 @@ class Pay(MethodView):
         """Pay for an accepted order, optionally with a service voucher. Answers at once (202): the charge runs in
         the background and the order becomes `paid` (then `planned`); `in_progress` lists the work still running.
         Repeating the request while a payment is under way queues nothing more."""
-        order = own_order(order_id)
+        order = buyer_order(order_id)
         checkout.pay(order, current_user, data["voucher_code"], utcnow().astimezone(local_zone()).date())
         return dump(order)
 
@@ -105,7 +91,7 @@ class Cancel(MethodView):
     def post(self, order_id):
         """Cancel an order before production: capacity and voucher return now; the payment is voided or refunded
         in the background (`in_progress`). Repeating it is harmless."""
-        order = own_order(order_id)
+        order = buyer_order(order_id)
         checkout.cancel(order, current_user, "cancelled by the buyer")
         return dump(order)
 
@@ -137,7 +123,7 @@ class ConfirmDelivery(MethodView):
     def post(self, order_id):
         """Confirm delivery (the buyer): the order is `delivered` now; the payment is captured, the factories are
         paid out and the order completes in the background. Repeating it is harmless."""
-        order = own_order(order_id)
+        order = buyer_order(order_id)
         tracking.confirm_delivery(order, current_user)
         return dump(order)
 
@@ -148,7 +134,7 @@ class Ratings(MethodView):
     @orders_blp.response(201, RatingSchema)
     def post(self, data, order_id):
         """Rate a supplier of a delivered order, 1 to 5"""
-        rating = tracking.rate(own_order(order_id), current_user, **data)
+        rating = tracking.rate(buyer_order(order_id), current_user, **data)
         db.session.commit()
         return rating
 
@@ -180,12 +166,9 @@ class SupplierProfile(MethodView):
     @orders_blp.response(200, SupplierProfileSchema)
     def get(self, firm_id):
         """A supplier's public profile in your cluster, with its ratings"""
-        firm = db.session.get(Firm, firm_id)
-        if firm is None or firm.cluster_id != current_firm().cluster_id or not (firm.is_factory or firm.is_lessor):
-            abort(404, f"No supplier with id {firm_id}.")
+        firm = cluster_supplier(firm_id)
         average, count = tracking.supplier_rating(firm.id)
-        recent = db.session.scalars(select(Rating).where(Rating.supplier_firm_id == firm.id)
-                                    .order_by(Rating.id.desc()).limit(20)).all()
+        recent = tracking.recent_ratings(firm.id, 20)
         return {"firm_id": firm.id, "name": firm.name, "rating": average, "ratings": count, "recent": recent}
 
 

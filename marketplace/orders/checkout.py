@@ -21,6 +21,7 @@ from marketplace.outbox import emit
 from marketplace.vouchers import services as vouchers
 from marketplace.vouchers.models import VoucherRedemption
 
+
 def _tier(quote, name: str) -> dict:
     tier = next((t for t in quote.tiers if t["tier"] == name), None)
     if tier is None:

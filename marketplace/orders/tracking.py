@@ -96,6 +96,11 @@ def supplier_rating(firm_id: int) -> tuple[float | None, int]:
     return (round(float(avg), 2) if avg is not None else None), count
 
 
+def recent_ratings(firm_id: int, limit: int) -> list[Rating]:
+    return list(db.session.scalars(select(Rating).where(Rating.supplier_firm_id == firm_id)
+                                   .order_by(Rating.id.desc()).limit(limit)))
+
+
 def timeline(order: Order, transport: TransportConfig | None = None) -> list[dict]:
     """Steps in order with where and when they run, and the transport legs between sites (and to the buyer)."""
     transport = transport or TransportConfig()

@@ -8,17 +8,16 @@ from datetime import timedelta
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
-from marketplace.accounts.auth import firm_required
 from capacity.models import Factory
-from marketplace.accounts.models import Firm
+from marketplace.accounts.auth import firm_required
 from marketplace.db_types import utcnow
 from marketplace.errors import FieldError
 from marketplace.extensions import db
 from marketplace.i18n import local_zone
 from marketplace.orders import checkout, tracking
-from marketplace.orders.access import own_booking, readable_order, supplier_order_ids
+from marketplace.orders.access import buyer_order, cluster_supplier, own_booking, readable_order, visible_orders
 from marketplace.orders.lifecycle import can
 from marketplace.orders.models import Booking, Order, Rating
 from marketplace.outbox import pending_for
@@ -43,12 +42,7 @@ def _act(order: Order, action) -> None:
 @orders_web.route("/orders")
 @login_required
 def index():
-    firm = current_user.firm
-    stmt = select(Order).order_by(Order.id.desc()).limit(200)
-    if firm.is_operator:
-        stmt = stmt.where(Order.cluster_id == firm.cluster_id)
-    else:
-        stmt = stmt.where(or_(Order.buyer_firm_id == firm.id, Order.id.in_(supplier_order_ids(firm.id))))
+    stmt = visible_orders(current_user.firm).limit(200)
     return render_template("orders/index.html", orders=db.session.scalars(stmt).all())
 
 
@@ -101,17 +95,10 @@ def detail(order_id: int):
                            is_buyer=order.buyer_firm_id == current_user.firm_id)
 
 
-def _buyer_order(order_id: int) -> Order:
-    order = readable_order(order_id)
-    if order.buyer_firm_id != current_user.firm_id:
-        abort(403)
-    return order
-
-
 @orders_web.route("/orders/<int:order_id>/pay", methods=["POST"])
 @login_required
 def pay(order_id: int):
-    order = _buyer_order(order_id)
+    order = buyer_order(order_id)
     code = request.form.get("voucher_code", "").strip()
     today = utcnow().astimezone(local_zone()).date()
     _act(order, lambda: checkout.pay(order, current_user, code, today))
@@ -121,7 +108,7 @@ def pay(order_id: int):
 @orders_web.route("/orders/<int:order_id>/cancel", methods=["POST"])
 @login_required
 def cancel(order_id: int):
-    order = _buyer_order(order_id)
+    order = buyer_order(order_id)
     _act(order, lambda: checkout.cancel(order, current_user, request.form.get("reason", "")))
     return redirect(url_for("orders.detail", order_id=order.id))
 
@@ -129,7 +116,7 @@ def cancel(order_id: int):
 @orders_web.route("/orders/<int:order_id>/confirm", methods=["POST"])
 @login_required
 def confirm(order_id: int):
-    order = _buyer_order(order_id)
+    order = buyer_order(order_id)
     try:
         if tracking.confirm_delivery(order, current_user):
             flash(_("Delivery confirmed; the factories are being paid."), "success")
@@ -142,7 +129,7 @@ def confirm(order_id: int):
 @orders_web.route("/orders/<int:order_id>/rate", methods=["POST"])
 @login_required
 def rate(order_id: int):
-    order = _buyer_order(order_id)
+    order = buyer_order(order_id)
     try:
         score = int(request.form.get("score", ""))
         supplier = int(request.form.get("supplier_firm_id", ""))
@@ -194,12 +181,9 @@ def payouts():
 @orders_web.route("/suppliers/<int:firm_id>")
 @login_required
 def supplier(firm_id: int):
-    firm = db.session.get(Firm, firm_id)
-    if firm is None or firm.cluster_id != current_user.firm.cluster_id or not (firm.is_factory or firm.is_lessor):
-        abort(404)
+    firm = cluster_supplier(firm_id)
     average, count = tracking.supplier_rating(firm.id)
-    ratings = db.session.scalars(select(Rating).where(Rating.supplier_firm_id == firm.id)
-                                 .order_by(Rating.id.desc()).limit(50)).all()
+    ratings = tracking.recent_ratings(firm.id, 50)
     sites = db.session.scalars(select(Factory).where(Factory.firm_id == firm.id).order_by(Factory.name)).all()
     return render_template("orders/supplier.html", firm=firm, average=average, count=count, ratings=ratings,
                            sites=sites)
