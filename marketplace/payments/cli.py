@@ -1,4 +1,4 @@
-"""`flask payments localstripe` (the local payments server, loopback only) and `flask payments ledger-check`."""
+"""`flask payments localstripe` (the local payments server, loopback only) and `flask payments reconcile`."""
 
 from __future__ import annotations
 
