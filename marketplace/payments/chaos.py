@@ -167,7 +167,8 @@ def _request(server: Server, method: str, path: str, token: str, stop: threading
     raise RuntimeError("stopped")
 
 
-def _wait_status(server, order_id, token, wanted, stop, timeout=90.0) -> str:
+def _wait_status(server, order_id, token, wanted, stop, timeout=900.0) -> str:
+    """A buyer who keeps the page open: the app may be down (and restarted) many times meanwhile."""
     deadline = time.monotonic() + timeout
     status = "?"
     while time.monotonic() < deadline and not stop.is_set():
@@ -194,9 +195,9 @@ def run_script(kind: str, order: dict, server: Server, database: str, stop: thre
             t.join()
     else:
         _request(server, "POST", pay, token, stop, json={})
-    status = _wait_status(server, oid, token, {"paid", "planned", "accepted_declined"}, stop)
+    status = _wait_status(server, oid, token, {"paid", "planned"}, stop)
     if status not in ("paid", "planned"):
-        log["pay_not_done"] += 1
+        log["pay_not_done"] += 1  # reported: the order then counts as stuck
         return
     if kind == "cancel_paid":
         _request(server, "POST", f"/api/v1/orders/{oid}/cancel", token, stop)
@@ -264,13 +265,14 @@ def main(argv=None) -> int:
             server.ensure_up()
         server.ensure_up()
         for t in clients:
-            t.join(timeout=300)
+            t.join(timeout=900)
         time.sleep(1)
         result = check(database, stripe.base_url, plan, server, timeout_s=120)
         server.kill()
         result.update(kills=server.kills + server.self_kills, killed_by_harness=server.kills,
                       self_kills=server.self_kills, outages=outages, orders=len(orders),
                       client_errors=sum(v for k, v in log.items() if k.startswith("client_error")),
+                      pay_not_done=log["pay_not_done"],
                       wall_s=round(time.monotonic() - started, 1))
         damage = ("inconsistent", "double_captures", "double_refunds", "stuck_orders", "reconcile_diffs")
         print(" ".join(f"{k}={v}" for k, v in result.items()))
