@@ -54,7 +54,12 @@ class Proxy:
                 return
             sock = socket.socket()
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            sock.bind(("127.0.0.1", self.port))
+            for _ in range(100):  # the old listener's accept() may still hold the port for a moment
+                try:
+                    sock.bind(("127.0.0.1", self.port))
+                    break
+                except OSError:
+                    time.sleep(0.05)
             sock.listen(64)
             self.listener = sock
         threading.Thread(target=self._accept, args=(sock,), daemon=True).start()
@@ -62,6 +67,10 @@ class Proxy:
     def down(self) -> None:
         with self.lock:
             if self.listener is not None:
+                try:
+                    self.listener.shutdown(socket.SHUT_RDWR)  # wakes the thread blocked in accept()
+                except OSError:
+                    pass
                 self.listener.close()
                 self.listener = None
             for conn in self.conns:
