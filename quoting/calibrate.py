@@ -2,8 +2,8 @@
 
 Generates completed jobs from the hidden ground-truth model (``quoting.history``),
 fits the factors on a seeded training split and prints MAPE before/after on the
-held-out jobs plus the fitted parameters. The app will later feed database jobs
-to :func:`quoting.calibration.calibrate` instead.
+held-out jobs plus the fitted parameters. The app feeds its database's completed jobs
+to :func:`quoting.calibration.calibrate` (`flask quotes calibrate`).
 """
 from __future__ import annotations
 

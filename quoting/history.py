@@ -2,8 +2,8 @@
 
 Actual costs come from a hidden ground-truth model: the same cost models run
 with *different* parameters (``truth_params``) plus multiplicative log-normal
-noise, so a calibration's gain over the defaults is measurable. The app will
-replace this with jobs read from its database.
+noise, so a calibration's gain over the defaults is measurable. The app calibrates
+from its own completed jobs (`flask quotes calibrate`, marketplace/quotes/calibration.py).
 """
 from __future__ import annotations
 
