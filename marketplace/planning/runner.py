@@ -95,9 +95,10 @@ def request_run(cluster: Cluster, user=None, reason: str = "", time_limit_s: flo
 
 
 def repair_declined_step(order_step_id: int, now: datetime | None = None, time_limit_s: float = 0.8) -> int:
-    """Local repair after a decline: re-place the affected order's movable steps with every other booking frozen
-    (a small CP-SAT neighbourhood), in about a second; the full re-plan follows in the background. Returns the
-    bookings written (0 when the order cannot be placed now: the full run reports why)."""
+    """Local repair after a decline: re-place the affected order's movable steps — and those of any other order the
+    stored plan leaves a step of unplaced — with every other booking frozen (a small CP-SAT neighbourhood), in
+    about a second; the full re-plan follows in the background. Returns the bookings written (0 when the order
+    cannot be placed now: the full run reports why)."""
     step = db.session.get(OrderStep, order_step_id)
     if step is None:
         return 0
@@ -106,19 +107,26 @@ def repair_declined_step(order_step_id: int, now: datetime | None = None, time_l
         return 0
     cluster = db.session.get(Cluster, order.cluster_id)
     loaded = load_problem(cluster, now or utcnow(), horizon_days=current_app.config["PLANNING_HORIZON_DAYS"])
-    key = f"o{order.id}"
     previous = current_plan(loaded)
+    placed = {(a.order_id, a.step_id) for a in previous.assignments} | {(f.order_id, f.step_id)
+                                                                          for f in loaded.problem.frozen}
+    # the neighbourhood: this order, and every order with a step the stored plan does not place (another decline
+    # not repaired yet): freezing those would freeze a step after its missing predecessor
+    free = {f"o{order.id}"} | {o.id for o in loaded.problem.orders
+                               if any((o.id, st.id) not in placed for st in o.steps)}
     frozen_keys = {(f.order_id, f.step_id) for f in loaded.problem.frozen}
     extra = tuple(mm.FrozenStep(a.order_id, a.step_id, a.resource_id, a.start, max(a.end, a.start + 1), a.unit)
-                  for a in previous.assignments if a.order_id != key and (a.order_id, a.step_id) not in frozen_keys)
+                  for a in previous.assignments
+                  if a.order_id not in free and (a.order_id, a.step_id) not in frozen_keys)
     problem = dataclasses.replace(loaded.problem, frozen=loaded.problem.frozen + extra)
     plan = solve(problem, time_limit_s=time_limit_s, workers=current_app.config["SOLVER_WORKERS"], seed=order.id,
                  previous_plan=previous)
+    key = f"o{order.id}"
     if validate_plan(problem, plan) or not any(a.order_id == key and not a.frozen for a in plan.assignments):
         db.session.rollback()
         return 0
-    mine = dataclasses.replace(loaded, steps={k: v for k, v in loaded.steps.items() if k[0] == key})
-    own = dataclasses.replace(plan, assignments=tuple(a for a in plan.assignments if a.order_id == key))
+    mine = dataclasses.replace(loaded, steps={k: v for k, v in loaded.steps.items() if k[0] in free})
+    own = dataclasses.replace(plan, assignments=tuple(a for a in plan.assignments if a.order_id in free))
     written = store_plan(mine, own, None)
     db.session.commit()
     return written
