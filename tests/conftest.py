@@ -6,6 +6,7 @@ TEST_DATABASE_URL is set, PostgreSQL (one schema per xdist worker, built by the 
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import itertools
 import os
@@ -410,21 +411,37 @@ def drain(app):
     return deliver
 
 
-@pytest.fixture
-def live_server(csrf_app):
-    """The app on a loopback port with its embedded durable-work thread, as `scripts/demo.sh` serves it."""
+@contextlib.contextmanager
+def _served(app):
+    """`app` on a loopback port with its embedded durable-work thread, as `scripts/demo.sh` serves it."""
     from marketplace.outbox.worker import EmbeddedWorker
 
-    csrf_app.config["OUTBOX_POLL_S"] = 0.2
-    worker = EmbeddedWorker(csrf_app)
+    app.config["OUTBOX_POLL_S"] = 0.1
+    worker = EmbeddedWorker(app)
     worker.start()
-    server = make_server("127.0.0.1", 0, csrf_app, threaded=True)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
-    worker.stop()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+        worker.stop()
+
+
+@pytest.fixture
+def live_server(csrf_app):
+    """The site for a browser (CSRF on), with its runner thread."""
+    with _served(csrf_app) as url:
+        yield url
+
+
+@pytest.fixture
+def live_api(app):
+    """The test's own app (its fixtures' payments client included) over HTTP, with its runner thread."""
+    with _served(app) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

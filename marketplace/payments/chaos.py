@@ -30,7 +30,6 @@ import httpx
 from werkzeug.serving import make_server
 
 from marketplace import create_app
-
 from marketplace.payments.chaos_world import build_world, check, fresh_postgres_schema, shipped
 from marketplace.payments.localstripe_server import free_port, start_local_server
 

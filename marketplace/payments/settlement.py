@@ -20,7 +20,7 @@ from marketplace.payments.client import PaymentError
 from marketplace.payments.ledger import Cr, Dr
 from marketplace.payments.models import LedgerAccount, LedgerLine, LedgerTransaction, Payout
 from marketplace.payments.records import finish, record
-from marketplace.payments.services import send_charge, send_refund, client, payment_of
+from marketplace.payments.services import client, payment_of, send_charge, send_refund
 
 PAYABLE_BOOKING_EXCLUDED = ("cancelled", "declined")
 

@@ -14,8 +14,14 @@ from marketplace.extensions import db
 from marketplace.orders.models import Booking
 from marketplace.planning import runner, services
 from marketplace.planning.models import PlanRun
-from marketplace.planning.schemas import (BookingSchema, DeclineSchema, PlanRunListArgs, PlanRunRequestSchema,
-                                          PlanRunSchema, ScheduleArgs)
+from marketplace.planning.schemas import (
+    BookingSchema,
+    DeclineSchema,
+    PlanRunListArgs,
+    PlanRunRequestSchema,
+    PlanRunSchema,
+    ScheduleArgs,
+)
 from marketplace.tenancy import current_firm
 
 planning_blp = api_blueprint("planning_api", __name__, "", "Planning runs, factory schedules and assignments")

@@ -6,11 +6,9 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from flask import current_app
-
 from marketplace.accounts.models import Cluster
 from marketplace.extensions import db
-from marketplace.outbox.worker import work_rq
+from marketplace.outbox.cli import worker_command as jobs_worker
 from marketplace.planning.runner import execute, request_run
 
 planning_cli = AppGroup("planning", help="Plan open orders onto the cluster's capacity.")
@@ -37,10 +35,4 @@ def run_command(slug: str | None, time_limit: float | None) -> None:
         )
 
 
-@planning_cli.command("worker")
-@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
-def worker_command(burst: bool) -> None:
-    """The durable-work RQ worker (same as `flask jobs worker`; planning runs are outbox work)."""
-    if not current_app.config.get("REDIS_URL"):
-        raise click.UsageError("Set REDIS_URL to run a worker.")
-    work_rq(current_app._get_current_object(), burst=burst)
+planning_cli.add_command(jobs_worker, "worker")  # planning runs are outbox work: the one worker command

@@ -1,9 +1,9 @@
 """Leasable equipment: the owner's editor, instalment plans, availability and the cluster's listings."""
 
+from datetime import date
+
 import pytest
 from sqlalchemy import func, select
-
-from datetime import date
 
 from capacity.leasing import instalment_schedule, level_payment_fen
 from capacity.models import Equipment

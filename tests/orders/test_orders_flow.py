@@ -6,9 +6,9 @@ from datetime import date
 from sqlalchemy import func, select
 
 from marketplace.orders.models import Booking, Order
-from marketplace.payments.models import Payout
 from marketplace.payments import ledger
 from marketplace.payments.ledger import balanced as ledger_balanced
+from marketplace.payments.models import Payout
 from marketplace.vouchers.models import VoucherProgramme
 
 DECLARED = {"material": "al6061", "quantity": 20, "bbox_mm": [100, 60, 20], "volume_mm3": 80000,

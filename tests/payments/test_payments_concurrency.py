@@ -3,42 +3,22 @@ planning run. CI runs it on SQLite and on PostgreSQL (where the order row lock d
 
 from __future__ import annotations
 
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
-import pytest
-from werkzeug.serving import make_server
 from sqlalchemy import func, select
 
 from marketplace.outbox.models import OutboxMessage
 from marketplace.planning.models import PlanRun
 
 
-@pytest.fixture
-def served(app):
-    """This test's app on a loopback port with its runner thread (the fixtures' payments client included)."""
-    from marketplace.outbox.worker import EmbeddedWorker
-
-    app.config["OUTBOX_POLL_S"] = 0.1
-    worker = EmbeddedWorker(app)
-    worker.start()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    worker.stop()
-
-
-def test_forty_parallel_payments_make_one_intent(served, db, buyer, create_user, token_for, create_firm,
+def test_forty_parallel_payments_make_one_intent(live_api, db, buyer, create_user, token_for, create_firm,
                                                  create_paid_order, fake_stripe):
-    live_server = served
     factory = create_firm("factory")
     order = create_paid_order(buyer, 50_000, shares={factory: 20_000})
     token = token_for(create_user(buyer))
-    url = f"{live_server}/api/v1/orders/{order.id}/pay"
+    url = f"{live_api}/api/v1/orders/{order.id}/pay"
 
     def pay(_):
         return httpx.post(url, json={}, timeout=30,
