@@ -74,14 +74,14 @@ def _register_models() -> None:
     import capacity.lease_models  # noqa: F401
     import capacity.models  # noqa: F401
     import marketplace.accounts.models
+    import marketplace.dashboard.models  # noqa: F401
     import marketplace.orders.models  # noqa: F401
-    import marketplace.search.models  # noqa: F401
+    import marketplace.outbox.models  # noqa: F401
+    import marketplace.payments.models  # noqa: F401
     import marketplace.planning.models  # noqa: F401
     import marketplace.quotes.models  # noqa: F401
-    import marketplace.payments.models  # noqa: F401
+    import marketplace.search.models  # noqa: F401
     import marketplace.vouchers.models  # noqa: F401
-    import marketplace.dashboard.models  # noqa: F401
-    import marketplace.outbox.models  # noqa: F401
 
 
 def _register_handlers() -> None:
@@ -95,9 +95,9 @@ def _api_blueprints():
     from capacity import api as capacity_api
     from capacity import equipment_api, lease_api
     from marketplace.accounts import api as accounts_api
+    from marketplace.dashboard import api as dashboard_api
     from marketplace.orders import api as orders_api
     from marketplace.payments import api as payments_api
-    from marketplace.dashboard import api as dashboard_api
     from marketplace.planning import api as planning_api
     from marketplace.quotes import api as quotes_api
     from marketplace.search import api as search_api
@@ -114,8 +114,8 @@ def _web_blueprints():
     from capacity.views import capacity_web
     from marketplace.accounts.views import accounts_web
     from marketplace.dashboard.views import dashboard_web
-    from marketplace.outbox.views import operations_web
     from marketplace.orders.views import orders_web
+    from marketplace.outbox.views import operations_web
     from marketplace.planning.views import planning_web
     from marketplace.quotes.views import quotes_web
     from marketplace.search.views import search_web

@@ -7,11 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import insert
-
 from marketplace.db_types import utcnow
 from marketplace.events import Event
-from marketplace.extensions import db
+from marketplace.extensions import db, insert_on_conflict
 from marketplace.outbox.models import OutboxMessage
 
 
@@ -75,21 +73,11 @@ def emit(event: Event, *, dedupe: str | None = None, delay_s: float = 0.0) -> li
             db.session.flush()
             ids.append(row.id)
             continue
-        stmt = _insert_ignoring_duplicates(values)
+        stmt = (insert_on_conflict(OutboxMessage).values(**values)
+                .on_conflict_do_nothing(index_elements=["handler", "dedupe_key"]).returning(OutboxMessage.id))
         new_id = db.session.execute(stmt).scalar()
         if new_id is not None:
             ids.append(new_id)
     db.session.info.setdefault("outbox_new", []).extend(ids)
     return ids
 
-
-def _insert_ignoring_duplicates(values: dict):
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    elif dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    else:  # pragma: no cover - the two supported databases are above
-        return insert(OutboxMessage).values(**values).returning(OutboxMessage.id)
-    return (dialect_insert(OutboxMessage).values(**values)
-            .on_conflict_do_nothing(index_elements=["handler", "dedupe_key"]).returning(OutboxMessage.id))

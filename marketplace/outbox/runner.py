@@ -19,7 +19,7 @@ from flask import current_app
 from sqlalchemy import and_, delete, or_, select, update
 
 from marketplace.db_types import utcnow
-from marketplace.extensions import db
+from marketplace.extensions import db, insert_on_conflict
 from marketplace.outbox.models import OutboxLock, OutboxMessage
 from marketplace.outbox.registry import BY_NAME, Retry
 
@@ -35,28 +35,32 @@ def _lease(handler) -> float:
     return handler.lease_s or current_app.config["OUTBOX_LEASE_S"]
 
 
-def due_ids(limit: int = 50, handlers: tuple[str, ...] | None = None) -> list[int]:
-    now = utcnow()
-    stmt = (select(OutboxMessage.id)
-            .where(or_(and_(OutboxMessage.state == "pending", OutboxMessage.next_attempt_at <= now),
-                       and_(OutboxMessage.state == "running", OutboxMessage.locked_until < now)))
+def _due(now):
+    """Waiting rows whose time has come, and running rows whose runner stopped renewing the lease."""
+    return or_(and_(OutboxMessage.state == "pending", OutboxMessage.next_attempt_at <= now),
+               and_(OutboxMessage.state == "running", OutboxMessage.locked_until < now))
+
+
+def due_rows(limit: int = 50, handlers: tuple[str, ...] | None = None) -> list[tuple[int, str]]:
+    """(id, turn) of the rows due now, oldest first; the turn (attempts and due time) changes with every claim and
+    every rescheduling, so it names one delivery of the row."""
+    stmt = (select(OutboxMessage.id, OutboxMessage.attempts, OutboxMessage.next_attempt_at).where(_due(utcnow()))
             .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit))
     if handlers is not None:
         stmt = stmt.where(OutboxMessage.handler.in_(handlers))
-    ids = list(db.session.scalars(stmt))
+    rows = [(row.id, f"{row.attempts}:{row.next_attempt_at.timestamp():.6f}") for row in db.session.execute(stmt)]
     db.session.rollback()
-    return ids
+    return rows
+
+
+def due_ids(limit: int = 50, handlers: tuple[str, ...] | None = None) -> list[int]:
+    return [message_id for message_id, _ in due_rows(limit, handlers)]
 
 
 def _acquire_lock(key: str, owner: str, lease_s: float) -> bool:
     now = utcnow()
     table = OutboxLock.__table__
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    stmt = dialect_insert(table).values(key=key, owner=owner, expires_at=now + timedelta(seconds=lease_s))
+    stmt = insert_on_conflict(table).values(key=key, owner=owner, expires_at=now + timedelta(seconds=lease_s))
     stmt = stmt.on_conflict_do_update(index_elements=["key"],
                                       set_={"owner": owner, "expires_at": now + timedelta(seconds=lease_s)},
                                       where=table.c.expires_at < now).returning(table.c.key)
@@ -74,9 +78,7 @@ def _claim(message_id: int, owner: str, lease_s: float) -> bool:
     now = utcnow()
     result = db.session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id == message_id,
-               or_(and_(OutboxMessage.state == "pending", OutboxMessage.next_attempt_at <= now),
-                   and_(OutboxMessage.state == "running", OutboxMessage.locked_until < now)))
+        .where(OutboxMessage.id == message_id, _due(now))
         .values(state="running", attempts=OutboxMessage.attempts + 1, worker=owner,
                 locked_until=now + timedelta(seconds=lease_s))
         .execution_options(synchronize_session=False)).rowcount == 1

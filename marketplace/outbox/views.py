@@ -31,18 +31,21 @@ HANDLER_LABELS = {
 }
 
 
-def _cluster_of(row: OutboxMessage) -> int | None:
-    key = row.lock_key or ""
-    if key.startswith("order:"):
-        return db.session.scalar(select(Order.cluster_id).where(Order.id == int(key.split(":")[1])))
-    if key.startswith("cluster:"):
-        return int(key.split(":")[1])
-    return None
-
-
 def _visible(rows: list[OutboxMessage]) -> list[OutboxMessage]:
+    """The rows of the operator's cluster (by their lock: `order:<id>` or `cluster:<id>:plan`) and the cluster-less
+    ones (periodic checks); one query for all the orders named."""
+    kinds = {row.id: (row.lock_key or "").split(":") for row in rows}
+    order_ids = {int(parts[1]) for parts in kinds.values() if parts[0] == "order"}
+    order_cluster = dict(db.session.execute(select(Order.id, Order.cluster_id).where(Order.id.in_(order_ids))).all()
+                         ) if order_ids else {}
     cluster_id = current_user.firm.cluster_id
-    return [row for row in rows if _cluster_of(row) in (cluster_id, None)]
+
+    def cluster_of(parts: list[str]) -> int | None:
+        if parts[0] == "order":
+            return order_cluster.get(int(parts[1]))
+        return int(parts[1]) if parts[0] == "cluster" else None
+
+    return [row for row in rows if cluster_of(kinds[row.id]) in (cluster_id, None)]
 
 
 @operations_web.route("/operations")

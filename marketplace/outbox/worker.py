@@ -120,8 +120,7 @@ def _after_commit(session: Session) -> None:
             worker.wake.set()
     elif mode == "rq":
         try:
-            for message_id in ids:
-                enqueue(app, message_id)
+            enqueue(app, [(message_id, "new") for message_id in ids])
         except Exception:  # Redis down: the sweeper enqueues the rows later, they are safe in the database
             log.warning("could not enqueue outbox rows %s; the sweeper will", ids, exc_info=True)
 
@@ -136,16 +135,29 @@ sa_event.listen(Session, "after_soft_rollback", lambda session, previous: _after
 
 # -- RQ ------------------------------------------------------------------------------------------------------------
 def queue(app=None):
+    """The app's RQ queue on OUTBOX_QUEUE, built once (one Redis connection pool per app)."""
     from redis import Redis
     from rq import Queue
 
     app = app or current_app
-    return Queue(app.config["OUTBOX_QUEUE"], connection=Redis.from_url(app.config["REDIS_URL"]))
+    if "outbox_queue" not in app.extensions:
+        app.extensions["outbox_queue"] = Queue(app.config["OUTBOX_QUEUE"],
+                                               connection=Redis.from_url(app.config["REDIS_URL"]))
+    return app.extensions["outbox_queue"]
 
 
-def enqueue(app, message_id: int) -> None:
-    queue(app).enqueue("marketplace.outbox.worker.rq_deliver", message_id, job_timeout=4 * 3600,
-                       result_ttl=600, failure_ttl=86400)
+def enqueue(app, rows: list[tuple[int, str]]) -> int:
+    """Put each (row id, turn) on the queue once: a marker per turn keeps the sweeper from queueing a row again and
+    again while it waits for a busy worker; a retry or a dead runner's lease is a new turn, so a new marker. (A new
+    row queued at commit may be queued once more by the sweeper: the claim lets only one delivery run.)"""
+    q = queue(app)
+    queued = 0
+    for message_id, turn in rows:
+        if q.connection.set(f"{q.name}:queued:{message_id}:{turn}", 1, nx=True, ex=24 * 3600):
+            q.enqueue("marketplace.outbox.worker.rq_deliver", message_id, job_timeout=4 * 3600, result_ttl=600,
+                      failure_ttl=86400)
+            queued += 1
+    return queued
 
 
 def rq_deliver(message_id: int) -> str:
@@ -157,11 +169,9 @@ def sweep(app) -> int:
     """Enqueue every due row (RQ mode): first deliveries missed while Redis was down, retries, dead leases."""
     with app.app_context():
         fire_periodic()
-        ids = runner.due_ids(limit=500)
-        for message_id in ids:
-            enqueue(app, message_id)
+        queued = enqueue(app, runner.due_rows(limit=500))
         db.session.remove()
-        return len(ids)
+        return queued
 
 
 def work_rq(app, burst: bool = False) -> None:

@@ -4,7 +4,7 @@ the books against the payments server (see marketplace/payments/chaos.py)."""
 from __future__ import annotations
 
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
 
@@ -23,7 +23,7 @@ from marketplace.outbox.models import OutboxMessage
 from marketplace.payments import ledger
 from marketplace.payments.client import received_fen
 from marketplace.payments.models import Payment
-from marketplace.payments.reconcile import reconcile
+from marketplace.payments.reconcile import provider_state, reconcile
 
 LIVE = ("succeeded", "requires_capture", "processing", "requires_action")
 
@@ -143,14 +143,8 @@ def check(database: str, stripe_base: str, plan: dict[int, str], server, timeout
             if done and not busy:
                 break
             time.sleep(0.5)
-        client = app.extensions["payments"]
-        intents = [i for i in client.list_all("/v1/payment_intents")
-                   if (i.get("metadata") or {}).get("deployment") == app.config["PAYMENTS_KEY_PREFIX"]]
-        refunds = defaultdict(list)
-        by_charge = {i.get("latest_charge") if isinstance(i.get("latest_charge"), str)
-                     else (i.get("latest_charge") or {}).get("id"): i["id"] for i in intents}
-        for refund in client.list_all("/v1/refunds"):
-            refunds[refund.get("payment_intent") or by_charge.get(refund.get("charge"))].append(refund)
+        state = provider_state()  # what reconciliation reads: this deployment's intents and their refunds
+        intents, refunds = state["intents"], state["refunds"]
         live = Counter((i.get("metadata") or {}).get("order") for i in intents if i.get("status") in LIVE)
         orders = {o.id: o for o in db.session.scalars(select(Order).where(Order.id.in_(plan)))}
         payments = {p.order_id: p for p in db.session.scalars(select(Payment))}

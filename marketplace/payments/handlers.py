@@ -71,12 +71,9 @@ def release(event: OrderCancelled) -> None:
         if payment.status == "requires_capture":
             services.cancel_order_payment(order)
         if payment.status == "succeeded":
-            in_flight = sum(r.amount_fen for r in payment.refunds if r.status == "pending")
-            refundable = payment.captured_fen - payment.refunded_fen - in_flight
-            if refundable > 0 or db.session.scalar(select(Refund.id).where(
-                    Refund.idempotency_key == f"order:{order.id}:refund:cancel")):
-                services.refund_order(order, max(refundable, 1), "order cancelled before production",
-                                      key=f"order:{order.id}:refund:cancel")
+            key = f"order:{order.id}:refund:cancel"  # refund_order resends it if an earlier run left it unsent
+            if payment.refundable_fen > 0 or any(r.idempotency_key == key for r in payment.refunds):
+                services.refund_order(order, payment.refundable_fen, "order cancelled before production", key=key)
     if event.programme_id:
         services.reverse_voucher_subsidy(order, event.programme_id)
     db.session.commit()

@@ -20,10 +20,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from marketplace.extensions import db
+from marketplace.extensions import db, insert_on_conflict
 from marketplace.payments.models import LedgerAccount, LedgerLine, LedgerTransaction
 
 KINDS = {"psp_clearing": "asset", "voucher_receivable": "asset", "buyer": "liability",
@@ -61,11 +59,8 @@ def account(code: str) -> LedgerAccount:
         raise ValueError(f"unknown ledger account {code!r}")
     firm_id = int(suffix) if prefix in ("buyer", "factory_payable") and suffix else None
     values = {"code": code, "kind": KINDS[prefix], "firm_id": firm_id}
-    if db.session.get_bind().dialect.name == "postgresql":
-        stmt = pg_insert(LedgerAccount).values(**values).on_conflict_do_nothing(index_elements=["code"])
-    else:
-        stmt = sqlite_insert(LedgerAccount).values(**values).on_conflict_do_nothing(index_elements=["code"])
-    db.session.execute(stmt)
+    db.session.execute(insert_on_conflict(LedgerAccount).values(**values).on_conflict_do_nothing(
+        index_elements=["code"]))
     return db.session.scalar(select(LedgerAccount).where(LedgerAccount.code == code))
 
 

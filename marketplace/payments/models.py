@@ -74,6 +74,10 @@ class Payment(db.Model):
         return bool(self.dispute_id) and self.dispute_status not in ("won", "lost", "warning_closed")
 
     @property
+    def next_refund_number(self) -> int:
+        return max((r.number for r in self.refunds), default=0) + 1
+
+    @property
     def refundable_fen(self) -> int:
         """Captured minus refunded minus refunds whose outcome is not known yet."""
         pending = sum(r.amount_fen for r in self.refunds if r.status == "pending")

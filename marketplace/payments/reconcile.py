@@ -27,12 +27,23 @@ from marketplace.payments.models import (
     ReconcileRun,
     Refund,
 )
-from marketplace.payments.services import client, sync
+from marketplace.payments.services import client, metadata, sync
 
 VOIDABLE = ("requires_payment_method", "requires_confirmation", "requires_action", "requires_capture")
 
 
-def _provider_state() -> dict:
+def _list_or_empty(path: str) -> list[dict]:
+    """A list endpoint the server may lack (localstripe has no Connect or disputes: 404) reads as empty."""
+    try:
+        return client().list_all(path)
+    except PaymentError as exc:
+        if exc.status != 404:
+            raise
+        return []
+
+
+def provider_state() -> dict:
+    """This deployment's PaymentIntents, their refunds (by intent), transfers and disputes at the provider."""
     prefix = current_app.config["PAYMENTS_KEY_PREFIX"]
     intents = [i for i in client().list_all("/v1/payment_intents")
                if (i.get("metadata") or {}).get("deployment") == prefix]
@@ -44,19 +55,8 @@ def _provider_state() -> dict:
         intent = refund.get("payment_intent") or charge_to_intent.get(refund.get("charge"))
         if intent in ours:
             refunds[intent].append(refund)
-    try:
-        transfers = [t for t in client().list_all("/v1/transfers")
-                     if (t.get("metadata") or {}).get("deployment") == prefix]
-    except PaymentError as exc:
-        if exc.status != 404:
-            raise
-        transfers = []  # no Connect on this server: payouts are settled manually
-    try:
-        disputes = [d for d in client().list_all("/v1/disputes") if d.get("payment_intent") in ours]
-    except PaymentError as exc:
-        if exc.status != 404:
-            raise
-        disputes = []
+    transfers = [t for t in _list_or_empty("/v1/transfers") if (t.get("metadata") or {}).get("deployment") == prefix]
+    disputes = [d for d in _list_or_empty("/v1/disputes") if d.get("payment_intent") in ours]
     return {"intents": intents, "refunds": refunds, "transfers": transfers, "disputes": disputes}
 
 
@@ -132,8 +132,7 @@ def _repair(diffs: list[dict]) -> list[dict]:
             repaired.append({"kind": "voided_orphan", "intent": diff["intent"]})
         elif diff["fen"] > 0 and _order_paid_by_other_intent(diff):
             client().create_refund(payment_intent=diff["intent"], amount=diff["fen"],
-                                   metadata={"deployment": current_app.config["PAYMENTS_KEY_PREFIX"],
-                                             "reason": "second capture of an order"},
+                                   metadata=metadata(reason="second capture of an order"),
                                    idempotency_key=f"orphan:{diff['intent']}:refund")
             repaired.append({"kind": "refunded_orphan", "intent": diff["intent"], "fen": diff["fen"]})
     return repaired
@@ -153,11 +152,11 @@ def reconcile(repair: bool = True) -> ReconcileRun:
     db.session.add(run)
     db.session.commit()
     try:
-        diffs = differences(_provider_state())
+        diffs = differences(provider_state())
         if diffs and repair:
             run.repaired = _repair(diffs)
             db.session.commit()
-            diffs = differences(_provider_state())
+            diffs = differences(provider_state())
         run.differences, run.ok = diffs, not diffs
     except PaymentError as exc:
         run.error, run.ok = exc.message[:300], False

@@ -48,7 +48,8 @@ def client():
     return current_app.extensions["payments"]
 
 
-def _metadata(**values) -> dict:
+def metadata(**values) -> dict:
+    """Metadata of every object the platform creates at the provider: its deployment first, for look-ups."""
     return {"deployment": current_app.config["PAYMENTS_KEY_PREFIX"], **values}
 
 
@@ -75,9 +76,9 @@ def ensure_customer(firm: Firm) -> str:
         return firm.stripe_customer_id
     key = f"firm:{firm.id}:customer"
     rec, new = record(key, "customer", None, {"name": firm.name})
-    found = [] if new else client().find_by_metadata("/v1/customers", _metadata(firm=firm.id))
+    found = [] if new else client().find_by_metadata("/v1/customers", metadata(firm=firm.id))
     customer = found[-1] if found else client().create_customer(
-        name=firm.name, metadata=_metadata(firm=firm.id), idempotency_key=key)
+        name=firm.name, metadata=metadata(firm=firm.id), idempotency_key=key)
     firm.stripe_customer_id = customer["id"]
     finish(rec, "succeeded", customer["id"])
     db.session.commit()
@@ -139,7 +140,7 @@ def _charge_params(order: Order, payment: Payment, customer: str) -> dict:
         "payment_method_types": ["card"],
         "capture_method": payment.capture_method,
         "confirm": True,
-        "metadata": _metadata(order=order.id, order_reference=order.reference, payment_key=payment.idempotency_key),
+        "metadata": metadata(order=order.id, order_reference=order.reference, payment_key=payment.idempotency_key),
     }
 
 
@@ -309,7 +310,7 @@ def refund_order(order: Order, amount_fen: int, reason: str = "", *, key: str | 
             send_refund(order, payment, pending)
             if pending.amount_fen == amount_fen and pending.status != "failed":
                 return pending
-    key = key or f"order:{order.id}:refund:{(max((r.number for r in payment.refunds), default=0)) + 1}"
+    key = key or f"order:{order.id}:refund:{payment.next_refund_number}"
     existing = db.session.scalar(select(Refund).where(Refund.idempotency_key == key))
     if existing is not None:
         if existing.status == "pending" and not existing.refund_id:
@@ -322,8 +323,7 @@ def refund_order(order: Order, amount_fen: int, reason: str = "", *, key: str | 
     if amount_fen > payment.refundable_fen:
         raise FieldError("amount_fen", f"At most {payment.refundable_fen} fen can still be refunded "
                                        f"(captured {payment.captured_fen}, refunded {payment.refunded_fen}).")
-    number = (max((r.number for r in payment.refunds), default=0)) + 1
-    refund = Refund(payment=payment, order_id=order.id, number=number, amount_fen=amount_fen,
+    refund = Refund(payment=payment, order_id=order.id, number=payment.next_refund_number, amount_fen=amount_fen,
                     currency=payment.currency, reason=(reason or "")[:300], idempotency_key=key)
     db.session.add(refund)
     record(key, "refund", order.id, {"amount": amount_fen})  # commits the refund row with the record
@@ -342,7 +342,7 @@ def send_refund(order: Order, payment: Payment, refund: Refund) -> None:
         try:
             response = client().create_refund(
                 payment_intent=payment.intent_id, amount=refund.amount_fen,
-                metadata=_metadata(order=order.id, refund_key=refund.idempotency_key),
+                metadata=metadata(order=order.id, refund_key=refund.idempotency_key),
                 idempotency_key=refund.idempotency_key)
         except PaymentError as exc:
             if exc.retryable:
@@ -456,8 +456,8 @@ def _apply_provider_refund(order: Order, payment: Payment, obj: dict) -> None:
     if refund is None and key:
         refund = db.session.scalar(select(Refund).where(Refund.idempotency_key == key))
     if refund is None:  # made at the provider (its dashboard, a chargeback tool): the books learn of it here
-        number = (max((r.number for r in payment.refunds), default=0)) + 1
-        refund = Refund(payment=payment, order_id=order.id, number=number, amount_fen=int(obj["amount"]),
+        refund = Refund(payment=payment, order_id=order.id, number=payment.next_refund_number,
+                        amount_fen=int(obj["amount"]),
                         currency=payment.currency, reason="refunded at the payments provider", source="provider",
                         idempotency_key=f"provider:{obj['id']}", refund_id=obj["id"])
         db.session.add(refund)

@@ -20,7 +20,7 @@ from marketplace.payments.client import PaymentError
 from marketplace.payments.ledger import Cr, Dr
 from marketplace.payments.models import LedgerAccount, LedgerLine, LedgerTransaction, Payout
 from marketplace.payments.records import finish, record
-from marketplace.payments.services import client, payment_of, send_charge, send_refund
+from marketplace.payments.services import client, metadata, payment_of, send_charge, send_refund
 
 PAYABLE_BOOKING_EXCLUDED = ("cancelled", "declined")
 
@@ -116,16 +116,14 @@ def _send_payout(order: Order, payout: Payout) -> None:
     else:
         rec, new = record(payout.idempotency_key, "payout", order.id,
                           {"amount": payout.amount_fen, "destination": firm.stripe_account_id})
+        group = f"{current_app.config['PAYMENTS_KEY_PREFIX']}:order:{order.id}"
         try:
             found = [] if new else client().find_by_metadata(
-                "/v1/transfers", {"payout_key": payout.idempotency_key},
-                {"transfer_group": f"{current_app.config['PAYMENTS_KEY_PREFIX']}:order:{order.id}"})
+                "/v1/transfers", {"payout_key": payout.idempotency_key}, {"transfer_group": group})
             transfer = found[0] if found else client().create_transfer(
                 amount=payout.amount_fen, currency=payout.currency.lower(), destination=firm.stripe_account_id,
-                transfer_group=f"{current_app.config['PAYMENTS_KEY_PREFIX']}:order:{order.id}",
-                metadata={"deployment": current_app.config["PAYMENTS_KEY_PREFIX"], "order": order.id,
-                          "firm": firm.id, "payout_key": payout.idempotency_key},
-                idempotency_key=payout.idempotency_key)
+                transfer_group=group, idempotency_key=payout.idempotency_key,
+                metadata=metadata(order=order.id, firm=firm.id, payout_key=payout.idempotency_key))
         except PaymentError as exc:
             if exc.retryable:
                 raise
