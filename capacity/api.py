@@ -6,7 +6,7 @@ from flask import abort, current_app
 from flask.views import MethodView
 from sqlalchemy import String, cast, select
 
-from capacity import services
+from capacity import removal, services
 from capacity.calendar import total_minutes
 from capacity.models import CalendarException, Factory, Machine, Material, Process, WeeklyWindow, machine_materials
 from capacity.schemas import (
@@ -88,8 +88,8 @@ class FactoryItem(MethodView):
 
     @factories_blp.response(204)
     def delete(self, factory_id):
-        """Remove a factory and its machines"""
-        db.session.delete(get_writable(Factory, factory_id))
+        """Remove a factory and its machines (409 while they hold work of an open order)"""
+        removal.remove_factory(get_writable(Factory, factory_id))
         db.session.commit()
 
 
@@ -141,8 +141,8 @@ class MachineItem(MethodView):
 
     @machines_blp.response(204)
     def delete(self, machine_id):
-        """Remove a machine and its calendar"""
-        db.session.delete(get_writable(Machine, machine_id))
+        """Remove a machine and its calendar (409 while it holds work of an open order: deactivate it instead)"""
+        removal.remove_machine(get_writable(Machine, machine_id))
         db.session.commit()
 
 

@@ -8,8 +8,6 @@ from wtforms import (
     BooleanField,
     DateField,
     DateTimeLocalField,
-    FloatField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -20,6 +18,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from capacity.models import CERTIFICATIONS
+from marketplace.form_fields import FloatField, IntegerField
 
 TIME_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$"
 MAX_CHARS = _l("At most %(max)d characters.")

@@ -8,8 +8,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from werkzeug.exceptions import Conflict
 
-from capacity import services
+from capacity import removal, services
 from capacity.forms import ExceptionForm, FactoryForm, MachineForm, WeeklyWindowForm, choices
 from capacity.models import CalendarException, Factory, Machine, Material, Process, WeeklyWindow
 from capacity.weekview import lay_out, week_bounds, week_start
@@ -85,7 +86,13 @@ def factory(factory_id: int):
 @capacity_web.route("/factories/<int:factory_id>/delete", methods=["POST"])
 @firm_required("factory")
 def delete_factory(factory_id: int):
-    db.session.delete(_own(Factory, factory_id))
+    site = _own(Factory, factory_id)
+    try:
+        removal.remove_factory(site)
+    except Conflict as refused:
+        db.session.rollback()
+        flash(refused.description, "error")
+        return redirect(url_for("capacity.factory", factory_id=factory_id))
     db.session.commit()
     flash(_("Site removed."), "info")
     return redirect(url_for("capacity.index"))
@@ -159,7 +166,12 @@ def _machine_page(item: Machine, form=None, weekly_form=None, exception_form=Non
 def delete_machine(machine_id: int):
     item = _own(Machine, machine_id)
     factory_id = item.factory_id
-    db.session.delete(item)
+    try:
+        removal.remove_machine(item)
+    except Conflict as refused:
+        db.session.rollback()
+        flash(refused.description, "error")
+        return redirect(url_for("capacity.machine", machine_id=machine_id))
     db.session.commit()
     flash(_("Machine removed."), "info")
     return redirect(url_for("capacity.factory", factory_id=factory_id))

@@ -58,6 +58,14 @@ def create_app(config: dict | None = None) -> Flask:
     _register_handlers()
     outbox.init_app(app)
 
+    from marketplace import security
+
+    security.init_app(app)
+    if app.config["PROXY_HOPS"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     from marketplace.cli import register_commands
 
     register_commands(app)

@@ -84,6 +84,11 @@ def from_environment(env: dict | None = None) -> dict:
         "SEARCH_MAP_ATTRIBUTION": env.get("SEARCH_MAP_ATTRIBUTION", ""),
         "DASHBOARD_PAST_DAYS": int(env.get("DASHBOARD_PAST_DAYS", "120")),
         "DASHBOARD_FUTURE_DAYS": int(env.get("DASHBOARD_FUTURE_DAYS", "90")),
+        "MAX_JSON_BYTES": int(env.get("MAX_JSON_KB", "1024")) * 1024,
+        "PROXY_HOPS": int(env.get("PROXY_HOPS", "0")),  # reverse proxies in front (X-Forwarded-For is trusted)
+        "CAD_PARSE_CPU_S": int(env.get("CAD_PARSE_CPU_S", "20")),
+        "CAD_PARSE_MEMORY_MB": int(env.get("CAD_PARSE_MEMORY_MB", "2048")),
+        **rate_limits(env),
     }
 
 
@@ -118,3 +123,18 @@ DEFAULTS = {
     },
     "PAGINATION_MAX_PAGE_SIZE": 200,
 }
+
+
+def rate_limits(env: dict) -> dict:
+    """Flask-Limiter's settings; the limits are "N per period" strings (see docs/security.md)."""
+    return {
+        "RATELIMIT_ENABLED": env.get("RATELIMIT_ENABLED", "1") == "1",
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI") or env.get("REDIS_URL") or "memory://",
+        "RATELIMIT_STRATEGY": "moving-window",
+        "RATELIMIT_KEY_PREFIX": env.get("RATELIMIT_KEY_PREFIX", "smp-limits"),
+        "RATELIMIT_SIGN_IN_ACCOUNT": env.get("RATELIMIT_SIGN_IN_ACCOUNT", "10 per 15 minutes"),
+        "RATELIMIT_SIGN_IN_ADDRESS": env.get("RATELIMIT_SIGN_IN_ADDRESS", "50 per 15 minutes"),
+        "RATELIMIT_TOKENS": env.get("RATELIMIT_TOKENS", "20 per hour"),
+        "RATELIMIT_QUOTES": env.get("RATELIMIT_QUOTES", "30 per minute;300 per hour"),
+        "RATELIMIT_SEARCH": env.get("RATELIMIT_SEARCH", "120 per minute"),
+    }

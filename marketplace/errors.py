@@ -79,6 +79,8 @@ def render_http_error(exc: HTTPException):
         message = exc.description if exc.description else HTTP_STATUS_CODES.get(code, "")
         data = getattr(exc, "data", None) or {}
         message = data.get("message", message)
+        if code == 429:
+            message = f"Too many requests (at most {exc.description}); try again after Retry-After seconds."
         response = jsonify(error_body(code, message, errors_of(exc)))
         response.status_code = code
         for name, value in (data.get("headers") or {}).items():

@@ -27,7 +27,8 @@ class GeometryError(QuotingError):
 
     ``code`` is one of: ``empty_file``, ``file_too_large``, ``not_a_mesh``,
     ``not_watertight``, ``zero_volume``, ``implausible_units``, ``too_large``,
-    ``step_unsupported``, ``bad_declared_geometry``.
+    ``step_unsupported``, ``bad_declared_geometry``, ``limits_exceeded`` (the file needs more CPU time or memory
+    than a file may use: ``quoting.isolation``).
     """
 
     code = "geometry_error"

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from . import step_header
 from ._raster import deepest_pocket, scan_axis, thin_wall_mm
 from .errors import GeometryError
 from .specs import DeclaredGeometry, MachineCapability, PartFeatures
@@ -88,6 +89,20 @@ def _step_mesh_mm(loaded):
     return mesh
 
 
+def _check_step_size(data: bytes) -> None:
+    """Refuse a STEP file whose declared unit and point coordinates make an implausible part, before tessellating."""
+    unit = step_header.length_unit_mm(data)
+    if unit is None:
+        return
+    name, mm = unit
+    if not math.isfinite(mm):
+        raise GeometryError(f"the STEP file declares an unknown length unit ({name})", "implausible_units")
+    extent = step_header.extent_in_units(data)
+    if extent is not None and extent * mm > 10 * MAX_PLAUSIBLE_MM:
+        raise GeometryError(f"the file's points span {extent * mm / 1000:.4g} m (its length unit is {name}): the "
+                            "unit is probably wrong; export it in millimetres", "implausible_units")
+
+
 def load_mesh(data: bytes, filename: str | None = None, file_type: str | None = None):
     """Parse uploaded bytes into a validated ``trimesh.Trimesh`` (mm). Raises GeometryError."""
     if not data:
@@ -102,6 +117,7 @@ def load_mesh(data: bytes, filename: str | None = None, file_type: str | None = 
         if not has_step_support():
             raise GeometryError("STEP files need the optional 'step' extra (pip install cascadio); "
                                 "export the part as STL instead", "step_unsupported")
+        _check_step_size(data)
         try:
             loaded = trimesh.load(io.BytesIO(data), file_type="step")
         except OSError as exc:  # cascadio wrote no GLB: OpenCASCADE could not parse the file

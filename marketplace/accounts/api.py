@@ -23,6 +23,7 @@ from marketplace.api_common import api_blueprint, page_of, paginate
 from marketplace.db_types import utcnow
 from marketplace.errors import FieldError
 from marketplace.extensions import db
+from marketplace.security import ratelimit
 from marketplace.tenancy import current_firm
 
 accounts_blp = api_blueprint("accounts_api", __name__, "", "The signed-in user, firms and API tokens")
@@ -89,6 +90,8 @@ class FirmItem(MethodView):
 
 @accounts_blp.route("/tokens")
 class Tokens(MethodView):
+    decorators = [ratelimit.limited(ratelimit.TOKEN_CREATION)]
+
     @accounts_blp.response(200, TokenSchema(many=True))
     def get(self):
         """Your API tokens"""

@@ -10,6 +10,7 @@ from flask_wtf.csrf import CSRFError, validate_csrf
 from sqlalchemy import select
 from wtforms import ValidationError
 
+from marketplace.accounts import sessions
 from marketplace.accounts.models import ApiToken, User
 from marketplace.db_types import utcnow
 from marketplace.errors import is_api_request
@@ -20,9 +21,10 @@ UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    if user is not None:
-        g.auth_method = "session"
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() and len(user_id) < 12 else None
+    if user is None or not sessions.is_open(user):
+        return None
+    g.auth_method = "session"
     return user
 
 

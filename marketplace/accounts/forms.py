@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, Regexp
 
 
 class SignInForm(FlaskForm):
@@ -19,6 +19,18 @@ class SignInForm(FlaskForm):
         ],
     )
     password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password.")), Length(max=200)])
+
+
+class PasswordChangeForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired(_l("Enter your password.")),
+                                                                         Length(max=200)])
+    new_password = PasswordField(_l("New password"), validators=[
+        DataRequired(_l("Enter a new password.")),
+        Length(min=10, max=200, message=_l("Between %(min)d and %(max)d characters.")),
+    ])
+    confirm = PasswordField(_l("New password again"), validators=[
+        EqualTo("new_password", message=_l("The two new passwords differ."))])
+    keep_tokens = BooleanField(_l("Keep my API tokens working (otherwise they are revoked)"))
 
 
 class TokenForm(FlaskForm):

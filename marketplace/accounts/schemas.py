@@ -68,4 +68,7 @@ class UserSchema(StrictSchema):
 
 class UserUpdateSchema(UserSchema):
     email = ma.fields.Email(dump_only=True)
-    password = ma.fields.String(load_only=True, validate=v.Length(min=10, max=200))
+    password = ma.fields.String(load_only=True, validate=v.Length(min=10, max=200),
+                                metadata={"description": "A new password ends every other session of the user"})
+    keep_tokens = ma.fields.Boolean(load_only=True, load_default=False, metadata={
+        "description": "With a new password: keep the user's API tokens working (by default they are revoked)"})

@@ -2,70 +2,96 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import func, select
+from flask_login import current_user, login_required
+from sqlalchemy import select
 
-from marketplace.accounts import services
-from marketplace.accounts.forms import FirmProfileForm, SignInForm, TeamMemberForm, TokenForm
+from marketplace.accounts import services, sessions
+from marketplace.accounts.forms import FirmProfileForm, PasswordChangeForm, SignInForm, TeamMemberForm, TokenForm
 from marketplace.accounts.models import ApiToken, Firm, User
 from marketplace.db_types import utcnow
 from marketplace.extensions import db
 from marketplace.forms_util import save_or_report
+from marketplace.security import ratelimit
+from marketplace.web.redirects import same_site
 
 accounts_web = Blueprint("accounts", __name__)
 
 
-def _safe_next(target: str | None) -> str:
-    if target and urlsplit(target).netloc == "" and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("web.home")
-
-
 @accounts_web.route("/sign-in", methods=["GET", "POST"])
+@ratelimit.limited(ratelimit.SIGN_IN_PER_ADDRESS)
+@ratelimit.limited(ratelimit.SIGN_IN_PER_ACCOUNT)
 def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("web.home"))
     form = SignInForm()
     if form.validate_on_submit():
-        email = form.email.data.strip().lower()
-        user = db.session.scalar(select(User).where(func.lower(User.email) == email))
-        if user is None or not user.active or not user.check_password(form.password.data):
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is None:
             form.password.errors.append(_("Email or password is wrong."))
         else:
-            login_user(user)
-            user.last_login_at = utcnow()
-            db.session.commit()
-            return redirect(_safe_next(request.args.get("next")))
+            sessions.start(user)
+            return redirect(same_site(request.args.get("next"), url_for("web.home")))
     return render_template("accounts/sign_in.html", form=form), 422 if form.errors else 200
 
 
 @accounts_web.route("/sign-out", methods=["POST"])
 @login_required
 def sign_out():
-    logout_user()
+    sessions.end_current()
     flash(_("You have signed out."), "info")
     return redirect(url_for("accounts.sign_in"))
 
 
+def _account_page(form=None, password_form=None, new_secret=None):
+    form = form or TokenForm(formdata=None)
+    password_form = password_form or PasswordChangeForm(formdata=None, prefix="pw")
+    tokens = db.session.scalars(
+        select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.id.desc())
+    ).all()
+    status = 422 if form.errors or password_form.errors else 200
+    return render_template("accounts/account.html", form=form, password_form=password_form, tokens=tokens,
+                           new_secret=new_secret, other_sessions=len(sessions.open_sessions(current_user)) - 1), status
+
+
 @accounts_web.route("/account", methods=["GET", "POST"])
 @login_required
+@ratelimit.limited(ratelimit.TOKEN_CREATION)
 def account():
     form = TokenForm()
-    new_secret = None
     if form.validate_on_submit():
         token, new_secret = ApiToken.issue(current_user, form.name.data.strip())
         db.session.add(token)
         db.session.commit()
-        form = TokenForm(formdata=None)
-    tokens = db.session.scalars(
-        select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.id.desc())
-    ).all()
-    status = 422 if form.errors else 200
-    return render_template("accounts/account.html", form=form, tokens=tokens, new_secret=new_secret), status
+        return _account_page(new_secret=new_secret)
+    return _account_page(form=form)
+
+
+@accounts_web.route("/account/password", methods=["POST"])
+@login_required
+@ratelimit.limited(ratelimit.SIGN_IN_PER_ADDRESS)
+def change_password():
+    form = PasswordChangeForm(prefix="pw")
+    if form.validate_on_submit():
+        if not current_user.check_password(form.current_password.data):
+            form.current_password.errors.append(_("This is not your current password."))
+        else:
+            current_user.set_password(form.new_password.data)
+            sessions.password_changed(current_user, current_user, keep_tokens=form.keep_tokens.data)
+            db.session.commit()
+            flash(_("Password changed. Every other session has been signed out."), "success")
+            return redirect(url_for("accounts.account"))
+    return _account_page(password_form=form)
+
+
+@accounts_web.route("/account/sessions/end-others", methods=["POST"])
+@login_required
+def end_other_sessions():
+    ended = sessions.end_others(current_user, keep_current=True)
+    db.session.commit()
+    flash(_("%(n)d other sessions signed out.", n=ended), "info")
+    return redirect(url_for("accounts.account"))
 
 
 @accounts_web.route("/account/tokens/<int:token_id>/revoke", methods=["POST"])

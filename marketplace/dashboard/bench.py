@@ -85,7 +85,8 @@ def run(url: str, label: str, factories: int, bookings: int, repeats: int, days:
     from sqlalchemy import select
 
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench",
+                      "RATELIMIT_ENABLED": False, "WTF_CSRF_ENABLED": False,
                       "SEARCH_AUTO_INDEX": False})
     with app.app_context():
         began = time.perf_counter()

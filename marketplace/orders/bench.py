@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("alembic").setLevel(logging.WARNING)
     with tempfile.TemporaryDirectory() as tmp:
         app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(tmp) / 'bench.sqlite'}", "SECRET_KEY": "bench",
-                          "OUTBOX_WORKER": "off", "STRIPE_API_BASE": "http://127.0.0.1:9"})
+                          "RATELIMIT_ENABLED": False, "OUTBOX_WORKER": "off", "STRIPE_API_BASE": "http://127.0.0.1:9"})
 
         @app.before_request
         def _fresh_globals():  # one app context stays open here, as in the tests: forget the last request's user

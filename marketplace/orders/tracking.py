@@ -9,6 +9,7 @@ from types import SimpleNamespace
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from werkzeug.exceptions import Forbidden
 
 from marketplace.accounts.models import Firm
 from marketplace.db_types import utcnow
@@ -50,6 +51,11 @@ def finish_step(booking: Booking, user, now: datetime | None = None) -> OrderSte
 
 
 def ship(order: Order, user) -> Order:
+    """Only the factory of the last step ships: it holds the finished parts."""
+    last = max(order.steps, key=lambda s: s.sequence, default=None)
+    booking = _booking_of(last) if last is not None else None
+    if booking is None or booking.factory is None or booking.factory.firm_id != user.firm_id:
+        raise Forbidden(_("Only the factory of the last step ships the order."))
     if any(s.status != "done" for s in order.steps):
         raise FieldError("status", _("Every step must be finished before the order ships."))
     transition(order, "shipped", user, "shipped by the last factory")

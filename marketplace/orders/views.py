@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from capacity.models import Factory
+from marketplace import bounded
 from marketplace.accounts.auth import firm_required
 from marketplace.db_types import utcnow
 from marketplace.errors import FieldError
@@ -25,6 +26,7 @@ from marketplace.payments import settlement as payments
 from marketplace.payments.models import Payment
 from marketplace.quotes.models import Quote
 from marketplace.vouchers.models import Voucher
+from marketplace.web.redirects import same_site
 
 orders_web = Blueprint("orders", __name__)
 
@@ -56,8 +58,8 @@ def place(quote_id: int):
     errors: dict[str, str] = {}
     if request.method == "POST":
         try:
-            latitude = float(request.form.get("delivery_latitude", ""))
-            longitude = float(request.form.get("delivery_longitude", ""))
+            latitude = bounded.parse_float(request.form.get("delivery_latitude", ""))
+            longitude = bounded.parse_float(request.form.get("delivery_longitude", ""))
             if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
                 raise ValueError
         except ValueError:
@@ -131,8 +133,8 @@ def confirm(order_id: int):
 def rate(order_id: int):
     order = buyer_order(order_id)
     try:
-        score = int(request.form.get("score", ""))
-        supplier = int(request.form.get("supplier_firm_id", ""))
+        score = bounded.parse_int(request.form.get("score", ""), max_abs=5)
+        supplier = bounded.parse_int(request.form.get("supplier_firm_id", ""), max_abs=bounded.MAX_ID)
     except ValueError:
         flash(_("Choose a score from 1 to 5."), "error")
         return redirect(url_for("orders.detail", order_id=order.id))
@@ -162,7 +164,7 @@ def step_action(booking_id: int, action: str):
         _act(order, lambda: tracking.finish_step(booking, current_user))
     else:
         abort(404)
-    return redirect(request.form.get("next") or url_for("orders.detail", order_id=order.id))
+    return redirect(same_site(request.form.get("next"), url_for("orders.detail", order_id=order.id)))
 
 
 @orders_web.route("/payouts")

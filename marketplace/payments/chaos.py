@@ -127,6 +127,7 @@ class Server:
 
     def start(self) -> None:
         env = dict(os.environ, DATABASE_URL=self.database, STRIPE_API_BASE=self.stripe_base, SECRET_KEY="chaos",
+                   RATELIMIT_ENABLED="0",
                    CHAOS_CRASH_RATE=str(self.crash_rate), OUTBOX_WORKER="thread", OUTBOX_POLL_S="0.1",
                    OUTBOX_LEASE_S="3", OUTBOX_BACKOFF_S="0.2", OUTBOX_BACKOFF_MAX_S="2", PAYMENTS_SYNC_AFTER_S="2",
                    PAYMENTS_MAX_ATTEMPTS="3", PAYMENTS_BACKOFF_S="0.05", PAYMENTS_TIMEOUT_S="3",

@@ -29,6 +29,7 @@ from marketplace.quotes.schemas import (
     QuoteSummarySchema,
     QuoteUploadSchema,
 )
+from marketplace.security import ratelimit
 from marketplace.tenancy import current_firm, get_readable, scope
 
 quotes_blp = api_blueprint("quotes_api", __name__, "/quotes", "Instant quotes: price breaks and lead-time tiers")
@@ -80,6 +81,8 @@ def parse_request() -> tuple[dict, services.Upload | None]:
 
 @quotes_blp.route("")
 class Quotes(MethodView):
+    decorators = [ratelimit.limited(ratelimit.QUOTE_UPLOADS)]
+
     @quotes_blp.arguments(QuoteListArgs, location="query")
     @quotes_blp.response(200, page_of(QuoteSummarySchema))
     def get(self, args):

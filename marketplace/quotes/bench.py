@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
         app = create_app(
             {
                 "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(tmp) / 'bench.sqlite'}",
-                "SECRET_KEY": "bench",
+                "SECRET_KEY": "bench", "RATELIMIT_ENABLED": False,
                 "QUOTE_UPLOAD_DIR": str(Path(tmp) / "uploads"),
             }
         )

@@ -5,10 +5,11 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, DateField, FieldList, FloatField, IntegerField, SelectField, StringField
+from wtforms import BooleanField, DateField, FieldList, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
+from marketplace.form_fields import FloatField, IntegerField
 from quoting.specs import MAX_QUANTITY
 
 ROUTE_STEPS = 4

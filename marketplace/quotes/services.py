@@ -27,6 +27,7 @@ from marketplace.extensions import db
 from marketplace.planning.adapter import current_plan, load_problem
 from marketplace.quotes.models import Quote, QuoteCalibration
 from matching.insertion import DEFAULT_TIERS, insert_order
+from quoting.isolation import part_from_bytes_isolated
 
 DELIVERY_SITE = "quote-delivery"
 QUOTE_ORDER = "quote"
@@ -103,7 +104,9 @@ def part_features(inputs: dict, upload: Upload | None, max_bytes: int) -> quotin
         if len(upload.data) > max_bytes:
             raise FieldError("file", f"file_too_large: {len(upload.data)} bytes; the limit is {max_bytes} bytes.")
         try:
-            return quoting.part_from_bytes(upload.data, filename=upload.filename)
+            return part_from_bytes_isolated(upload.data, filename=upload.filename,
+                                            cpu_s=current_app.config["CAD_PARSE_CPU_S"],
+                                            memory_mb=current_app.config["CAD_PARSE_MEMORY_MB"])
         except quoting.GeometryError as exc:
             raise FieldError("file", f"{exc.code}: {exc}") from None
     try:

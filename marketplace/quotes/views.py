@@ -19,6 +19,7 @@ from marketplace.quotes import services
 from marketplace.quotes.api import max_upload_bytes, upload_dir
 from marketplace.quotes.forms import QuoteForm
 from marketplace.quotes.models import Quote
+from marketplace.security import ratelimit
 from marketplace.tenancy import get_readable, scope
 
 quotes_web = Blueprint("quotes", __name__, url_prefix="/quotes")
@@ -64,6 +65,7 @@ def index():
 
 @quotes_web.route("/new", methods=["GET", "POST"])
 @firm_required("buyer")
+@ratelimit.limited(ratelimit.QUOTE_UPLOADS)
 def new():
     form = QuoteForm()
     _choices(form)

@@ -9,6 +9,7 @@ from marketplace.accounts.auth import require_kind
 from marketplace.api_common import api_blueprint
 from marketplace.search import services
 from marketplace.search.schemas import CapacityArgs, FirmArgs, JobArgs, SearchPageSchema
+from marketplace.security import ratelimit
 from marketplace.tenancy import current_firm
 
 search_blp = api_blueprint("search_api", __name__, "/search",
@@ -60,4 +61,5 @@ class FirmSearch(MethodView):
         return _run("firm", args)
 
 
+ratelimit.limit_blueprint(search_blp, ratelimit.SEARCHES)
 BLUEPRINTS = (search_blp,)

@@ -141,7 +141,8 @@ def main(argv=None) -> None:
     logging.getLogger("alembic").setLevel(logging.WARNING)
     with tempfile.TemporaryDirectory() as tmp:
         url = options.database_url or f"sqlite:///{Path(tmp) / 'bench.sqlite'}"
-        base = {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "ELASTICSEARCH_URL": None,
+        base = {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench",
+                "RATELIMIT_ENABLED": False, "ELASTICSEARCH_URL": None,
                 "SEARCH_AUTO_INDEX": False}
         dialect = url.split(":", 1)[0].split("+")[0]
         embedded = run(create_app(base), options.listings, options.queries, options.seed, generate_data=True)

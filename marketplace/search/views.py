@@ -1,7 +1,7 @@
 """The search page: a form with filters and facets, results as a list (works without JavaScript) and on a map."""
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import marshmallow as ma
 from flask import Blueprint, abort, current_app, render_template, request, url_for
@@ -11,12 +11,15 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from capacity.models import CERTIFICATIONS, Material, Process
+from marketplace import bounded
 from marketplace.errors import flatten_errors
 from marketplace.extensions import db
 from marketplace.search import services
 from marketplace.search.schemas import CapacityArgs, FirmArgs, JobArgs
+from marketplace.security import ratelimit
 
 search_web = Blueprint("search", __name__, url_prefix="/search")
+ratelimit.limit_blueprint(search_web, ratelimit.SEARCHES)
 
 SCHEMAS = {"capacity": CapacityArgs, "supplier": CapacityArgs, "job": JobArgs, "firm": FirmArgs}
 LIST_FIELDS = ("process", "material", "certification", "kind")
@@ -31,6 +34,9 @@ def tabs_for(firm) -> list[tuple[str, str]]:
     return tabs
 
 
+MAX_RATE_YUAN = Decimal(10**6)  # the schema's limit of 10**8 fen
+
+
 def _form_data(kind: str) -> tuple[dict, dict]:
     """request.args -> schema input (empty fields dropped, yuan -> fen) and errors found on the way."""
     data, errors = {}, {}
@@ -43,8 +49,10 @@ def _form_data(kind: str) -> tuple[dict, dict]:
         if field in data:
             raw = data.pop(field)
             try:
-                data[f"{field}_fen"] = str(int(Decimal(raw) * 100))
-            except (InvalidOperation, ValueError):
+                data[f"{field}_fen"] = str(int(bounded.parse_decimal(raw, max_abs=MAX_RATE_YUAN) * 100))
+            except bounded.NumberTooLarge:
+                errors[field] = [_("At most %(max)s yuan.", max="1,000,000")]
+            except ValueError:
                 errors[field] = [_("Enter an amount in yuan, e.g. 120.")]
     return data, errors
 

@@ -12,10 +12,11 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, DecimalField, SelectField, StringField
+from wtforms import DateField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from capacity.forms import MAX_CHARS, REQUIRED, MultiCheckboxField, choices
+from marketplace.form_fields import DecimalField
 
 MAX_YUAN = Decimal(10**10)  # the API's limit of 10**12 fen
 

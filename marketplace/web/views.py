@@ -12,6 +12,7 @@ from capacity.models import Equipment, Factory, Machine
 from marketplace.accounts.models import Firm
 from marketplace.extensions import db
 from marketplace.i18n import SUPPORTED
+from marketplace.web.redirects import same_site
 
 web = Blueprint("web", __name__)
 
@@ -77,10 +78,8 @@ def set_language(code: str):
         if current_user.is_authenticated:
             current_user.locale = code
             db.session.commit()
-    target = request.form.get("next") or urlsplit(request.referrer or "").path or url_for("web.index")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("web.index")
-    return redirect(target)
+    target = request.form.get("next") or urlsplit(request.referrer or "").path
+    return redirect(same_site(target, url_for("web.index")))
 
 
 @web.route("/healthz")

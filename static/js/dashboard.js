@@ -14,6 +14,8 @@
     }
     return cache[url];
   }
+  // ECharts renders a formatter's result as HTML: anything a user typed (site and machine names) is escaped.
+  var esc = echarts.format.encodeHTML;
   function pct(v) { return v === null || v === undefined ? null : Math.round(v * 1000) / 10; }
   function grid(extra) { return Object.assign({left: 8, right: 24, top: 40, bottom: 24, containLabel: true}, extra || {}); }
 
@@ -22,7 +24,7 @@
       var cells = d.cells.map(function (c) { return [c[0], c[1], pct(c[2])]; });
       return {
         tooltip: {position: "top", formatter: function (p) {
-          return d.factories[p.value[1]].label + "<br>" + d.days[p.value[0]] + ": " + (p.value[2] === null ? "—" : p.value[2] + "%");
+          return esc(d.factories[p.value[1]].label) + "<br>" + esc(d.days[p.value[0]]) + ": " + (p.value[2] === null ? "—" : p.value[2] + "%");
         }},
         grid: grid({bottom: 60}),
         xAxis: {type: "category", data: d.days, splitArea: {show: true}},

@@ -12,12 +12,18 @@
   } else {
     el.classList.add("no-tiles");
   }
+  // Names are text typed by users: the tooltip gets a DOM node whose textContent is the name, never HTML.
+  function textNode(text) {
+    var span = document.createElement("span");
+    span.textContent = text;
+    return span;
+  }
   var points = [];
   markers.forEach(function (m) {
     var point = [m.lat, m.lon];
     points.push(point);
     L.circleMarker(point, { radius: 7, weight: 2, color: "#1565c0", fillOpacity: 0.6 })
-      .bindTooltip(m.title).addTo(map);
+      .bindTooltip(textNode(m.title)).addTo(map);
   });
   if (points.length > 1) {
     map.fitBounds(points, { padding: [24, 24], maxZoom: 13 });

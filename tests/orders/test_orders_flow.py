@@ -66,6 +66,8 @@ def test_quote_to_rating(app, db, api_as, shops, buyer_user, operator_user, fake
     assert buyer.post(f"/api/v1/orders/{order['id']}/confirm-delivery").status_code == 422  # not shipped yet
     remaining = [e for e in timeline if e["kind"] == "step" and e["status"] != "done"]
     assert remaining == []
+    refused = api_as(shops["mill_user"]).post(f"/api/v1/orders/{order['id']}/ship")   # step 1's factory
+    assert refused.status_code == 403 and "last step" in refused.json["message"]
     shipped = api_as(shops["finish_user"]).post(f"/api/v1/orders/{order['id']}/ship")
     assert shipped.status_code == 200 and shipped.json["status"] == "shipped"
     done = buyer.post(f"/api/v1/orders/{order['id']}/confirm-delivery")

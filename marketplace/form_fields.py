@@ -1,0 +1,43 @@
+"""WTForms number fields that check the text before converting it (marketplace/bounded.py): `Infinity`, `1e309`
+and a 400-digit integer are a message by the field, never a value that overflows a validator or the database."""
+
+from __future__ import annotations
+
+import wtforms
+from flask_babel import lazy_gettext as _l
+
+from marketplace import bounded
+
+NOT_A_NUMBER = _l("Enter a number.")
+NOT_A_WHOLE_NUMBER = _l("Enter a whole number.")
+TOO_LARGE = _l("This number is too large.")
+
+
+class _Bounded:
+    parse = staticmethod(bounded.parse_decimal)
+    invalid = NOT_A_NUMBER
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        try:
+            self.data = self.parse(valuelist[0])
+        except bounded.NumberTooLarge:
+            self.data = None
+            raise ValueError(TOO_LARGE) from None
+        except ValueError:
+            self.data = None
+            raise ValueError(self.invalid) from None
+
+
+class FloatField(_Bounded, wtforms.FloatField):
+    parse = staticmethod(bounded.parse_float)
+
+
+class IntegerField(_Bounded, wtforms.IntegerField):
+    parse = staticmethod(bounded.parse_int)
+    invalid = NOT_A_WHOLE_NUMBER
+
+
+class DecimalField(_Bounded, wtforms.DecimalField):
+    pass

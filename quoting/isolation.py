@@ -1,0 +1,77 @@
+"""CAD parsing in a child process with CPU-time and memory limits, so that no upload can take down the process that
+serves it: a file that needs more than its share is a `GeometryError("limits_exceeded")`, the caller carries on.
+
+Children are forked from a forkserver that has already imported trimesh, numpy and this package (about 20 ms per
+file instead of a second of imports). `resource.setrlimit` bounds the child's CPU seconds (RLIMIT_CPU) and address
+space (RLIMIT_AS); a wall-clock deadline kills a child that waits on something else.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import resource
+import threading
+
+from .errors import GeometryError
+from .geometry import part_from_bytes
+from .specs import PartFeatures
+
+PRELOAD = ["numpy", "trimesh", "quoting.geometry", "quoting.isolation"]
+_start_lock = threading.Lock()
+
+
+def _context():
+    context = multiprocessing.get_context("forkserver")
+    with _start_lock:
+        context.set_forkserver_preload(PRELOAD)
+    return context
+
+
+def _child(conn, data: bytes, filename: str | None, kwargs: dict, cpu_s: int, memory_mb: int) -> None:
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu_s, cpu_s + 2))
+    limit = memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    try:
+        conn.send(("ok", part_from_bytes(data, filename, **kwargs)))
+    except GeometryError as exc:
+        if isinstance(exc.__cause__, MemoryError) or "bad_alloc" in str(exc):  # OpenCASCADE ran out of memory
+            conn.send(("limit", "memory"))
+        else:
+            conn.send(("error", (exc.code, str(exc))))
+    except MemoryError:
+        conn.send(("limit", "memory"))
+    finally:
+        conn.close()
+
+
+def part_from_bytes_isolated(data: bytes, filename: str | None = None, *, cpu_s: int = 20, memory_mb: int = 2048,
+                             **kwargs) -> PartFeatures:
+    """`part_from_bytes` in a limited child process. Raises GeometryError (its own codes, or limits_exceeded)."""
+    context = _context()
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_child, args=(sender, data, filename, kwargs, cpu_s, memory_mb), daemon=True)
+    child.start()
+    sender.close()
+    outcome = None
+    try:
+        if receiver.poll(cpu_s * 3 + 10):
+            outcome = receiver.recv()
+    except EOFError:  # the child died without answering: killed by a limit (SIGXCPU, SIGKILL) or crashed
+        outcome = None
+    finally:
+        receiver.close()
+        if child.is_alive():
+            child.kill()
+        child.join(5)
+    if outcome is None:
+        reason = "cpu" if child.exitcode in (-24, -9) else f"exit {child.exitcode}"
+        raise GeometryError(f"reading this file needs more than the {cpu_s} CPU seconds and {memory_mb} MB a file "
+                            f"may use ({reason}); simplify the model or export it again", "limits_exceeded")
+    kind, value = outcome
+    if kind == "ok":
+        return value
+    if kind == "limit":
+        raise GeometryError(f"reading this file needs more than the {memory_mb} MB a file may use; simplify the "
+                            "model or export it again", "limits_exceeded")
+    code, message = value
+    raise GeometryError(message, code)

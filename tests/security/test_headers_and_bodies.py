@@ -1,0 +1,82 @@
+"""Every response carries the security headers; bodies and numbers are bounded before anything converts them."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+CSP_PARTS = ("default-src 'self'", "script-src 'self'", "frame-ancestors 'none'", "object-src 'none'")
+
+
+def assert_secured(response):
+    csp = response.headers.get("Content-Security-Policy", "")
+    assert all(part in csp for part in CSP_PARTS), csp
+    assert "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+
+
+@pytest.mark.parametrize("path", ["/sign-in", "/api/openapi.json", "/api/docs", "/static/js/search-map.js",
+                                  "/no-such-page", "/api/v1/me"])
+def test_headers_on_pages_api_static_and_errors(client, path):
+    with client.get(path) as response:
+        assert_secured(response)
+        assert "Strict-Transport-Security" not in response.headers  # plain-HTTP demo: no HSTS
+
+
+def test_hsts_when_cookies_are_https_only(app_config):
+    from marketplace import create_app
+
+    app = create_app(app_config | {"SESSION_COOKIE_SECURE": True})
+    response = app.test_client().get("/sign-in", base_url="https://localhost")
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+    assert "Secure" in response.headers["Set-Cookie"]
+
+
+def test_swagger_ui_has_no_inline_script(client):
+    html = client.get("/api/docs").get_data(as_text=True)
+    assert "<script>" not in html and "swagger-init.js" in html
+
+
+@pytest.mark.parametrize("path", ["/api/v1/quotes", "/api/v1/orders", "/webhooks/payments"])
+def test_deep_json_is_a_400_before_authentication(client, path):
+    body = "[" * 6000 + "]" * 6000
+    response = client.post(path, data=body, content_type="application/json")
+    assert response.status_code == 400
+    assert "nested deeper than 32" in response.get_json()["message"]
+
+
+def test_huge_integer_in_json_is_a_400(client, buyer_token):
+    response = client.post("/api/v1/quotes", data='{"quantity": ' + "9" * 5000 + "}",
+                           headers={"Authorization": f"Bearer {buyer_token}"}, content_type="application/json")
+    assert response.status_code == 400
+    assert "too long" in response.get_json()["message"]
+
+
+def test_oversized_json_is_a_413(app, client, buyer_token):
+    app.config["MAX_JSON_BYTES"] = 1000
+    response = client.post("/api/v1/quotes", data='{"notes": "' + "x" * 2000 + '"}',
+                           headers={"Authorization": f"Bearer {buyer_token}"}, content_type="application/json")
+    assert response.status_code == 413
+
+
+@pytest.mark.parametrize("value", ["1e999990", "Infinity", "NaN", "9" * 400, "1e309", "-1e999"])
+def test_search_rate_with_an_absurd_number_answers_at_once(client, sign_in, buyer_user, value):
+    sign_in(client, buyer_user)
+    started = time.perf_counter()
+    response = client.get(f"/search/?min_rate={value}")
+    assert time.perf_counter() - started < 2
+    assert response.status_code == 422
+    assert 'data-field="min_rate"' in response.get_data(as_text=True)
+
+
+@pytest.fixture
+def buyer_user(create_firm, create_user):
+    return create_user(create_firm("buyer"))
+
+
+@pytest.fixture
+def buyer_token(buyer_user, token_for):
+    return token_for(buyer_user)
