@@ -94,6 +94,7 @@ def _register_models() -> None:
 
 def _register_handlers() -> None:
     """Every feature's outbox handlers (importing a module subscribes them)."""
+    import marketplace.accounts.invitations  # noqa: F401
     import marketplace.outbox.worker  # noqa: F401  (the periodic-task handler)
     import marketplace.payments.handlers  # noqa: F401
     import marketplace.planning.handlers  # noqa: F401

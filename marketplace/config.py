@@ -84,6 +84,11 @@ def from_environment(env: dict | None = None) -> dict:
         "SEARCH_MAP_ATTRIBUTION": env.get("SEARCH_MAP_ATTRIBUTION", ""),
         "DASHBOARD_PAST_DAYS": int(env.get("DASHBOARD_PAST_DAYS", "120")),
         "DASHBOARD_FUTURE_DAYS": int(env.get("DASHBOARD_FUTURE_DAYS", "90")),
+        "SMTP_URL": env.get("SMTP_URL") or None,
+        "MAIL_FROM": env.get("MAIL_FROM", "共享制造平台 <noreply@smp.local>"),
+        "MAIL_DIR": env.get("MAIL_DIR") or str(INSTANCE_DIR / "mail"),
+        "PUBLIC_URL": env.get("PUBLIC_URL", "http://127.0.0.1:5000"),  # links in e-mails
+        "INVITATION_VALID_DAYS": int(env.get("INVITATION_VALID_DAYS", "7")),
         "MAX_JSON_BYTES": int(env.get("MAX_JSON_KB", "1024")) * 1024,
         "PROXY_HOPS": int(env.get("PROXY_HOPS", "0")),  # reverse proxies in front (X-Forwarded-For is trusted)
         "CAD_PARSE_CPU_S": int(env.get("CAD_PARSE_CPU_S", "20")),

@@ -120,6 +120,18 @@ class StepDeclined(Event):
         return f"cluster:{self.cluster_id}:plan"  # before the full re-plan queued with it, never beside it
 
 
+# -- accounts -> mail ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class InvitationCreated(Event):
+    """An owner invited someone to the firm: send the invitation e-mail."""
+    topic: ClassVar[str] = "accounts.invitation_created"
+    invitation_id: int
+
+    @property
+    def lock_key(self) -> str | None:
+        return f"invitation:{self.invitation_id}"
+
+
 # -- the runner itself -------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class PeriodicTask(Event):

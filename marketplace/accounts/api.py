@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from flask import abort
 from flask.views import MethodView
+from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import or_, select
 
-from marketplace.accounts import services
+from marketplace.accounts import invitations, services
 from marketplace.accounts.auth import require_owner
 from marketplace.accounts.models import ApiToken, Firm, User
 from marketplace.accounts.schemas import (
     FirmListArgs,
     FirmSchema,
+    InvitationSchema,
     MeSchema,
     NewTokenSchema,
     TokenSchema,
@@ -130,14 +132,16 @@ class Users(MethodView):
         """Your firm's users"""
         return db.session.scalars(select(User).where(User.firm_id == current_firm().id).order_by(User.id)).all()
 
-    @accounts_blp.arguments(UserSchema)
-    @accounts_blp.response(201, UserSchema)
+    @accounts_blp.arguments(InvitationSchema)
+    @accounts_blp.response(202, InvitationSchema)
     def post(self, data):
-        """Add a colleague to your firm (owners only)"""
+        """Invite a colleague to your firm (owners only): an e-mail with a link follows. The answer is the same
+        whether or not the address already has an account elsewhere (only the mailbox learns that)."""
         require_owner()
-        user = services.add_user(current_firm(), **data)
+        invitation = invitations.invite(current_firm(), current_user, data["email"], data["name"], data["role"],
+                                        str(get_locale()))
         db.session.commit()
-        return user
+        return invitation
 
 
 @accounts_blp.route("/users/<int:user_id>")

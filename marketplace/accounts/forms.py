@@ -90,10 +90,16 @@ class TeamMemberForm(FlaskForm):
         ],
     )
     role = SelectField(_l("Role"), choices=[SelectChoice("staff", _l("Staff")), SelectChoice("owner", _l("Owner"))])
-    password = PasswordField(
-        _l("First password"),
-        validators=[
-            DataRequired(_l("Enter your password.")),
-            Length(min=10, max=200, message=_l("Between %(min)d and %(max)d characters.")),
-        ],
+
+
+class AcceptInvitationForm(FlaskForm):
+    name = StringField(
+        _l("Name"),
+        validators=[DataRequired(_l("Enter a name.")), Length(max=100, message=_l("At most %(max)d characters."))],
     )
+    password = PasswordField(_l("Password"), validators=[
+        DataRequired(_l("Enter a new password.")),
+        Length(min=10, max=200, message=_l("Between %(min)d and %(max)d characters.")),
+    ])
+    confirm = PasswordField(_l("Password again"), validators=[
+        EqualTo("password", message=_l("The two new passwords differ."))])

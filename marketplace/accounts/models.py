@@ -152,3 +152,25 @@ class UserSession(db.Model):
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
+
+
+class Invitation(db.Model):
+    """An owner asked a colleague to join the firm. The link in the e-mail carries an HMAC of (id, nonce) under the
+    app's secret key, so the link can be made again by a retried mail handler and no secret is stored."""
+
+    __tablename__ = "invitations"
+    __table_args__ = (CheckConstraint("role in ('owner', 'staff')", name="role_known"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    firm_id: Mapped[int] = mapped_column(ForeignKey("firms.id"), nullable=False, index=True)
+    email: Mapped[str] = mapped_column(String(254), nullable=False, index=True)
+    name: Mapped[str] = mapped_column(String(100), nullable=False)
+    role: Mapped[str] = mapped_column(String(10), nullable=False, default=Role.STAFF.value)
+    nonce: Mapped[str] = mapped_column(String(32), nullable=False)
+    invited_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    locale: Mapped[str] = mapped_column(String(16), nullable=False, default="zh_Hans_CN")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    firm: Mapped[Firm] = relationship()
+    invited_by: Mapped[User] = relationship()

@@ -66,6 +66,16 @@ class UserSchema(StrictSchema):
     last_login_at = ma.fields.AwareDateTime(dump_only=True)
 
 
+class InvitationSchema(StrictSchema):
+    """An invitation to join the firm. The answer is the same whether or not the address has an account elsewhere."""
+    id = ma.fields.Integer(dump_only=True)
+    email = ma.fields.Email(required=True, validate=v.Length(max=254))
+    name = ma.fields.String(required=True, validate=v.Length(min=1, max=100))
+    role = ma.fields.String(load_default="staff", validate=v.OneOf(("owner", "staff")))
+    status = ma.fields.Constant("invited", dump_only=True)
+    expires_at = ma.fields.AwareDateTime(dump_only=True)
+
+
 class UserUpdateSchema(UserSchema):
     email = ma.fields.Email(dump_only=True)
     password = ma.fields.String(load_only=True, validate=v.Length(min=10, max=200),

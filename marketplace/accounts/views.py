@@ -1,16 +1,27 @@
-"""Pages of accounts: sign in and out, the account page with API tokens, the firm profile."""
+"""Pages of accounts: sign in and out, the account page (API tokens, password, sessions), the firm profile, the
+team and its invitations."""
 
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
-from marketplace.accounts import services, sessions
-from marketplace.accounts.forms import FirmProfileForm, PasswordChangeForm, SignInForm, TeamMemberForm, TokenForm
+from marketplace.accounts import invitations, services, sessions
+from marketplace.accounts.forms import (
+    AcceptInvitationForm,
+    FirmProfileForm,
+    PasswordChangeForm,
+    SignInForm,
+    TeamMemberForm,
+    TokenForm,
+)
 from marketplace.accounts.models import ApiToken, Firm, User
 from marketplace.db_types import utcnow
+from marketplace.errors import FieldError
 from marketplace.extensions import db
 from marketplace.forms_util import save_or_report
 from marketplace.security import ratelimit
@@ -140,13 +151,41 @@ def team():
     if request.method == "POST":
         if not current_user.is_owner:
             abort(403)
-        if form.validate_on_submit() and save_or_report(
-            form, lambda: services.add_user(firm, form.email.data, form.name.data, form.password.data, form.role.data)
-        ):
-            flash(_("%(name)s can now sign in.", name=form.name.data), "success")
+        if form.validate_on_submit() and save_or_report(form, lambda: invitations.invite(
+                firm, current_user, form.email.data, form.name.data, form.role.data, str(get_locale()))):
+            flash(_("Invitation sent to %(email)s.", email=form.email.data.strip().lower()), "success")
             return redirect(url_for("accounts.team"))
     members = db.session.scalars(select(User).where(User.firm_id == firm.id).order_by(User.id)).all()
-    return render_template("accounts/team.html", form=form, members=members), 422 if form.errors else 200
+    return render_template("accounts/team.html", form=form, members=members,
+                           invitations=invitations.pending(firm)), 422 if form.errors else 200
+
+
+@accounts_web.route("/invitations/<int:invitation_id>/<token>", methods=["GET", "POST"])
+@ratelimit.limited(ratelimit.SIGN_IN_PER_ADDRESS)
+def accept_invitation(invitation_id: int, token: str):
+    invitation = invitations.find(invitation_id, token)
+    if invitation is None:
+        abort(404)
+    state = ("accepted" if invitation.accepted_at else "expired" if invitation.expires_at < utcnow()
+             else "has_account" if invitations.account_exists(invitation.email) else "open")
+    form = AcceptInvitationForm(data={"name": invitation.name})
+    if state == "open" and form.validate_on_submit():
+        try:
+            user = services.add_user(invitation.firm, invitation.email, form.name.data, form.password.data,
+                                     invitation.role)
+            invitation.accepted_at = utcnow()
+            db.session.commit()
+        except (FieldError, IntegrityError):  # accepted meanwhile in another tab
+            db.session.rollback()
+            state = "accepted"
+        else:
+            if current_user.is_authenticated:
+                sessions.end_current()
+            sessions.start(user)
+            flash(_("Welcome, %(name)s.", name=user.name), "success")
+            return redirect(url_for("web.home"))
+    return render_template("accounts/invitation.html", invitation=invitation, form=form, state=state), \
+        422 if form.errors else 200
 
 
 @accounts_web.route("/firm/team/<int:user_id>/toggle", methods=["POST"])
