@@ -21,11 +21,24 @@ DB_INT_MAX = 2**31 - 1
 ID_RANGE = ma.validate.Range(min=1, max=DB_INT_MAX, error="Must be an id between 1 and 2147483647.")
 
 
+def _no_subnormal(value):
+    """A float too small for PostgreSQL's double precision (5e-324 underflows it) is 0."""
+    if isinstance(value, float) and value != 0 and abs(value) < 1e-300:
+        return 0.0
+    if isinstance(value, list):
+        return [_no_subnormal(v) for v in value]
+    return value
+
+
 class StrictSchema(ma.Schema):
-    """Unknown fields are errors (a misspelt filter is a 422, never silently ignored)."""
+    """Unknown fields are errors (a misspelt filter is a 422, never silently ignored); subnormal floats are 0."""
 
     class Meta:
         unknown = ma.RAISE
+
+    @ma.post_load
+    def _flush_subnormal_floats(self, data, **kwargs):
+        return {key: _no_subnormal(value) for key, value in data.items()}
 
 
 class ListArgs(StrictSchema):

@@ -77,7 +77,8 @@ def _json_int(text: str) -> int:
 def _json_float(text: str) -> float:
     if len(text) > MAX_NUMBER_CHARS:
         raise NumberTooLarge(f"number of {len(text)} characters")
-    return float(text)  # 1e999 becomes inf, which every schema refuses (marshmallow's allow_nan=False)
+    value = float(text)  # 1e999 becomes inf, which every schema refuses (marshmallow's allow_nan=False)
+    return 0.0 if abs(value) < 1e-300 else value  # 5e-324 underflows PostgreSQL's double precision
 
 
 def _json_constant(name: str):

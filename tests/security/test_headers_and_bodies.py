@@ -80,3 +80,39 @@ def buyer_user(create_firm, create_user):
 @pytest.fixture
 def buyer_token(buyer_user, token_for):
     return token_for(buyer_user)
+
+
+@pytest.fixture
+def factory_user(create_firm, create_user):
+    return create_user(create_firm("factory"))
+
+
+def test_subnormal_latitude_is_stored_as_zero_not_a_500(client, sign_in, factory_user, token_for, db):
+    """5e-324 underflows PostgreSQL's double precision; the API and the form store 0 instead (CI runs this on PG)."""
+    from capacity.models import Factory
+
+    response = client.post("/api/v1/factories", json={"name": "Tiny", "latitude": 5e-324, "longitude": 113.8},
+                           headers={"Authorization": f"Bearer {token_for(factory_user)}"})
+    assert response.status_code == 201, response.json
+    sign_in(client, factory_user)
+    page = client.post("/capacity/", data={"name": "Tiny form", "latitude": "5e-324", "longitude": "-5e-324"})
+    assert page.status_code in (200, 302)
+    assert {f.latitude for f in db.session.query(Factory).all()} == {0.0}
+
+
+@pytest.mark.parametrize("value", ["Infinity", "1e309", "9" * 400, "NaN", "-1e999"])
+def test_machine_units_and_quote_quantity_refuse_extremes_by_the_field(client, sign_in, factory_user, value,
+                                                                         create_factory):
+    site = create_factory(factory_user.firm)
+    sign_in(client, factory_user)
+    response = client.post(f"/capacity/factories/{site.id}/machines/new", data={"name": "M", "units": value,
+                                                                                 "process_code": "cnc_mill_3ax"})
+    assert response.status_code == 422 and 'data-field="units"' in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", ["/api/v1/search/capacity", "/api/v1/search/suppliers"])
+def test_subnormal_coordinates_in_a_search_are_not_a_500(client, path, buyer_token):
+    """On PostgreSQL, radians(5e-324) underflowed inside the distance expression (CI runs this on PG)."""
+    response = client.get(path, query_string={"lat": "5e-324", "lon": "-5e-324", "max_km": "5e-324"},
+                          headers={"Authorization": f"Bearer {buyer_token}"})
+    assert response.status_code in (200, 422)
