@@ -112,6 +112,7 @@ def cancel(record: Lease, today: date) -> Lease:
 
 def active_leases(cluster_id: int, start: date, end: date) -> list[Lease]:
     return list(db.session.scalars(
-        select(Lease).join(Equipment).where(Equipment.cluster_id == cluster_id, Lease.status.in_(("reserved", "active")),
+        select(Lease).join(Equipment).where(Equipment.cluster_id == cluster_id,
+                                            Lease.status.in_(("reserved", "active")),
                                             Lease.start_date <= end, Lease.end_date >= start)))
 

@@ -61,7 +61,8 @@ def seed_vouchers(context) -> None:
 
 
 def seed_leases(context) -> None:
-    if db.session.scalar(select(func.count(Lease.id)).join(Equipment).where(Equipment.cluster_id == context.cluster.id)):
+    leases = select(func.count(Lease.id)).join(Equipment).where(Equipment.cluster_id == context.cluster.id)
+    if db.session.scalar(leases):
         return
     items = db.session.scalars(select(Equipment).where(Equipment.cluster_id == context.cluster.id)
                                .order_by(Equipment.id)).all()
@@ -112,8 +113,9 @@ def seed_order_history(context) -> None:
                 step = OrderStep(sequence=sequence, process_code=machine.process_code, run_minutes_per_unit=3)
                 order.steps.append(step)
                 begin = start + timedelta(hours=8 * (sequence - 1))
-                db.session.add(Booking(machine=machine, step=step, starts_at=begin, ends_at=begin + timedelta(hours=hours),
-                                       status="accepted", cost_fen=machine.hourly_rate_fen * hours))
+                db.session.add(Booking(machine=machine, step=step, starts_at=begin,
+                                       ends_at=begin + timedelta(hours=hours), status="accepted",
+                                       cost_fen=machine.hourly_rate_fen * hours))
             db.session.add(order)
             db.session.flush()
             if target == "quoted":

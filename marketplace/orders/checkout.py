@@ -18,15 +18,17 @@ from marketplace.extensions import db
 from marketplace.orders.lifecycle import transition
 from marketplace.orders.models import Booking, Order, OrderStep
 from marketplace.outbox import emit
+from marketplace.placements import StepRef
+from marketplace.quotes.offers import TierOffer
 from marketplace.vouchers import services as vouchers
 from marketplace.vouchers.models import VoucherRedemption
 
 
-def _tier(quote, name: str) -> dict:
-    tier = next((t for t in quote.tiers if t["tier"] == name), None)
+def _tier(quote, name: str) -> TierOffer:
+    tier = quote.offer(name)
     if tier is None:
         raise FieldError("tier", _("Unknown lead-time tier '%(tier)s'.", tier=name))
-    if not tier["feasible"] or tier["price_fen"] is None:
+    if not tier.orderable:
         raise FieldError("tier", _("The %(tier)s tier cannot be delivered from current capacity.", tier=name))
     return tier
 
@@ -43,36 +45,31 @@ def place_order(quote, user, tier_name: str, delivery: dict, title: str | None, 
         raise FieldError("quote_id", _("An order was already placed from this quote."))
     tier = _tier(quote, tier_name)
     tz = ZoneInfo(user.firm.cluster.timezone)
-    ship_by = datetime.fromisoformat(tier["ship_by"])
+    ship_by = tier.ship_by
     order = Order(reference=f"SMP-{now.astimezone(tz):%y%m}-{secrets.token_hex(3).upper()}",
                   cluster_id=quote.cluster_id, buyer_firm_id=quote.buyer_firm_id, quote_id=quote.id,
                   title=(title or quote.reference)[:200], status="quoted", material_code=quote.material_code,
                   quantity=quote.quantity, release_date=now.astimezone(tz).date(),
                   due_date=ship_by.astimezone(tz).date(), weight=3 if tier_name == "expedite" else 1,
                   delivery_address=delivery.get("address", "")[:300], delivery_latitude=delivery["latitude"],
-                  delivery_longitude=delivery["longitude"], total_fen=tier["price_fen"], tier=tier_name,
+                  delivery_longitude=delivery["longitude"], total_fen=tier.price_fen, tier=tier_name,
                   promised_at=ship_by)
-    for sequence, work in enumerate(quote.work_content, start=1):
-        envelope = work["envelope_mm"]
-        order.steps.append(OrderStep(sequence=sequence, process_code=work["process"],
-                                     setup_minutes=work["setup_min"], run_minutes_per_unit=work["run_min_per_part"],
-                                     envelope_x_mm=envelope[0], envelope_y_mm=envelope[1], envelope_z_mm=envelope[2],
-                                     tolerance_mm=work["tolerance_mm"]))
+    for sequence, work in enumerate(quote.work_steps, start=1):
+        envelope = work.envelope_mm
+        order.steps.append(OrderStep(sequence=sequence, process_code=work.process, setup_minutes=work.setup_min,
+                                     run_minutes_per_unit=work.run_min_per_part, envelope_x_mm=envelope[0],
+                                     envelope_y_mm=envelope[1], envelope_z_mm=envelope[2],
+                                     tolerance_mm=work.tolerance_mm))
     db.session.add(order)
     db.session.flush()
     transition(order, "accepted", user, f"placed from quote {quote.reference}, {tier_name} tier")
-    steps = {f"q{s.sequence}": s for s in order.steps}
-    for placement in tier.get("placements", []):
-        step = steps.get(placement["step"])
+    steps = {str(StepRef(s.sequence, quoted=True)): s for s in order.steps}
+    for placement in tier.placements:
+        step = steps.get(placement.step)
         if step is None:
             continue
-        db.session.add(Booking(machine_id=placement.get("machine_id"), equipment_id=placement.get("equipment_id"),
-                               site_factory_id=placement.get("site_factory_id") if placement.get("equipment_id")
-                               else None, unit=placement.get("unit", 0), step=step,
-                               starts_at=datetime.fromisoformat(placement["starts_at"]),
-                               ends_at=datetime.fromisoformat(placement["ends_at"]), status="planned",
-                               cost_fen=placement["processing_fen"] + placement.get("lease_fen", 0),
-                               note="reserved at order placement"))
+        db.session.add(Booking(step=step, status="planned", note="reserved at order placement",
+                               **placement.booking_columns()))
     db.session.flush()
     return order
 

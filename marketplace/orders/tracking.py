@@ -19,6 +19,7 @@ from marketplace.extensions import db
 from marketplace.orders.lifecycle import transition
 from marketplace.orders.models import Booking, Order, OrderStep, Rating
 from marketplace.outbox import emit
+from marketplace.placements import SiteRef
 from matching.model import Site, TransportConfig
 from matching.prepare import haversine_km, travel
 
@@ -115,7 +116,7 @@ def timeline(order: Order, transport: TransportConfig | None = None) -> list[dic
     for step in order.steps:
         booking = _booking_of(step)
         factory = booking.factory if booking else None
-        site = Site(f"f{factory.id}", factory.latitude, factory.longitude) if factory else None
+        site = Site(str(SiteRef(factory.id)), factory.latitude, factory.longitude) if factory else None
         if previous_site and site and previous_site.id != site.id:
             minutes, cost = travel(problem_stub, previous_site, site)
             entries.append({"kind": "transport", "from": previous_site.id, "to": site.id,

@@ -25,6 +25,7 @@ from marketplace.accounts.models import Cluster
 from marketplace.extensions import db
 from marketplace.orders.lifecycle import transition
 from marketplace.orders.models import Booking, Order, OrderStep
+from marketplace.placements import EquipmentRef, MachineRef, OrderRef, Placement, SiteRef, StepRef
 from marketplace.planning.models import StepDecline
 
 PLANNED_ORDER_STATUSES = ("accepted", "paid", "planned", "in_production")
@@ -51,9 +52,14 @@ class Loaded:
     def equipment_key(self, item_id: int, site_id: int | None) -> str | None:
         """The resource id of an item placed at a site ("e3@f7", or "e3@f7:lease5" while leased there)."""
         for key, value in self.equipment.items():
-            if value == item_id and key.split("@f")[1].split(":")[0] == str(site_id):
+            if value == item_id and EquipmentRef.parse(key).site_id == site_id:
                 return key
         return None
+
+    def placement(self, a: mm.Assignment) -> Placement:
+        """A solver assignment as the app's placement (machine or leasable item, times, cost)."""
+        return Placement.of(a.step_id, a.resource_id, a.site_id, a.unit, self.at(a.start), self.at(a.end),
+                            a.processing_fen, a.lease_fen)
 
 
 def plan_epoch(now: datetime) -> datetime:
@@ -78,8 +84,8 @@ def _envelope(x: float, y: float, z: float) -> tuple[int, int, int]:
 def _machine(machine: Machine, loaded: Loaded, horizon: int, tz: str) -> mm.Machine:
     intervals = idle_intervals(machine, loaded.epoch, loaded.at(horizon), tz)
     return mm.Machine(
-        id=f"m{machine.id}",
-        site_id=f"f{machine.factory_id}",
+        id=str(MachineRef(machine.id)),
+        site_id=str(SiteRef(machine.factory_id)),
         process=machine.process_code,
         units=machine.units,
         materials=frozenset(machine.material_codes),
@@ -101,8 +107,8 @@ def _equipment(item: Equipment, site_id: int, loaded: Loaded, horizon: int, tz: 
     ]
     hourly = max(1, item.daily_rate_fen // 24)
     return mm.Equipment(
-        id=f"e{item.id}@f{site_id}",
-        site_id=f"f{site_id}",
+        id=str(EquipmentRef(item.id, site_id)),
+        site_id=str(SiteRef(site_id)),
         process=item.process_code,
         daily_lease_fen=item.daily_rate_fen,
         materials=MATERIAL_CODES,  # listings do not restrict materials: the lessee brings its own
@@ -144,13 +150,13 @@ def order_to_problem(order: Order, loaded: Loaded, tz_name: str = "Asia/Shanghai
         if step.id in skip:  # done, or started elsewhere in the past: nothing left to plan
             continue
         predecessors = (
-            tuple(f"s{by_sequence[p].id}" for p in step.predecessors if p in by_sequence)
+            tuple(str(StepRef(by_sequence[p].id)) for p in step.predecessors if p in by_sequence)
             if step.predecessors
-            else ((f"s{previous.id}",) if previous else ())
+            else ((str(StepRef(previous.id)),) if previous else ())
         )
         steps.append(
             mm.Step(
-                id=f"s{step.id}",
+                id=str(StepRef(step.id)),
                 process=step.process_code,
                 quantity=order.quantity,
                 material=order.material_code,
@@ -161,10 +167,10 @@ def order_to_problem(order: Order, loaded: Loaded, tz_name: str = "Asia/Shanghai
                 excluded_resources=(declined or {}).get(step.id, frozenset()),
             )
         )
-        loaded.steps[(f"o{order.id}", f"s{step.id}")] = step.id
+        loaded.steps[(str(OrderRef(order.id)), str(StepRef(step.id)))] = step.id
         previous = step
     return mm.Order(
-        id=f"o{order.id}",
+        id=str(OrderRef(order.id)),
         release=release,
         due=due,
         delivery_site_id=f"d{order.id}",
@@ -193,13 +199,13 @@ def load_problem(
             selectinload(Factory.machines).selectinload(Machine.exceptions),
         )
     ).all()
-    sites = [mm.Site(f"f{f.id}", f.latitude, f.longitude) for f in factories]
+    sites = [mm.Site(str(SiteRef(f.id)), f.latitude, f.longitude) for f in factories]
     machines = []
     for factory in factories:
         for machine in factory.machines:
             if machine.active:
                 machines.append(_machine(machine, loaded, horizon, tz_name))
-                loaded.machines[f"m{machine.id}"] = machine.id
+                loaded.machines[str(MachineRef(machine.id))] = machine.id
     equipment = []
     for item in db.session.scalars(
         select(Equipment).where(
@@ -221,12 +227,12 @@ def load_problem(
                             datetime.combine(lease.end_date + timedelta(days=1), time(0), tzinfo=tz))], loaded, horizon)
         leased_busy.setdefault(lease.equipment_id, []).extend(window)
         record = dataclasses.replace(_equipment(lease.equipment, lease.site_factory_id, loaded, horizon, tz),
-                                     id=f"e{lease.equipment_id}@f{lease.site_factory_id}:lease{lease.id}",
+                                     id=str(EquipmentRef(lease.equipment_id, lease.site_factory_id, lease.id)),
                                      daily_lease_fen=0, availability=window)
         if record.availability:
             equipment.append(record)
             loaded.equipment[record.id] = lease.equipment_id
-    equipment = [_without(e, leased_busy.get(loaded.equipment[e.id], ())) if ":lease" not in e.id else e
+    equipment = [e if EquipmentRef.parse(e.id).lease_id else _without(e, leased_busy.get(loaded.equipment[e.id], ()))
                  for e in equipment]
     orders = list(
         db.session.scalars(
@@ -241,14 +247,14 @@ def load_problem(
         select(Booking).where(
             Booking.ends_at > epoch,
             Booking.starts_at < loaded.at(horizon),
-            Booking.machine_id.in_([int(k[1:]) for k in loaded.machines])
+            Booking.machine_id.in_(list(loaded.machines.values()))
             | Booking.equipment_id.in_(list(loaded.equipment.values())),
         )
     ).all()
 
     def resource_key(row: Booking) -> str | None:
         if row.machine_id is not None:
-            return f"m{row.machine_id}"
+            return str(MachineRef(row.machine_id))
         return loaded.equipment_key(row.equipment_id, row.site_factory_id)
 
     fixed_rows = {
@@ -266,7 +272,7 @@ def load_problem(
     }
     declined: dict[int, frozenset[str]] = {}
     for row in db.session.scalars(select(StepDecline).where(StepDecline.order_step_id.in_(order_step_ids))):
-        declined[row.order_step_id] = declined.get(row.order_step_id, frozenset()) | {f"m{row.machine_id}"}
+        declined[row.order_step_id] = declined.get(row.order_step_id, frozenset()) | {str(MachineRef(row.machine_id))}
     problem_orders, delivery_sites = [], []
     for order in orders:
         if all(step.id in skip for step in order.steps):
@@ -322,9 +328,10 @@ def current_plan(loaded: Loaded) -> mm.Plan:
         for row in rows:
             order_key, step_key = step_ids[row.order_step_id]
             if row.machine_id is not None:
-                resource, site = f"m{row.machine_id}", f"f{row.machine.factory_id}"
+                resource, site = str(MachineRef(row.machine_id)), str(SiteRef(row.machine.factory_id))
             else:
-                resource, site = loaded.equipment_key(row.equipment_id, row.site_factory_id), f"f{row.site_factory_id}"
+                resource = loaded.equipment_key(row.equipment_id, row.site_factory_id)
+                site = str(SiteRef(row.site_factory_id))
                 if resource is None:  # the item is no longer offered there: nothing to warm-start from
                     continue
             assignments.append(
@@ -366,27 +373,12 @@ def store_plan(loaded: Loaded, plan: mm.Plan, run_id: int | None) -> int:
         if a.frozen:
             continue
         step_id = loaded.steps[(a.order_id, a.step_id)]
-        where = (
-            {"machine_id": loaded.machines[a.resource_id]}
-            if a.resource_id in loaded.machines
-            else {"equipment_id": loaded.equipment[a.resource_id], "site_factory_id": int(a.site_id[1:])}
-        )
-        db.session.add(
-            Booking(
-                unit=a.unit,
-                order_step_id=step_id,
-                plan_run_id=run_id,
-                starts_at=loaded.at(a.start),
-                ends_at=loaded.at(a.end),
-                status="planned",
-                cost_fen=a.processing_fen + a.lease_fen,
-                **where,
-            )
-        )
+        db.session.add(Booking(order_step_id=step_id, plan_run_id=run_id, status="planned",
+                               **loaded.placement(a).booking_columns()))
         written += 1
     promises = plan.promise_map()
     for order_key in {a.order_id for a in plan.assignments}:
-        order = db.session.get(Order, int(order_key[1:]))
+        order = db.session.get(Order, OrderRef.parse(order_key).id)
         if order_key in promises and order.promised_at is None:  # a quoted promise stands; plans must keep it
             order.promised_at = loaded.at(promises[order_key].completion)
         if order.status == "paid":

@@ -22,6 +22,7 @@ from marketplace.events import PlanRequested
 from marketplace.extensions import db
 from marketplace.orders.models import OrderStep
 from marketplace.outbox import emit
+from marketplace.placements import OrderRef
 from marketplace.planning.adapter import current_plan, load_problem, store_plan
 from marketplace.planning.models import PlanRun
 from matching.cpsat import solve
@@ -112,7 +113,7 @@ def repair_declined_step(order_step_id: int, now: datetime | None = None, time_l
                                                                           for f in loaded.problem.frozen}
     # the neighbourhood: this order, and every order with a step the stored plan does not place (another decline
     # not repaired yet): freezing those would freeze a step after its missing predecessor
-    free = {f"o{order.id}"} | {o.id for o in loaded.problem.orders
+    free = {str(OrderRef(order.id))} | {o.id for o in loaded.problem.orders
                                if any((o.id, st.id) not in placed for st in o.steps)}
     frozen_keys = {(f.order_id, f.step_id) for f in loaded.problem.frozen}
     extra = tuple(mm.FrozenStep(a.order_id, a.step_id, a.resource_id, a.start, max(a.end, a.start + 1), a.unit)
@@ -121,7 +122,7 @@ def repair_declined_step(order_step_id: int, now: datetime | None = None, time_l
     problem = dataclasses.replace(loaded.problem, frozen=loaded.problem.frozen + extra)
     plan = solve(problem, time_limit_s=time_limit_s, workers=current_app.config["SOLVER_WORKERS"], seed=order.id,
                  previous_plan=previous)
-    key = f"o{order.id}"
+    key = str(OrderRef(order.id))
     if validate_plan(problem, plan) or not any(a.order_id == key and not a.frozen for a in plan.assignments):
         db.session.rollback()
         return 0

@@ -11,6 +11,7 @@ from capacity.models import Factory, Material
 from marketplace.accounts.models import Firm, User
 from marketplace.db_types import UTCDateTime, currency_column, utcnow
 from marketplace.extensions import db
+from marketplace.quotes.offers import TierOffer, WorkStep
 
 
 class QuoteCalibration(db.Model):
@@ -101,8 +102,16 @@ class Quote(db.Model):
     def expired(self, now: datetime) -> bool:
         return now >= self.valid_until
 
-    def tier(self, name: str) -> dict | None:
-        return next((t for t in self.tiers if t["tier"] == name), None)
+    @property
+    def offers(self) -> list[TierOffer]:
+        return [TierOffer.from_json(t) for t in self.tiers]
+
+    def offer(self, name: str) -> TierOffer | None:
+        return next((t for t in self.offers if t.tier == name), None)
+
+    @property
+    def work_steps(self) -> list[WorkStep]:
+        return [WorkStep.from_json(w) for w in self.work_content]
 
 
 @event.listens_for(Quote, "before_update")

@@ -24,8 +24,10 @@ from capacity.models import Factory, Machine, Material, Process
 from marketplace.accounts.models import Cluster, Firm, User
 from marketplace.errors import FieldError
 from marketplace.extensions import db
+from marketplace.placements import StepRef
 from marketplace.planning.adapter import current_plan, load_problem
 from marketplace.quotes.models import Quote, QuoteCalibration
+from marketplace.quotes.offers import TierOffer, WorkStep
 from matching.insertion import DEFAULT_TIERS, insert_order
 from quoting.isolation import part_from_bytes_isolated
 
@@ -201,7 +203,7 @@ def quote_order(q: quoting.Quote, quantity: int, material_code: str, due_minute:
     steps, previous = [], None
     for i, work in enumerate(q.work_content, start=1):
         step = mm.Step(
-            id=f"q{i}",
+            id=str(StepRef(i, quoted=True)),
             process=work.process,
             quantity=quantity,
             material=material_code,
@@ -233,39 +235,15 @@ def lead_times(
     if feasible:
         inputs = [quoting.TierInput(t.tier, loaded.at(t.completion), float(t.scarcity)) for t in feasible]
         priced = {p.tier: p for p in quoting.price_tiers(base, inputs, now=now, due=due_at)}
-    machines = loaded.machines
     out = []
     for t in result.quotes:
         p = priced.get(t.tier)
-        out.append(
-            {
-                "tier": t.tier,
-                "feasible": t.feasible,
-                "reasons": list(t.reasons),
-                "price_fen": p.price_fen if p else None,
-                "adjustment_fen": p.adjustment_fen if p else None,
-                "rate": p.rate if p else None,
-                "completion_at": loaded.at(t.completion).isoformat() if t.feasible else None,
-                "ship_by": p.ship_by.isoformat() if p else None,
-                "meets_due": p.meets_due if p else None,
-                "scarcity": t.scarcity,
-                "matching_cost_fen": t.cost.total_fen,
-                "placements": [
-                    {
-                        "step": a.step_id,
-                        "machine_id": machines.get(a.resource_id),
-                        "equipment_id": loaded.equipment.get(a.resource_id),
-                        "site_factory_id": int(a.site_id[1:]) if a.site_id.startswith("f") else None,
-                        "unit": a.unit,
-                        "starts_at": loaded.at(a.start).isoformat(),
-                        "ends_at": loaded.at(a.end).isoformat(),
-                        "processing_fen": a.processing_fen,
-                        "lease_fen": a.lease_fen,
-                    }
-                    for a in t.placements
-                ],
-            }
-        )
+        out.append(TierOffer(
+            tier=t.tier, feasible=t.feasible, reasons=tuple(t.reasons), price_fen=p.price_fen if p else None,
+            adjustment_fen=p.adjustment_fen if p else None, rate=p.rate if p else None,
+            completion_at=loaded.at(t.completion) if t.feasible else None, ship_by=p.ship_by if p else None,
+            meets_due=p.meets_due if p else None, scarcity=t.scarcity, matching_cost_fen=t.cost.total_fen,
+            placements=tuple(loaded.placement(a) for a in t.placements)).to_json())
     return out, loaded.epoch
 
 
@@ -384,14 +362,9 @@ def issue_quote(
         breaks=[_break(b) for b in q.breaks],
         tiers=tiers,
         work_content=[
-            {
-                "process": w.process,
-                "setup_min": w.setup_min,
-                "run_min_per_part": w.run_min_per_part,
-                "factory_id": int(w.factory_id) if w.factory_id.isdigit() else None,
-                "envelope_mm": list(w.envelope_mm),
-                "tolerance_mm": w.tolerance_mm,
-            }
+            WorkStep(process=w.process, setup_min=w.setup_min, run_min_per_part=w.run_min_per_part,
+                     factory_id=int(w.factory_id) if w.factory_id.isdigit() else None,
+                     envelope_mm=tuple(w.envelope_mm), tolerance_mm=w.tolerance_mm).to_json()
             for w in q.work_content
         ],
         warnings=warnings,

@@ -100,5 +100,5 @@ def new():
 def show(quote_id: int):
     quote = get_readable(Quote, quote_id, owner="buyer_firm_id")
     processes = {p.code: p for p in db.session.scalars(select(Process))}
-    tiers = [dict(t, ship_by_dt=datetime.fromisoformat(t["ship_by"]) if t["ship_by"] else None) for t in quote.tiers]
-    return render_template("quotes/show.html", quote=quote, tiers=tiers, now=datetime.now(UTC), processes=processes)
+    return render_template("quotes/show.html", quote=quote, tiers=quote.offers, now=datetime.now(UTC),
+                           processes=processes)

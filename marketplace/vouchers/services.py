@@ -73,7 +73,8 @@ def redeem(code: str, order: Order, price_fen: int, today: date) -> VoucherRedem
         return existing  # a retried checkout: the subsidy was drawn once already
     amount = subsidy_for(voucher, order, price_fen, today)
     if amount <= 0:
-        raise FieldError("voucher_code", _("This voucher does not apply to this order (validity, processes or budget)."))
+        raise FieldError("voucher_code",
+                         _("This voucher does not apply to this order (validity, processes or budget)."))
     drawn = db.session.execute(
         update(VoucherProgramme).where(VoucherProgramme.id == voucher.programme_id,
                                        VoucherProgramme.spent_fen + amount <= VoucherProgramme.budget_fen)

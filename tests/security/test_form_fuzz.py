@@ -16,8 +16,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-
-
 CSP_PARTS = ("default-src 'self'", "script-src 'self'", "frame-ancestors 'none'")
 
 
