@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app
+from flask import current_app
 from flask.views import MethodView
 from sqlalchemy import String, cast, select
 
@@ -25,7 +25,7 @@ from capacity.schemas import (
 from marketplace.accounts.auth import require_kind
 from marketplace.api_common import api_blueprint, page_of, paginate
 from marketplace.extensions import db
-from marketplace.tenancy import current_firm, get_readable, get_writable, scope
+from marketplace.tenancy import current_firm, delete_child, get_readable, get_writable, scope
 
 catalogue_blp = api_blueprint("catalogue_api", __name__, "", "Process and material catalogues")
 factories_blp = api_blueprint("factories_api", __name__, "/factories", "Production sites of factory firms")
@@ -167,12 +167,7 @@ class WeeklyWindowItem(MethodView):
     @machines_blp.response(204)
     def delete(self, machine_id, window_id):
         """Withdraw a weekly window"""
-        machine = get_writable(Machine, machine_id)
-        window = db.session.get(WeeklyWindow, window_id)
-        if window is None or window.machine_id != machine.id:
-            abort(404, f"No weekly window with id {window_id} on this machine.")
-        db.session.delete(window)
-        db.session.commit()
+        delete_child(WeeklyWindow, window_id, machine_id=get_writable(Machine, machine_id).id)
 
 
 @machines_blp.route("/<int:machine_id>/exceptions")
@@ -196,12 +191,7 @@ class ExceptionItem(MethodView):
     @machines_blp.response(204)
     def delete(self, machine_id, exception_id):
         """Remove a one-off window or blackout"""
-        machine = get_writable(Machine, machine_id)
-        exception = db.session.get(CalendarException, exception_id)
-        if exception is None or exception.machine_id != machine.id:
-            abort(404, f"No calendar exception with id {exception_id} on this machine.")
-        db.session.delete(exception)
-        db.session.commit()
+        delete_child(CalendarException, exception_id, machine_id=get_writable(Machine, machine_id).id)
 
 
 @machines_blp.route("/<int:machine_id>/idle")

@@ -11,7 +11,7 @@ from capacity.equipment_schemas import AvailabilitySchema, EquipmentListArgs, Eq
 from capacity.models import Equipment, EquipmentAvailability, InstalmentPlan
 from marketplace.api_common import api_blueprint, page_of, paginate
 from marketplace.extensions import db
-from marketplace.tenancy import current_firm, get_readable, get_writable
+from marketplace.tenancy import current_firm, delete_child, get_readable, get_writable
 
 equipment_blp = api_blueprint("equipment_api", __name__, "/equipment", "Your leasable equipment")
 listings_blp = api_blueprint(
@@ -93,7 +93,7 @@ class InstalmentPlanItem(MethodView):
     @equipment_blp.response(204)
     def delete(self, equipment_id, plan_id):
         """Withdraw an instalment plan"""
-        _delete_child(InstalmentPlan, plan_id, get_writable(Equipment, equipment_id, OWNER))
+        delete_child(InstalmentPlan, plan_id, equipment_id=get_writable(Equipment, equipment_id, OWNER).id)
 
 
 @equipment_blp.route("/<int:equipment_id>/availability")
@@ -112,15 +112,8 @@ class AvailabilityItem(MethodView):
     @equipment_blp.response(204)
     def delete(self, equipment_id, availability_id):
         """Remove an availability range"""
-        _delete_child(EquipmentAvailability, availability_id, get_writable(Equipment, equipment_id, OWNER))
-
-
-def _delete_child(model, child_id: int, item: Equipment) -> None:
-    child = db.session.get(model, child_id)
-    if child is None or child.equipment_id != item.id:
-        abort(404, f"No {model.__tablename__.replace('_', ' ')} with id {child_id} on this equipment.")
-    db.session.delete(child)
-    db.session.commit()
+        delete_child(EquipmentAvailability, availability_id,
+                     equipment_id=get_writable(Equipment, equipment_id, OWNER).id)
 
 
 @listings_blp.route("")

@@ -11,6 +11,7 @@ from capacity import equipment as service
 from capacity.forms import AvailabilityForm, EquipmentForm, InstalmentPlanForm, choices
 from capacity.leasing import level_payment_fen
 from capacity.models import Equipment, EquipmentAvailability, Factory, InstalmentPlan, Process
+from marketplace import tenancy
 from marketplace.accounts.auth import firm_required
 from marketplace.extensions import db
 from marketplace.forms_util import save_or_report
@@ -144,11 +145,7 @@ def add_availability(equipment_id: int):
 def delete_child(equipment_id: int, kind: str, child_id: int):
     item = _own(equipment_id)
     model = {"plans": InstalmentPlan, "availability": EquipmentAvailability}.get(kind) or abort(404)
-    child = db.session.get(model, child_id)
-    if child is None or child.equipment_id != item.id:
-        abort(404)
-    db.session.delete(child)
-    db.session.commit()
+    tenancy.delete_child(model, child_id, equipment_id=item.id)
     return redirect(url_for("equipment.edit", equipment_id=item.id))
 
 

@@ -9,7 +9,7 @@ import marshmallow as ma
 from marshmallow import validate as v
 
 from capacity.models import CERTIFICATIONS
-from marketplace.api_common import ID_RANGE, ListArgs, StrictSchema
+from marketplace.api_common import ID_RANGE, ListArgs, StrictSchema, check_range
 
 POSITIVE_MM = v.Range(min=0, min_inclusive=False, max=20_000, error="Must be greater than 0 and at most 20000 mm.")
 TOLERANCE = v.Range(min=0, min_inclusive=False, max=10, error="Must be greater than 0 and at most 10 mm.")
@@ -157,10 +157,7 @@ class IdleArgs(StrictSchema):
 
     @ma.validates_schema(skip_on_field_errors=True)
     def _range(self, data, **kwargs):
-        if data["end"] <= data["start"]:
-            raise ma.ValidationError("Must be after start.", "end")
-        if data["end"] - data["start"] > timedelta(days=92):
-            raise ma.ValidationError("At most 92 days at a time.", "end")
+        check_range(data, "start", "end", max_days=92)
 
 
 class IntervalSchema(ma.Schema):

@@ -18,6 +18,7 @@ from marketplace.accounts.auth import firm_required
 from marketplace.extensions import db
 from marketplace.forms_util import save_or_report
 from marketplace.i18n import is_chinese, local_zone
+from marketplace.tenancy import delete_child
 
 capacity_web = Blueprint("capacity", __name__, url_prefix="/capacity")
 
@@ -198,11 +199,7 @@ def add_weekly(machine_id: int):
 @firm_required("factory")
 def delete_weekly(machine_id: int, window_id: int):
     item = _own(Machine, machine_id)
-    window = db.session.get(WeeklyWindow, window_id)
-    if window is None or window.machine_id != item.id:
-        abort(404)
-    db.session.delete(window)
-    db.session.commit()
+    delete_child(WeeklyWindow, window_id, machine_id=item.id)
     return redirect(url_for("capacity.machine", machine_id=item.id))
 
 
@@ -227,9 +224,5 @@ def add_exception(machine_id: int):
 @firm_required("factory")
 def delete_exception(machine_id: int, exception_id: int):
     item = _own(Machine, machine_id)
-    exception = db.session.get(CalendarException, exception_id)
-    if exception is None or exception.machine_id != item.id:
-        abort(404)
-    db.session.delete(exception)
-    db.session.commit()
+    delete_child(CalendarException, exception_id, machine_id=item.id)
     return redirect(url_for("capacity.machine", machine_id=item.id))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import ClassVar
 
 import marshmallow as ma
@@ -28,6 +29,20 @@ def _no_subnormal(value):
     if isinstance(value, list):
         return [_no_subnormal(v) for v in value]
     return value
+
+
+def check_range(data: dict, start: str, end: str, *, max_days: int, same_day_ok: bool = False,
+                max_label: str | None = None) -> None:
+    """The one rule for a range of two fields: `end` after `start` (or on the same day, for dates), and at most
+    `max_days` apart (counting both days when the ends are dates). Raises marshmallow's error on `end`."""
+    first, last = data.get(start), data.get(end)
+    if first is None or last is None:
+        return
+    if last < first or (last == first and not same_day_ok):
+        raise ma.ValidationError(f"Must be on or after {start}." if same_day_ok else f"Must be after {start}.", end)
+    span = (last - first).days + 1 if same_day_ok else (last - first) / timedelta(days=1)
+    if span > max_days:
+        raise ma.ValidationError(f"At most {max_label or f'{max_days} days'} at a time.", end)
 
 
 class StrictSchema(ma.Schema):

@@ -130,14 +130,19 @@ def reject_nul_characters():
                              "Must not contain NUL characters.")
 
 
+def unprocessable(errors: dict, message: str = "Validation failed") -> UnprocessableEntity:
+    """The 422 of the API's error shape for `errors` ({field: [messages]}, marshmallow's nesting allowed)."""
+    http = UnprocessableEntity(message)
+    http.data = {"messages": errors, "message": message}
+    return http
+
+
 def register_error_handlers(app) -> None:
     app.before_request(reject_nul_characters)
 
     @app.errorhandler(FieldError)
     def _field_error(exc: FieldError):
-        http = UnprocessableEntity(exc.message)
-        http.data = {"messages": exc.errors, "message": "Validation failed"}
-        return render_http_error(http)
+        return render_http_error(unprocessable(exc.errors))
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):

@@ -47,6 +47,17 @@ def get_writable(model: type[T], object_id: int, owner="firm_id") -> T:
     return obj
 
 
+def delete_child(model, child_id: int, **parent) -> None:
+    """Delete one row of a parent's list (a machine's weekly window, an item's instalment plan) and commit; 404
+    when the row does not exist or belongs to another parent. The caller has checked it may write the parent."""
+    (column, parent_id), = parent.items()
+    child = db.session.get(model, child_id)
+    if child is None or getattr(child, column) != parent_id:
+        abort(404, f"No {model.__tablename__.replace('_', ' ').rstrip('s')} with id {child_id} here.")
+    db.session.delete(child)
+    db.session.commit()
+
+
 def scope(stmt: Select, model, firm_column="firm_id") -> Select:
     """Restrict a list query to what the current firm may read."""
     firm = current_firm()

@@ -19,7 +19,7 @@ import time
 from types import SimpleNamespace
 
 from matching.cpsat import solve
-from matching.fjsp import FjspOperation, read_fjsp, solve_fjsp
+from matching.fjsp import FjspOperation, FjspParams, read_fjsp, solve_fjsp
 from matching.generator import generate_cluster
 from matching.greedy import dispatch
 from matching.insertion import insert_order
@@ -56,7 +56,7 @@ def run_fjsp(args) -> int:
           f"{'wall_s':>6} {'valid':>5}")
     for path in args.files:
         inst = read_fjsp(path)
-        res = solve_fjsp(inst, time_limit_s=args.time_limit, workers=args.workers, seed=args.seed)
+        res = solve_fjsp(inst, FjspParams(time_limit_s=args.time_limit, workers=args.workers, seed=args.seed))
         violations = validate_fjsp(inst, res.operations)
         if args.out:
             os.makedirs(args.out, exist_ok=True)

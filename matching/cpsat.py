@@ -59,10 +59,10 @@ def _from_previous(c: Compiled, previous: Plan) -> dict[StepKey, Placement] | No
             if a.start < problem_release(c, oi) or a.end > c.problem.horizon:
                 break
             site = c.resources[r].site
-            if any(p not in tentative or tentative[p][3] + c.travel_min[c.resources[tentative[p][0]].site][site]
+            if any(p not in tentative or tentative[p].end + c.travel_min[c.resources[tentative[p].resource].site][site]
                    > a.start for p in cs.preds):
                 break
-            tentative[key] = (r, a.unit, a.start, a.end)
+            tentative[key] = Placement(r, a.unit, a.start, a.end)
         else:
             ok = True
             for key, (r, u, s, e) in tentative.items():
@@ -72,7 +72,7 @@ def _from_previous(c: Compiled, previous: Plan) -> dict[StepKey, Placement] | No
                     if u is None:
                         ok = False
                         break
-                    tentative[key] = (r, u, s, e)
+                    tentative[key] = Placement(r, u, s, e)
                     units[u].add(s, e)
             if ok:
                 placements.update(tentative)
@@ -112,7 +112,7 @@ def assign_units(c: Compiled, placements: dict[StepKey, Placement]) -> dict[Step
             u = next((i for i, uc in enumerate(cal.units) if uc.is_free(s, e)), 0)
             cal.units[u].add(s, e)
             if key is not None:
-                out[key] = (r, u, s, e)
+                out[key] = Placement(r, u, s, e)
     return out
 
 
@@ -127,7 +127,7 @@ def _objective(c: Compiled, placements: dict[StepKey, Placement], orders: list[i
             continue
         comp, fen = order_completion(c, oi, placements)
         tot += w.tardiness * c.problem.orders[oi].weight * max(0, comp - c.problem.orders[oi].due)
-        tot += w.cost * (fen + sum(option_for(c, k, placements[k][0]).cost_fen for k in keys))
+        tot += w.cost * (fen + sum(option_for(c, k, placements[k].resource).cost_fen for k in keys))
     return tot
 
 
@@ -163,7 +163,7 @@ def reinsertion_descent(c: Compiled, inc: dict[StepKey, Placement], orders: list
                 if val < best_val:
                     best_val, best, changed = val, cand, True
         for k, (r, u, s, e) in best.items():
-            inc[k] = (r, u, s, e)
+            inc[k] = Placement(r, u, s, e)
             cals[r].units[u].add(s, e)
             makespan = max(makespan, e)
         improved += changed
@@ -182,8 +182,8 @@ def _neighbourhood(c: Compiled, inc: dict[StepKey, Placement], rng: random.Rando
     sample = rng.sample(placeable, min(8, len(placeable)))
     seed = max(sample, key=lambda oi: _objective(c, inc, [oi]) - _lower_bound(c, [oi]) + rng.random())
     keys = c.order_steps[seed]
-    lo = min((inc[k][2] for k in keys if k in inc), default=c.problem.orders[seed].release) - DAY
-    hi = max((inc[k][3] for k in keys if k in inc), default=c.problem.orders[seed].due) + DAY
+    lo = min((inc[k].start for k in keys if k in inc), default=c.problem.orders[seed].release) - DAY
+    hi = max((inc[k].end for k in keys if k in inc), default=c.problem.orders[seed].due) + DAY
     cands = set()
     for r in eligible[seed]:
         cands.update(users.get(r, ()))
@@ -192,8 +192,8 @@ def _neighbourhood(c: Compiled, inc: dict[StepKey, Placement], rng: random.Rando
     for oi in cands:
         ks = c.order_steps[oi]
         if all(k in inc for k in ks):
-            s = min(inc[k][2] for k in ks)
-            e = max(inc[k][3] for k in ks)
+            s = min(inc[k].start for k in ks)
+            e = max(inc[k].end for k in ks)
             if e >= lo and s <= hi:
                 near.append(oi)
         else:

@@ -245,5 +245,5 @@ def extract(c: Compiled, sub: SubModel, solver: cp_model.CpSolver) -> dict[StepK
     for (oid, sid, r, _), (lit, opt) in sub.alts.items():
         if solver.boolean_value(lit):
             key = (oid, sid)
-            out[key] = (r, 0, solver.value(sub.starts[key]), solver.value(sub.ends[key]))
+            out[key] = Placement(r, 0, solver.value(sub.starts[key]), solver.value(sub.ends[key]))
     return out

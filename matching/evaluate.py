@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from .model import Assignment, CostBreakdown, OrderPromise, Plan, UnplacedStep
-from .prepare import Compiled, StepKey
+from .prepare import Compiled, Placement, StepKey
 
-# placement of one step: (resource index, unit, start, end)
-Placement = tuple[int, int, int, int]
+__all__ = ["Placement", "build_plan", "option_for", "order_completion", "unplaceable_reasons"]
 
 
 def option_for(c: Compiled, key: StepKey, res: int):
@@ -26,7 +25,7 @@ def order_completion(c: Compiled, oi: int, placements: dict[StepKey, Placement])
         r, _, _, end = placements[key]
         site = c.resources[r].site
         for p in cs.preds:
-            fen += c.travel_fen[c.resources[placements[p][0]].site][site]
+            fen += c.travel_fen[c.resources[placements[p].resource].site][site]
         if not cs.succs:
             completion = max(completion, end + c.travel_min[site][dsite])
             fen += c.travel_fen[site][dsite]

@@ -393,24 +393,33 @@ def _tabu_child(tabu: FjspTabu, incumbent: _Sol, deadline: float, seed: int, lb:
         send.close()
 
 
-def solve_fjsp(
-    inst: FjspInstance,
-    time_limit_s: float = 20.0,
-    workers: int = 2,
-    seed: int = 0,
-    full_share: float = 0.2,
-    lns_step_s: float = 0.5,
-    lns_workers: int | None = None,
-    initial_size: float = 0.3,
-    trace: list | None = None,
-    free_sequences: bool = False,
-    strict_every: int = 2,
-    fix_settled: bool = True,
-    kinds: tuple[int, ...] = (0, 1, 2),
-    tabu_share: float = 0.85,
-    full_workers: int | None = None,
-) -> FjspResult:
-    """Minimise the makespan of ``inst`` within ``time_limit_s`` seconds on ``workers`` threads."""
+@dataclass(frozen=True)
+class FjspParams:
+    """How `solve_fjsp` spends its time (the defaults are the tuned ones of docs/matching.md)."""
+
+    time_limit_s: float = 20.0
+    workers: int = 2
+    seed: int = 0
+    full_share: float = 0.2             # share of the time for the full model with the greedy hint
+    lns_step_s: float = 0.5             # time of one large-neighbourhood step
+    lns_workers: int | None = None      # threads per LNS step (default: workers)
+    initial_size: float = 0.3           # first share of operations a neighbourhood relaxes
+    free_sequences: bool = False        # let every other step reorder the machines' sequences too
+    strict_every: int = 2               # every n-th step must improve strictly
+    fix_settled: bool = True            # keep operations before the neighbourhood's window fixed
+    kinds: tuple[int, ...] = (0, 1, 2)  # neighbourhood kinds, in turn
+    tabu_share: float = 0.85            # share of the time the tabu search may run beside the full model
+    full_workers: int | None = None     # threads of the full model (default: workers)
+
+
+def solve_fjsp(inst: FjspInstance, params: FjspParams = FjspParams(), *, trace: list | None = None) -> FjspResult:
+    """Minimise the makespan of ``inst`` within ``params.time_limit_s`` seconds on ``params.workers`` threads;
+    ``trace`` (a list) receives one row per LNS step."""
+    time_limit_s, workers, seed = params.time_limit_s, params.workers, params.seed
+    full_share, lns_step_s, lns_workers = params.full_share, params.lns_step_s, params.lns_workers
+    initial_size, free_sequences, strict_every = params.initial_size, params.free_sequences, params.strict_every
+    fix_settled, kinds, tabu_share, full_workers = params.fix_settled, params.kinds, params.tabu_share, \
+        params.full_workers
     t0 = time.perf_counter()
     deadline = t0 + time_limit_s
     rng = random.Random(seed)

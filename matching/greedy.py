@@ -84,7 +84,7 @@ def place_order(
         else:
             raise ValueError(f"unknown placement rule {rule!r}")
         end, _, r, opt, (s, u) = pick
-        placements[key] = (r, u, s, end)
+        placements[key] = Placement(r, u, s, end)
         cals[r].units[u].add(s, end)
         added.append(key)
     return None

@@ -23,7 +23,7 @@ from .calendar import ResourceCalendar
 from .evaluate import build_plan
 from .greedy import place_order, remove_steps
 from .model import Assignment, CostBreakdown, Order, Plan, Problem
-from .prepare import compile_problem
+from .prepare import Placement, compile_problem
 
 
 @dataclass(frozen=True)
@@ -138,6 +138,6 @@ def apply_quote(problem: Problem, plan: Plan, order: Order, quote: TierQuote) ->
     c = compile_problem(new_problem)
     placements = {}
     for a in plan.assignments + quote.placements:
-        placements[a.order_id, a.step_id] = (c.res_index[a.resource_id], a.unit, a.start, a.end)
+        placements[a.order_id, a.step_id] = Placement(c.res_index[a.resource_id], a.unit, a.start, a.end)
     unplaced = {(u.order_id, u.step_id): u.reasons for u in plan.unplaced}
     return new_problem, build_plan(c, placements, plan.status, plan.solver + "+insertion", plan.wall_s, unplaced)

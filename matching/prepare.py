@@ -9,10 +9,20 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .model import Order, Problem, Step, topological_steps, validate_problem
 
 StepKey = tuple[str, str]  # (order_id, step_id)
+
+
+class Placement(NamedTuple):
+    """Where and when one step runs: a resource (its index in Compiled.resources), unit, start and end minute."""
+
+    resource: int
+    unit: int
+    start: int
+    end: int
 
 
 @dataclass(frozen=True)
@@ -48,7 +58,7 @@ class CStep:
     preds: list[StepKey]
     succs: list[StepKey]
     reasons: list[str]
-    frozen: tuple[int, int, int, int] | None = None  # (resource, unit, start, end)
+    frozen: Placement | None = None
 
 
 @dataclass
@@ -142,7 +152,7 @@ def compile_problem(problem: Problem) -> Compiled:
             if key in frozen:
                 f = frozen[key]
                 ri = res_index[f.resource_id]
-                cs.frozen = (ri, f.unit, f.start, f.end)
+                cs.frozen = Placement(ri, f.unit, f.start, f.end)
                 proc, lease = _fixed_costs(st, resources[ri], specs[ri], f.end - f.start)
                 cs.options = [Option(ri, f.end - f.start, proc, lease)]
             else:

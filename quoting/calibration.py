@@ -17,10 +17,10 @@ from scipy.optimize import nnls
 
 from .errors import InputError
 from .factors import Calibration, ProcessFactors
-from .history import CompletedJob
 from .param_files import default_params
 from .params import Params
 from .pricing import estimate_steps
+from .specs import CompletedJob
 
 KINDS = ("setup", "run", "material")
 

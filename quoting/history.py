@@ -7,8 +7,6 @@ from its own completed jobs (`flask quotes calibrate`, marketplace/quotes/calibr
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from .errors import InputError
@@ -17,7 +15,7 @@ from .param_files import default_params
 from .params import Params
 from .pricing import estimate_steps
 from .routing import propose_route
-from .specs import DeclaredGeometry, MaterialSpec, QuoteRequest, SheetSpec
+from .specs import CompletedJob, DeclaredGeometry, MaterialSpec, QuoteRequest, SheetSpec
 
 # mirrors capacity/catalogue.py (plain data; quoting must not import capacity)
 MATERIALS = (
@@ -30,14 +28,6 @@ MATERIALS = (
     MaterialSpec("pa12", "plastic", 1.01, 38000), MaterialSpec("pla", "plastic", 1.24, 9000),
 )
 QUANTITIES = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 3000)
-
-
-@dataclass(frozen=True)
-class CompletedJob:
-    job_id: str
-    request: QuoteRequest
-    route: tuple[str, ...]
-    actual_cost_fen: int       # production cost actually incurred (no transport, overhead or margin)
 
 
 def truth_params(base: Params | None = None) -> Params:

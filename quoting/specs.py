@@ -248,3 +248,13 @@ class QuoteRequest:
     @property
     def quantities(self) -> tuple[int, ...]:
         return tuple(sorted(set(self.quantity_breaks) | {self.quantity}))
+
+
+@dataclass(frozen=True)
+class CompletedJob:
+    """A finished job and what it really cost: what calibration learns from (the app's rows or generated ones)."""
+
+    job_id: str
+    request: QuoteRequest
+    route: tuple[str, ...]
+    actual_cost_fen: int       # production cost actually incurred (no transport, overhead or margin)

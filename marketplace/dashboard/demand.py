@@ -14,7 +14,6 @@ from datetime import timedelta
 from sqlalchemy import DateTime, bindparam, func, select, text
 
 from capacity.models import Equipment, Factory, Machine, Process
-from marketplace.dashboard import schema_probe
 from marketplace.dashboard.calendar_days import range_bounds
 from marketplace.dashboard.queries import Range, hours, supply_by_process
 from marketplace.orders.models import OPEN_STATUSES, Order, OrderStep
@@ -54,10 +53,8 @@ _QUOTE_SQL = {
 
 
 def quote_demand_minutes(session, r: Range, tz_name: str) -> dict[str, float] | None:
-    """Minutes per process of recent quotes; None when there is no quotes table yet."""
+    """Minutes per process of recent quotes (SQLite and PostgreSQL read the quotes' JSON work content)."""
     dialect = session.get_bind().dialect.name
-    if not schema_probe.has_table(session, "quotes") or dialect not in _QUOTE_SQL:
-        return None
     start, end = range_bounds(r.first, r.last, tz_name)
     params = {"cluster": r.cluster_id, "since": (end - timedelta(days=QUOTE_WINDOW_DAYS)).replace(tzinfo=None),
               "until": end.replace(tzinfo=None), "start": start.replace(tzinfo=None)}

@@ -1,20 +1,21 @@
 """Programme KPIs, one function per figure.
 
-Each returns {"key", "value", "unit", "available", "source"}: `value` is None and `available` False while the
-table the figure needs does not exist yet (vouchers, payments) or nothing has happened in the range. Figures
-switch to better sources by themselves as tables and columns land (see schema_probe): for example the lead time
-is the actual one where orders record `delivered_at`, else the promised one.
+Each returns {"key", "value", "unit", "available", "source"}: `value` is None and `available` False when nothing
+has happened in the range. The lead time is the actual one where orders were delivered in the range, else the
+promised one. Definitions (numerator, denominator, range): docs/dashboard.md.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import DateTime, bindparam, case, func, select, text
+from sqlalchemy import case, func, select
 
 from marketplace.accounts.models import Firm
-from marketplace.dashboard import schema_probe
 from marketplace.dashboard.calendar_days import range_bounds
 from marketplace.dashboard.queries import Range
 from marketplace.orders.models import Order, OrderStatus
+from marketplace.payments.models import Payout
+from marketplace.quotes.models import Quote
+from marketplace.vouchers.models import VoucherProgramme
 
 S = OrderStatus
 QUOTED_OR_LATER = tuple(s.value for s in (S.QUOTED, S.ACCEPTED, S.PAID, S.PLANNED, S.IN_PRODUCTION, S.SHIPPED,
@@ -62,18 +63,21 @@ def gmv(session, r: Range, tz_name: str) -> dict:
     return figure("gmv_fen", int(total or 0) if count else None, "fen", "orders.total_fen (accepted or later)")
 
 
-def quote_to_order(session, r: Range, tz_name: str) -> dict:
-    """Orders accepted per quote issued in the range; None until the quotes table exists or without quotes."""
-    if not schema_probe.has_table(session, "quotes"):
-        return figure("quote_to_order", None, "ratio", "waits for quotes")
+def _in_range(column, r: Range, tz_name: str):
     start, end = range_bounds(r.first, r.last, tz_name)
-    stmt = text("SELECT count(*) FROM quotes WHERE cluster_id = :c AND created_at >= :s AND created_at < :e"
-                ).bindparams(bindparam("s", type_=DateTime()), bindparam("e", type_=DateTime()))
-    quotes = session.scalar(stmt, {"c": r.cluster_id, "s": start.replace(tzinfo=None), "e": end.replace(tzinfo=None)})
-    accepted = session.scalar(select(func.count(Order.id)).where(*_created_in(r, tz_name),
-                                                                 Order.status.in_(ACCEPTED_OR_LATER)))
-    value = round(accepted / quotes, 4) if quotes else None
-    return figure("quote_to_order", value, "ratio", "orders accepted / quotes issued")
+    return (column >= start, column < end)
+
+
+def quote_to_order(session, r: Range, tz_name: str) -> dict:
+    """Of the quotes issued in the range, the share that became an order (accepted or later, whenever it was
+    placed). A quote yields at most one order, so the rate is between 0 and 1; None without quotes."""
+    quotes = session.scalar(select(func.count(Quote.id)).where(Quote.cluster_id == r.cluster_id,
+                                                               *_in_range(Quote.created_at, r, tz_name)))
+    ordered = session.scalar(select(func.count(Order.id)).join(Quote, Quote.id == Order.quote_id).where(
+        Quote.cluster_id == r.cluster_id, *_in_range(Quote.created_at, r, tz_name),
+        Order.status.in_(ACCEPTED_OR_LATER)))
+    value = round(ordered / quotes, 4) if quotes else None
+    return figure("quote_to_order", value, "ratio", "orders placed from quotes issued in the range / those quotes")
 
 
 def _days_between(session, later, earlier):
@@ -83,46 +87,32 @@ def _days_between(session, later, earlier):
 
 
 def on_time_rate(session, r: Range, tz_name: str) -> dict:
-    """Delivered orders (in the range) delivered by their due date; waits for orders.delivered_at."""
-    if not schema_probe.has_column(session, "orders", "delivered_at"):
-        return figure("on_time_rate", None, "ratio", "waits for the order lifecycle (orders.delivered_at)")
-    delivered = Order.__table__.c.get("delivered_at")
-    if delivered is None:  # the column exists in the database but the model has not caught up
-        return figure("on_time_rate", None, "ratio", "waits for the order lifecycle (orders.delivered_at)")
-    start, end = range_bounds(r.first, r.last, tz_name)
-    due = func.date(delivered) <= Order.due_date  # UTC date: a conservative reading of "by the due date"
+    """Orders delivered in the range that were delivered by their due date."""
+    due = func.date(Order.delivered_at) <= Order.due_date  # UTC date: a conservative reading of "by the due date"
     stmt = select(func.count(Order.id), func.sum(case((due, 1), else_=0))).where(
-        Order.cluster_id == r.cluster_id, delivered >= start, delivered < end)
+        Order.cluster_id == r.cluster_id, *_in_range(Order.delivered_at, r, tz_name))
     count, on_time = session.execute(stmt).one()
     return figure("on_time_rate", round(on_time / count, 4) if count else None, "ratio", "orders.delivered_at")
 
 
 def average_lead_time(session, r: Range, tz_name: str) -> dict:
-    """Mean days from order to delivery for orders delivered in the range (orders.delivered_at); without any,
-    the mean promised lead time of orders created in the range."""
-    delivered = Order.__table__.c.get("delivered_at")
-    if delivered is not None and schema_probe.has_column(session, "orders", "delivered_at"):
-        start, end = range_bounds(r.first, r.last, tz_name)
-        stmt = select(func.count(Order.id), func.avg(_days_between(session, delivered, Order.created_at))).where(
-            Order.cluster_id == r.cluster_id, delivered >= start, delivered < end)
-        count, days = session.execute(stmt).one()
-        if count:
-            return figure("average_lead_time_days", round(float(days), 2), "days",
-                          "actual (orders.delivered_at - created_at)")
+    """Mean days from order to delivery for orders delivered in the range; without any, the mean promised lead
+    time of orders created in the range."""
+    stmt = select(func.count(Order.id), func.avg(_days_between(session, Order.delivered_at, Order.created_at))).where(
+        Order.cluster_id == r.cluster_id, *_in_range(Order.delivered_at, r, tz_name))
+    count, days = session.execute(stmt).one()
+    if count:
+        return figure("average_lead_time_days", round(float(days), 2), "days", "delivered")
     stmt = select(func.count(Order.id), func.avg(_days_between(session, Order.promised_at, Order.created_at))).where(
         *_created_in(r, tz_name), Order.promised_at.is_not(None))
     count, days = session.execute(stmt).one()
-    return figure("average_lead_time_days", round(float(days), 2) if count else None, "days",
-                  "promised (orders.promised_at - created_at)")
+    return figure("average_lead_time_days", round(float(days), 2) if count else None, "days", "promised")
 
 
 def voucher_budget(session, r: Range, tz_name: str) -> dict:
     """Budget, used and remaining per voucher programme of the cluster (now, not limited to the range)."""
-    if not schema_probe.has_table(session, "voucher_programmes"):
-        return figure("voucher_budget", None, "fen", "waits for vouchers")
-    rows = session.execute(text(
-        "SELECT name, budget_fen, spent_fen FROM voucher_programmes WHERE cluster_id = :c ORDER BY name"),
-        {"c": r.cluster_id}).all()
+    rows = session.execute(select(VoucherProgramme.name, VoucherProgramme.budget_fen, VoucherProgramme.spent_fen)
+                           .where(VoucherProgramme.cluster_id == r.cluster_id).order_by(VoucherProgramme.name)).all()
     if not rows:
         return figure("voucher_budget", None, "fen", "voucher_programmes (none yet)")
     programmes = [{"name": name, "budget_fen": int(budget), "used_fen": int(spent),
@@ -133,14 +123,9 @@ def voucher_budget(session, r: Range, tz_name: str) -> dict:
 
 def platform_fees(session, r: Range, tz_name: str) -> dict:
     """Platform fees deducted from factory payouts created in the range."""
-    if not schema_probe.has_table(session, "payouts"):
-        return figure("platform_fees_fen", None, "fen", "waits for payments")
-    start, end = range_bounds(r.first, r.last, tz_name)
-    stmt = text("SELECT count(*), sum(fee_fen) FROM payouts WHERE cluster_id = :c AND created_at >= :s "
-                "AND created_at < :e AND status <> 'failed'").bindparams(bindparam("s", type_=DateTime()),
-                                                                        bindparam("e", type_=DateTime()))
-    count, fees = session.execute(stmt, {"c": r.cluster_id, "s": start.replace(tzinfo=None),
-                                         "e": end.replace(tzinfo=None)}).one()
+    stmt = select(func.count(Payout.id), func.sum(Payout.fee_fen)).where(
+        Payout.cluster_id == r.cluster_id, *_in_range(Payout.created_at, r, tz_name), Payout.status != "failed")
+    count, fees = session.execute(stmt).one()
     return figure("platform_fees_fen", int(fees or 0) if count else None, "fen", "payouts.fee_fen")
 
 

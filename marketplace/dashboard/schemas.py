@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate as v
 
-from marketplace.api_common import StrictSchema
+from marketplace.api_common import StrictSchema, check_range
 from marketplace.dashboard.queries import GROUPS
 from marketplace.dashboard.services import MAX_DAYS
 
@@ -16,12 +16,7 @@ class RangeArgs(StrictSchema):
 
     @ma.validates_schema(skip_on_field_errors=True)
     def _range(self, data, **kwargs):
-        start, end = data.get("start"), data.get("end")
-        if start and end:
-            if end < start:
-                raise ma.ValidationError("Must be on or after start.", "end")
-            if (end - start).days + 1 > MAX_DAYS:
-                raise ma.ValidationError(f"At most {MAX_DAYS} days at a time.", "end")
+        check_range(data, "start", "end", max_days=MAX_DAYS, same_day_ok=True)
 
 
 class UtilisationArgs(RangeArgs):

@@ -132,6 +132,25 @@ KPI_LABELS = {
 }
 
 
+# How each figure is counted, in the user's words (docs/dashboard.md has the full definitions).
+KPI_DEFINITIONS = {
+    "firms": _l("firms of the cluster now, by kind"),
+    "order_funnel": _l("orders created in the range, by how far they got"),
+    "gmv_fen": _l("value of the orders created in the range and accepted or later (not refunded)"),
+    "quote_to_order": _l("quotes issued in the range that became an order"),
+    "on_time_rate": _l("orders delivered in the range by their due date"),
+    "average_lead_time_days": _l("days from order to delivery, orders delivered in the range"),
+    "average_lead_time_days:promised": _l("promised days from order to ship date, orders created in the range"),
+    "voucher_budget": _l("all programmes of the cluster, now"),
+    "platform_fees_fen": _l("fees deducted from factory payouts made in the range"),
+}
+
+
+def kpi_definition(k: dict) -> str:
+    key = k["key"] + (":promised" if k.get("source") == "promised" else "")
+    return str(KPI_DEFINITIONS[key])
+
+
 def kpi_by_key(data: dict) -> dict:
     return {k["key"]: k for k in data["items"]}
 
@@ -166,8 +185,8 @@ def kpi_display(k: dict):
 
 def kpis(data: dict) -> Table:
     rows = [[str(KPI_LABELS[k["key"]]), kpi_display(k), "" if k["available"] else _("not yet available"),
-             k["source"]] for k in data["items"]]
-    return Table("kpis", str(TITLES["kpis"]), [_("Figure"), _("Value"), _("Note"), _("Source")], rows)
+             kpi_definition(k)] for k in data["items"]]
+    return Table("kpis", str(TITLES["kpis"]), [_("Figure"), _("Value"), _("Note"), _("Counted")], rows)
 
 
 BUILDERS = {"utilisation": utilisation, "heatmap": heatmap, "trend": trend, "under-used": under_used,

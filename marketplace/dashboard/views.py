@@ -64,7 +64,8 @@ def index():
     values = {"start": figures["kpis"]["start"].isoformat(), "end": figures["kpis"]["end"].isoformat(),
               "group_by": figures["utilisation"]["group_by"], "interval": figures["trend"]["interval"]}
     return render_template("dashboard/index.html", errors={}, values=values, figures=figures, tables=built,
-                           kpis=tables.kpi_by_key(figures["kpis"]), groups=tables.GROUP_LABELS)
+                           kpis=tables.kpi_by_key(figures["kpis"]), groups=tables.GROUP_LABELS,
+                           kpi_definition=tables.kpi_definition)
 
 
 EXPORT_ARGS = {"utilisation": UtilisationArgs, "trend": TrendArgs, "under-used": LimitArgs,

@@ -24,17 +24,10 @@ from marketplace.orders.schemas import (
     SupplierProfileSchema,
     TimelineEntrySchema,
 )
-from marketplace.outbox import pending_for
 from marketplace.quotes.models import Quote
 from marketplace.tenancy import current_firm
 
 orders_blp = api_blueprint("orders_api", __name__, "", "Orders: checkout, payment, tracking, delivery and ratings")
-
-
-def dump(order: Order) -> dict:
-    subsidy, payable = checkout.amount_due(order)
-    view = {c: getattr(order, c) for c in OrderSchema().fields if hasattr(order, c)}
-    return view | {"subsidy_fen": subsidy, "payable_fen": payable, "in_progress": pending_for(f"order:{order.id}")}
 
 
 @orders_blp.route("/orders")
@@ -46,8 +39,7 @@ class Orders(MethodView):
         stmt = visible_orders(current_firm())
         if "status" in args:
             stmt = stmt.where(Order.status == args["status"])
-        page = paginate(stmt, args)
-        return page | {"items": [dump(o) for o in page["items"]]}
+        return paginate(stmt, args)
 
     @orders_blp.arguments(PlaceOrderSchema)
     @orders_blp.response(201, OrderSchema)
@@ -61,7 +53,7 @@ class Orders(MethodView):
                     "longitude": data["delivery_longitude"]}
         order = checkout.place_order(quote, current_user, data["tier"], delivery, data["title"], utcnow())
         db.session.commit()
-        return dump(order)
+        return order
 
 
 @orders_blp.route("/orders/<int:order_id>")
@@ -69,7 +61,7 @@ class OrderItem(MethodView):
     @orders_blp.response(200, OrderSchema)
     def get(self, order_id):
         """One order with its steps and audit trail"""
-        return dump(readable_order(order_id))
+        return readable_order(order_id)
 
 
 @orders_blp.route("/orders/<int:order_id>/pay")
@@ -82,7 +74,7 @@ class Pay(MethodView):
         Repeating the request while a payment is under way queues nothing more."""
         order = buyer_order(order_id)
         checkout.pay(order, current_user, data["voucher_code"], utcnow().astimezone(local_zone()).date())
-        return dump(order)
+        return order
 
 
 @orders_blp.route("/orders/<int:order_id>/cancel")
@@ -93,7 +85,7 @@ class Cancel(MethodView):
         in the background (`in_progress`). Repeating it is harmless."""
         order = buyer_order(order_id)
         checkout.cancel(order, current_user, "cancelled by the buyer")
-        return dump(order)
+        return order
 
 
 @orders_blp.route("/orders/<int:order_id>/timeline")
@@ -114,7 +106,7 @@ class Ship(MethodView):
             require_kind("factory")
         tracking.ship(order, current_user)
         db.session.commit()
-        return dump(order)
+        return order
 
 
 @orders_blp.route("/orders/<int:order_id>/confirm-delivery")
@@ -125,7 +117,7 @@ class ConfirmDelivery(MethodView):
         paid out and the order completes in the background. Repeating it is harmless."""
         order = buyer_order(order_id)
         tracking.confirm_delivery(order, current_user)
-        return dump(order)
+        return order
 
 
 @orders_blp.route("/orders/<int:order_id>/ratings")
@@ -147,7 +139,7 @@ class StartStep(MethodView):
         booking = own_booking(booking_id)
         tracking.start_step(booking, current_user)
         db.session.commit()
-        return dump(booking.step.order)
+        return booking.step.order
 
 
 @orders_blp.route("/bookings/<int:booking_id>/finish")
@@ -158,7 +150,7 @@ class FinishStep(MethodView):
         booking = own_booking(booking_id)
         tracking.finish_step(booking, current_user)
         db.session.commit()
-        return dump(booking.step.order)
+        return booking.step.order
 
 
 @orders_blp.route("/suppliers/<int:firm_id>")

@@ -6,6 +6,8 @@ import marshmallow as ma
 from marshmallow import validate as v
 
 from marketplace.api_common import ID_RANGE, ListArgs, StrictSchema
+from marketplace.orders.checkout import amount_due
+from marketplace.outbox import pending_for
 
 
 class PlaceOrderSchema(StrictSchema):
@@ -51,15 +53,24 @@ class OrderSchema(ma.Schema):
     promised_at = ma.fields.AwareDateTime(allow_none=True)
     delivered_at = ma.fields.AwareDateTime(allow_none=True)
     total_fen = ma.fields.Integer(allow_none=True)
-    subsidy_fen = ma.fields.Integer(dump_default=0)
-    payable_fen = ma.fields.Integer(dump_default=None, allow_none=True)
+    subsidy_fen = ma.fields.Method("_subsidy", metadata={"description": "drawn from a service voucher"})
+    payable_fen = ma.fields.Method("_payable", metadata={"description": "what the buyer pays (total - subsidy)"})
     currency = ma.fields.String()
     delivery_address = ma.fields.String()
     steps = ma.fields.List(ma.fields.Nested(OrderStepSchema))
     events = ma.fields.List(ma.fields.Nested(OrderEventSchema))
-    in_progress = ma.fields.List(ma.fields.String(), dump_default=list,
-                                 metadata={"description": "background work still running for this order (topics)"})
+    in_progress = ma.fields.Method("_in_progress",
+                                   metadata={"description": "background work still running for this order (topics)"})
     created_at = ma.fields.AwareDateTime()
+
+    def _subsidy(self, order) -> int:
+        return amount_due(order)[0]
+
+    def _payable(self, order) -> int:
+        return amount_due(order)[1]
+
+    def _in_progress(self, order) -> list[str]:
+        return pending_for(f"order:{order.id}")
 
 
 class OrderListArgs(ListArgs):

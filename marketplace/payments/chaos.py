@@ -30,8 +30,8 @@ import httpx
 from werkzeug.serving import make_server
 
 from marketplace import create_app
+from marketplace.devtools.localstripe_server import free_port, start_local_server
 from marketplace.payments.chaos_world import build_world, check, fresh_postgres_schema, shipped
-from marketplace.payments.localstripe_server import free_port, start_local_server
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPTS = ("deliver", "deliver", "cancel_paid", "cancel_unpaid", "double_pay")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from marketplace.payments.localstripe_server import main
 from marketplace.payments.reconcile import reconcile
 
 payments_cli = AppGroup("payments", help="Payments: local server and reconciliation.")
@@ -17,6 +16,7 @@ payments_cli = AppGroup("payments", help="Payments: local server and reconciliat
 @click.option("--from-scratch", is_flag=True, help="Forget the state of an earlier run.")
 def localstripe(port: int, state_dir: str, from_scratch: bool) -> None:
     """Serve localstripe on 127.0.0.1:PORT in the foreground (STRIPE_API_BASE defaults to port 8420)."""
+    from marketplace.devtools.localstripe_server import main  # dev-only: the running app never imports devtools
 
     click.echo(f"localstripe on http://127.0.0.1:{port} (state in {state_dir}); Ctrl-C to stop")
     main(["--port", str(port), "--state-dir", state_dir, *(["--from-scratch"] if from_scratch else [])])

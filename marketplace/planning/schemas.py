@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import marshmallow as ma
 from marshmallow import validate as v
 
-from marketplace.api_common import ListArgs, StrictSchema
+from marketplace.api_common import ListArgs, StrictSchema, check_range
 
 
 class PlanRunRequestSchema(StrictSchema):
@@ -45,10 +43,7 @@ class ScheduleArgs(StrictSchema):
 
     @ma.validates_schema(skip_on_field_errors=True)
     def _range(self, data, **kwargs):
-        if data["end"] <= data["start"]:
-            raise ma.ValidationError("Must be after start.", "end")
-        if data["end"] - data["start"] > timedelta(days=92):
-            raise ma.ValidationError("At most 92 days at a time.", "end")
+        check_range(data, "start", "end", max_days=92)
 
 
 class BookingSchema(ma.Schema):

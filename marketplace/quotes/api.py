@@ -13,12 +13,12 @@ import marshmallow as ma
 from flask import current_app, request
 from flask.views import MethodView
 from flask_login import current_user
-from flask_smorest import abort
 from sqlalchemy import select
 
 import quoting
 from marketplace.accounts.auth import require_kind
 from marketplace.api_common import api_blueprint, page_of, paginate
+from marketplace.errors import unprocessable
 from marketplace.extensions import db
 from marketplace.quotes import services
 from marketplace.quotes.models import Quote
@@ -51,7 +51,7 @@ def _load(schema: ma.Schema, data) -> dict:
     try:
         return schema.load(data)
     except ma.ValidationError as exc:
-        abort(422, message="Validation failed", errors=exc.messages)
+        raise unprocessable(exc.messages) from None
 
 
 def parse_request() -> tuple[dict, services.Upload | None]:
@@ -71,11 +71,8 @@ def parse_request() -> tuple[dict, services.Upload | None]:
         return inputs, services.Upload(storage.filename or "upload.stl", storage.read())
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        abort(
-            422,
-            message="Send a JSON object (declared geometry) or multipart/form-data with a file.",
-            errors={"_schema": ["Expected a JSON object or multipart/form-data."]},
-        )
+        raise unprocessable({"_schema": ["Expected a JSON object or multipart/form-data."]},
+                            "Send a JSON object (declared geometry) or multipart/form-data with a file.")
     return _load(QuoteCreateSchema(), body), None
 
 

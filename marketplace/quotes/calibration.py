@@ -14,7 +14,7 @@ from capacity.models import Material
 from marketplace.extensions import db
 from marketplace.quotes.models import CompletedJob, QuoteCalibration
 from quoting.calibration import calibrate as fit_calibration  # not quoting.calibrate: that name is also the CLI module
-from quoting.history import CompletedJob as JobRecord
+from quoting.specs import CompletedJob as JobRecord
 
 _TUPLE_FIELDS = ("bbox_mm", "stock_dims_mm", "approach_directions", "assumptions")
 

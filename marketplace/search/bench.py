@@ -22,9 +22,9 @@ from capacity.models import Factory, Machine, Material, Process, WeeklyWindow, m
 from marketplace import create_app
 from marketplace.accounts.models import Cluster, Firm
 from marketplace.demo import catalogue
+from marketplace.devtools.osmem_bridge import OsmemBridge
 from marketplace.extensions import db
 from marketplace.search.indexing import reindex
-from marketplace.search.osmem_bridge import OsmemBridge
 from marketplace.search.query import IdleFilter, SearchQuery
 
 CERTS = ("ISO9001", "IATF16949", "ISO14001", "ISO13485", "AS9100")

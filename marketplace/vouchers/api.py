@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import marshmallow as ma
 from flask import abort
 from flask.views import MethodView
@@ -12,7 +10,7 @@ from sqlalchemy import select
 
 from marketplace.accounts.auth import require_kind
 from marketplace.accounts.models import Firm
-from marketplace.api_common import ID_RANGE, ListArgs, StrictSchema, api_blueprint, page_of, paginate
+from marketplace.api_common import ID_RANGE, ListArgs, StrictSchema, api_blueprint, check_range, page_of, paginate
 from marketplace.extensions import db
 from marketplace.tenancy import current_firm
 from marketplace.vouchers import services
@@ -40,10 +38,8 @@ class ProgrammeSchema(StrictSchema):
 
     @ma.validates_schema(skip_on_field_errors=True)
     def _range(self, data, **kwargs):
-        if data["valid_until"] < data["valid_from"]:
-            raise ma.ValidationError("Must be on or after valid_from.", "valid_until")
-        if data["valid_until"] - data["valid_from"] > timedelta(days=3 * 366):
-            raise ma.ValidationError("At most three years.", "valid_until")
+        check_range(data, "valid_from", "valid_until", max_days=3 * 366 + 1, same_day_ok=True,
+                    max_label="three years")
 
 
 class IssueSchema(StrictSchema):

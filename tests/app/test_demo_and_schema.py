@@ -63,3 +63,15 @@ def test_demo_users_can_sign_in(app, db, client):
     r = client.post("/sign-in", data={"email": "factory01@demo.smp.cn", "password": "demo-pass-2026"})
     assert r.status_code == 302
     assert "东莞市锦辉精密五金有限公司" in client.get("/home").get_data(as_text=True)
+
+
+def test_the_running_app_imports_no_dev_or_test_support():
+    """create_app() and a request load nothing from marketplace.devtools (fakes, the local payments server)."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from marketplace import create_app; app = create_app({'TESTING': True, "
+            "'SQLALCHEMY_DATABASE_URI': 'sqlite://'}); app.test_client().get('/sign-in'); "
+            "print(sorted(m for m in sys.modules if m.startswith('marketplace.devtools')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

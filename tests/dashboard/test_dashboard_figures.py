@@ -213,3 +213,32 @@ def test_factory_and_process_days_follow_every_change(db, operator_api, world, h
     assert operator_api.get("/api/v1/dashboard/trend", query_string={"start": "2026-11-16", "end": "2026-11-29"}
                             ).status_code == 200  # widens the coverage
     assert rollups_match(db)
+
+
+def test_quote_to_order_counts_orders_from_quotes_issued_in_the_range(app, db, world, create_order, h):
+    """3 quotes issued in the range, one became an order; an order without a quote and a quote from before the
+    range do not count: 1/3, never more than 100 %."""
+    from marketplace.dashboard import kpis
+    from marketplace.dashboard.queries import Range
+    from marketplace.quotes.models import Quote
+
+    def quote(n, created):
+        q = Quote(reference=f"Q-{n}", cluster_id=world.cluster.id, buyer_firm_id=world.buyer.id,
+                  user_id=world.buyer_user.id, created_at=created, valid_until=created, currency="CNY",
+                  material_code="al6061", quantity=1, quantities=[1], route=["cnc_mill_3ax"], route_proposed=True,
+                  feasible=True, lead_time_tier="standard", unit_price_fen=100, total_fen=100, inputs={},
+                  geometry={}, breaks=[], tiers=[], work_content=[], warnings=[], assumptions=[],
+                  plan_epoch=created)
+        db.session.add(q)
+        return q
+
+    quotes = [quote(n, h.local(24, 9)) for n in range(3)] + [quote(9, h.local(10, 9))]
+    db.session.commit()
+    for q in (quotes[0], quotes[3]):
+        create_order(world.buyer, status="accepted").quote_id = q.id
+    create_order(world.buyer, status="paid")  # no quote
+    db.session.commit()
+    from datetime import date
+
+    r = Range(world.cluster.id, date(2026, 11, 23), date(2026, 11, 29))
+    assert kpis.quote_to_order(db.session, r, "Asia/Shanghai")["value"] == round(1 / 3, 4)

@@ -2,7 +2,7 @@ import pathlib
 
 import pytest
 
-from matching.fjsp import FjspFormatError, parse_fjsp, read_fjsp, solve_fjsp
+from matching.fjsp import FjspFormatError, FjspParams, parse_fjsp, read_fjsp, solve_fjsp
 from matching.validate import validate_fjsp
 
 MK01 = pathlib.Path("/work/shared/benchmarks/fjsp/brandimarte/mk01.fjs")
@@ -20,7 +20,7 @@ def test_reads_mk01():
 @pytest.mark.skipif(not MK01.exists(), reason="Brandimarte files not available")
 def test_solves_mk01_validated():
     inst = read_fjsp(str(MK01))
-    res = solve_fjsp(inst, time_limit_s=3.0, workers=2, seed=0)
+    res = solve_fjsp(inst, FjspParams(time_limit_s=3.0, workers=2, seed=0))
     assert validate_fjsp(inst, res.operations) == []
     assert res.best_bound <= 40 <= res.makespan <= res.greedy_makespan
 
@@ -33,7 +33,7 @@ def test_tabs_blank_lines_and_optional_third_number():
 
 def test_tiny_instance_optimal():
     inst = parse_fjsp("2 2\n2 1 1 3 1 2 2\n2 1 2 2 2 1 4 2 3\n")
-    res = solve_fjsp(inst, time_limit_s=5.0)
+    res = solve_fjsp(inst, FjspParams(time_limit_s=5.0))
     assert validate_fjsp(inst, res.operations) == []
     assert res.status == "OPTIMAL" and res.makespan == res.best_bound == 7  # machine loads force 7
 

@@ -65,11 +65,11 @@ def test_tabu_round_trip_keeps_the_schedule_semi_active():
 
 @pytest.mark.skipif(not (MK / "mk01.fjs").exists(), reason="Brandimarte files not available")
 def test_solver_with_forked_tabu_workers_returns_a_valid_schedule():
-    from matching.fjsp import solve_fjsp
+    from matching.fjsp import FjspParams, solve_fjsp
 
     inst = read_fjsp(str(MK / "mk01.fjs"))
     # a very short CP-SAT phase, so the parallel tabu phase (one forked helper) runs
-    res = solve_fjsp(inst, time_limit_s=1.5, workers=2, seed=3, full_share=0.02)
+    res = solve_fjsp(inst, FjspParams(time_limit_s=1.5, workers=2, seed=3, full_share=0.02))
     assert validate_fjsp(inst, res.operations) == []
     assert res.best_bound <= 40 <= res.makespan <= res.greedy_makespan
     assert res.tabu_iterations > 0

@@ -44,7 +44,7 @@ def fake_stripe(app):
     import httpx
 
     from marketplace import payments
-    from marketplace.payments.testing import FakeStripe
+    from marketplace.devtools.fake_stripe import FakeStripe
 
     fake = FakeStripe(connect=True)
     payments.init_app(app, transport=httpx.MockTransport(fake), sleep=lambda s: None)

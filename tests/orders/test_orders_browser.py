@@ -12,7 +12,7 @@ PASSWORD = "correct horse battery"  # the password the create_user fixture sets
 
 @pytest.fixture(scope="module")
 def localstripe_server(tmp_path_factory):
-    from marketplace.payments.localstripe_server import start_local_server
+    from marketplace.devtools.localstripe_server import start_local_server
 
     handle = start_local_server(port=0, state_dir=tmp_path_factory.mktemp("localstripe"))
     yield handle

@@ -15,7 +15,7 @@ _refs = itertools.count(1)
 def fake_stripe(app):
     """The app's payments client talks to a FakeStripe (honours Idempotency-Key, has Connect transfers)."""
     from marketplace import payments
-    from marketplace.payments.testing import FakeStripe
+    from marketplace.devtools.fake_stripe import FakeStripe
 
     fake = FakeStripe()
     payments.init_app(app, transport=httpx.MockTransport(fake), sleep=lambda s: None, seed=1)
@@ -25,7 +25,7 @@ def fake_stripe(app):
 @pytest.fixture(scope="session")
 def localstripe_server(tmp_path_factory):
     """localstripe in a child process on 127.0.0.1, its pickle in this run's temp dir; stopped at the end."""
-    from marketplace.payments.localstripe_server import start_local_server
+    from marketplace.devtools.localstripe_server import start_local_server
 
     handle = start_local_server(port=0, state_dir=tmp_path_factory.mktemp("localstripe"))
     yield handle

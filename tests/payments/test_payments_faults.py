@@ -57,7 +57,7 @@ class FlakyTransport(httpx.BaseTransport):
 
 
 def test_payments_survive_1000_faulty_operations(app, buyer, create_firm, create_paid_order, deliver_order):
-    from marketplace.payments.testing import FakeStripe
+    from marketplace.devtools.fake_stripe import FakeStripe
 
     rng = random.Random(20261125)
     fake = FakeStripe()

@@ -2,7 +2,7 @@
 
 localstripe covers customers, PaymentIntents (manual and automatic capture, partial capture, cancel), refunds and
 events. It has no Connect (POST /v1/transfers is 404) and ignores Idempotency-Key: those are tested against
-marketplace.payments.testing.FakeStripe through httpx.MockTransport.
+marketplace.devtools.fake_stripe.FakeStripe through httpx.MockTransport.
 """
 
 from __future__ import annotations

@@ -80,7 +80,7 @@ def test_csrf_does_not_apply(csrf_app, fake_stripe):
     import httpx
 
     from marketplace import payments
-    from marketplace.payments.testing import FakeStripe
+    from marketplace.devtools.fake_stripe import FakeStripe
 
     payments.init_app(csrf_app, transport=httpx.MockTransport(FakeStripe()), sleep=lambda s: None)
     response = _post(csrf_app.test_client(), {"id": "evt_d", "type": "ping", "data": {"object": {}}})

@@ -19,7 +19,7 @@ _seq = itertools.count(1)
 def osmem_bridge_url():
     from osmem_server import OsmemServer
 
-    from marketplace.search.osmem_bridge import OsmemBridge
+    from marketplace.devtools.osmem_bridge import OsmemBridge
     server = OsmemServer.start(japanese=False)
     bridge = OsmemBridge(server.url).start()
     yield bridge.url

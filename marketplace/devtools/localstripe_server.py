@@ -8,7 +8,7 @@ localstripe's own `localstripe` command binds every interface (`::`) and keeps i
     handle.base_url  # http://127.0.0.1:<port>
     handle.stop()
 
-`python -m marketplace.payments.localstripe_server --port 8420 --state-dir instance/localstripe` runs it in the
+`python -m marketplace.devtools.localstripe_server --port 8420 --state-dir instance/localstripe` runs it in the
 foreground (the demo and `flask payments localstripe` use that).
 """
 
@@ -70,7 +70,7 @@ def start_local_server(port: int = 0, state_dir: str | os.PathLike | None = None
     port = port or free_port()
     state = Path(state_dir) if state_dir else Path(tempfile.mkdtemp(prefix="localstripe-"))
     state.mkdir(parents=True, exist_ok=True)
-    command = [sys.executable, "-m", "marketplace.payments.localstripe_server", "--port", str(port),
+    command = [sys.executable, "-m", "marketplace.devtools.localstripe_server", "--port", str(port),
                "--state-dir", str(state)]
     if from_scratch:
         command.append("--from-scratch")
