@@ -508,3 +508,13 @@ def smtp_server(app):
         yield inbox
     finally:
         controller.stop()
+
+
+@pytest.fixture(scope="session")
+def localstripe_server(tmp_path_factory):
+    """localstripe in a child process on 127.0.0.1, its pickle in this run's temp dir; stopped at the end."""
+    from marketplace.devtools.localstripe_server import start_local_server
+
+    handle = start_local_server(port=0, state_dir=tmp_path_factory.mktemp("localstripe"))
+    yield handle
+    handle.stop()

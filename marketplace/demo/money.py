@@ -19,10 +19,11 @@ from capacity.models import Equipment, Factory, Machine
 from marketplace.extensions import db
 from marketplace.orders.checkout import cancel, pay
 from marketplace.orders.lifecycle import transition
-from marketplace.orders.models import Booking, Order, OrderStep
+from marketplace.orders.models import Booking, Order, OrderStep, Rating
 from marketplace.orders.tracking import rate
 from marketplace.outbox.runner import drain
 from marketplace.payments import services as payments
+from marketplace.payments.models import Payment, Payout
 from marketplace.payments.settlement import payout_order
 from marketplace.vouchers import services as vouchers
 from marketplace.vouchers.models import VoucherProgramme
@@ -103,7 +104,7 @@ def seed_order_history(context) -> None:
             days_ago = rng.randint(12, 60) if target in ("completed", "delivered", "disputed", "refunded") else 3
             start = datetime.combine(context.today - timedelta(days=days_ago), time(8), tzinfo=tz)
             order = Order(reference=f"HIS-{n:04d}", cluster_id=context.cluster.id, buyer=buyer,
-                          title="铝合金面板 Aluminium panel", status="quoted", material_code="al6061",
+                          title=rng.choice(TITLES), status="quoted", material_code="al6061", created_at=start,
                           quantity=rng.randint(20, 120), release_date=start.date(),
                           due_date=(start + timedelta(days=10)).date(), total_fen=rng.randint(300, 3000) * 100,
                           delivery_latitude=22.81, delivery_longitude=113.80,
@@ -142,13 +143,14 @@ def seed_order_history(context) -> None:
                 payments.refund_order(order, payment.captured_fen - payment.refunded_fen, "supplier could not start")
                 db.session.commit()
                 continue
+            first, second = sorted(order.steps, key=lambda s: s.sequence)
             for status in WALKS[target]:
-                if status == "in_production":
-                    for step in order.steps:
-                        step.status, step.started_at = "started", start
-                if status == "shipped":
-                    for step in order.steps:
-                        step.status, step.finished_at = "done", start + timedelta(hours=10)
+                if status == "in_production":  # milling starts the morning after payment
+                    first.status, first.started_at = "started", start + timedelta(days=1)
+                if status == "shipped":  # milling took 6 h, anodising started 2 h later and took 2 h
+                    first.status, first.finished_at = "done", start + timedelta(days=1, hours=6)
+                    second.status, second.started_at = "done", start + timedelta(days=1, hours=8)
+                    second.finished_at = start + timedelta(days=1, hours=10)
                 if status == "completed":  # the buyer confirmed delivery: capture, pay the factories out
                     payments.capture_order(order)
                     payout_order(order)
@@ -159,6 +161,35 @@ def seed_order_history(context) -> None:
             if order.status == "completed":
                 for firm in {mill.factory.firm, anodise.factory.firm}:
                     rate(order, None, firm.id, rng.choice([4, 5, 5, 3]), rng.choice(
-                        ["准时交货，质量稳定", "Good finish, on time", "沟通顺畅", "Slightly late but fine"]))
+                        ["准时交货，质量稳定", "表面处理很好，按时交付", "沟通顺畅", "稍有延迟，总体满意"]))
                 db.session.commit()
+            _backdate(order, start)
+            db.session.commit()
     context.money_seeded = True
+
+
+TITLES = ("铝合金面板", "无人机电机座", "散热器外壳", "不锈钢支架", "模具镶件", "传感器底座")
+# When each step of an order's history happened, counted from the morning it was placed (hours).
+EVENT_HOURS = {"accepted": 0.2, "paid": 1, "planned": 2, "cancelled": 5, "refunded": 6, "in_production": 24,
+               "shipped": 36, "disputed": 24 * 6}
+
+
+def _backdate(order: Order, start: datetime) -> None:
+    """The services stamp what they write with the moment the demo is loaded; move an order's history to when it
+    happened: its events, payment, refunds, payouts and ratings (delivery and completion at delivered_at)."""
+    delivered = order.delivered_at
+    for event in order.events:
+        if event.to_status in ("delivered", "completed") and delivered:
+            event.created_at = delivered + (timedelta(hours=1) if event.to_status == "completed" else timedelta())
+        else:
+            event.created_at = start + timedelta(hours=EVENT_HOURS.get(event.to_status, 0))
+    paid_at = start + timedelta(hours=EVENT_HOURS["paid"])
+    for payment in db.session.scalars(select(Payment).where(Payment.order_id == order.id)):
+        payment.created_at = paid_at
+        for refund in payment.refunds:
+            refund.created_at = start + timedelta(hours=EVENT_HOURS["refunded"])
+    later = (delivered or start) + timedelta(hours=1)
+    for payout in db.session.scalars(select(Payout).where(Payout.order_id == order.id)):
+        payout.created_at = later
+    for rating in db.session.scalars(select(Rating).where(Rating.order_id == order.id)):
+        rating.created_at = later

@@ -83,8 +83,15 @@ def test_a_whole_year_is_allowed(api_as, world):
     assert response.status_code == 200
 
 
-def test_the_page_shows_range_errors_next_to_the_form(client, world):
-    client.post("/sign-in", data={"email": world.operator.email, "password": "correct horse battery"})
+@pytest.mark.parametrize("language, words", [("en", "The end must be on or after the start."),
+                                             ("zh", "结束日期不能早于开始日期。")])
+def test_a_bad_range_keeps_the_page_with_a_message_by_the_field(client, sign_in, world, language, words):
+    sign_in(client, world.operator, language=language)
     response = client.get("/dashboard", query_string={"start": "2026-11-10", "end": "2026-11-01"})
+    html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert 'data-field="end"' in response.get_data(as_text=True)
+    assert f'<small class="error" data-field="end">{words}</small>' in html
+    assert 'data-testid="kpis"' in html and 'data-testid="chart-heatmap"' in html  # the page stays whole
+    assert 'value="2026-11-01"' in html and "Must be" not in html
+    garbled = client.get("/dashboard", query_string={"start": "20261110", "end": "2026-11-01"})
+    assert garbled.status_code == 422 and 'data-field="start"' in garbled.get_data(as_text=True)

@@ -10,15 +10,6 @@ pytestmark = pytest.mark.browser
 PASSWORD = "correct horse battery"  # the password the create_user fixture sets
 
 
-@pytest.fixture(scope="module")
-def localstripe_server(tmp_path_factory):
-    from marketplace.devtools.localstripe_server import start_local_server
-
-    handle = start_local_server(port=0, state_dir=tmp_path_factory.mktemp("localstripe"))
-    yield handle
-    handle.stop()
-
-
 @pytest.fixture
 def app_config(app_config, localstripe_server):
     return app_config | {"STRIPE_API_BASE": localstripe_server.base_url}

@@ -22,16 +22,6 @@ def fake_stripe(app):
     return fake
 
 
-@pytest.fixture(scope="session")
-def localstripe_server(tmp_path_factory):
-    """localstripe in a child process on 127.0.0.1, its pickle in this run's temp dir; stopped at the end."""
-    from marketplace.devtools.localstripe_server import start_local_server
-
-    handle = start_local_server(port=0, state_dir=tmp_path_factory.mktemp("localstripe"))
-    yield handle
-    handle.stop()
-
-
 @pytest.fixture
 def localstripe(app, localstripe_server):
     from marketplace import payments

@@ -1,0 +1,49 @@
+"""What must hold for every figure the operator sees. `violations(figures)` returns one line per broken rule of a
+dashboard payload (`services.page`); the tests run it on randomised worlds and on the demo cluster.
+
+- rates (utilisation of every group, day and cell; quote-to-order; on-time) between 0 and 1 — booked time outside
+  offered windows is reported apart (`outside_h`), never counted, so utilisation cannot pass 100 %;
+- booked ≤ offered wherever utilisation is shown;
+- lead times ≥ 0 days;
+- the order funnel never grows from one stage to the next (posted ≥ quoted ≥ accepted ≥ completed);
+- money figures ≥ 0, and a voucher programme's used + remaining = its budget.
+"""
+
+from __future__ import annotations
+
+
+def _rate(name: str, value, out: list[str]) -> None:
+    if value is not None and not 0 <= value <= 1:
+        out.append(f"{name} = {value} is outside 0..1")
+
+
+def violations(figures: dict) -> list[str]:
+    out: list[str] = []
+    for item in figures["utilisation"]["items"]:
+        _rate(f"utilisation[{item['label']}]", item.get("utilisation"), out)
+        if item.get("booked_h", 0) > item.get("offered_h", 0) + 0.05:
+            out.append(f"utilisation[{item['label']}]: booked {item['booked_h']} h > offered {item['offered_h']} h")
+    for cell in figures["heatmap"]["cells"]:
+        _rate(f"heatmap{cell[:2]}", cell[2], out)
+    for series in figures["trend"]["series"]:
+        for value in series["values"]:
+            _rate(f"trend[{series.get('label')}]", value, out)
+    kpis = {k["key"]: k for k in figures["kpis"]["items"]}
+    _rate("quote_to_order", kpis["quote_to_order"]["value"], out)
+    _rate("on_time_rate", kpis["on_time_rate"]["value"], out)
+    lead = kpis["average_lead_time_days"]["value"]
+    if lead is not None and lead < 0:
+        out.append(f"average lead time {lead} days < 0")
+    stages = kpis["order_funnel"]["value"]["stages"]
+    order = ("posted", "quoted", "accepted", "completed")
+    for first, second in zip(order, order[1:]):
+        if stages[second] > stages[first]:
+            out.append(f"funnel: {second} {stages[second]} > {first} {stages[first]}")
+    for key in ("gmv_fen", "platform_fees_fen"):
+        if (kpis[key]["value"] or 0) < 0:
+            out.append(f"{key} = {kpis[key]['value']} < 0")
+    budget = kpis["voucher_budget"]["value"]
+    for programme in (budget or {}).get("programmes", []):
+        if programme["used_fen"] + programme["remaining_fen"] != programme["budget_fen"] or programme["used_fen"] < 0:
+            out.append(f"voucher programme {programme['name']}: used + remaining != budget")
+    return out
