@@ -36,7 +36,8 @@ def test_buyer_searches_with_filters_list_and_map(live_server, browser, scene, l
         page.fill("input[name=password]", PASSWORD)
         page.click("[data-testid=sign-in]")
         page.wait_for_url(re.compile(r"/home$"))
-        page.click(f"[data-testid=lang-{language}]")
+        if page.locator(f"[data-testid=lang-{language}]").count():  # only the other language has a button
+            page.click(f"[data-testid=lang-{language}]")
         page.click("[data-testid=nav-search]")
         page.wait_for_url(re.compile(r"/search/$"))
 
