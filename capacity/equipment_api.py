@@ -7,6 +7,7 @@ from flask.views import MethodView
 from sqlalchemy import select
 
 from capacity import equipment as service
+from capacity import removal
 from capacity.equipment_schemas import AvailabilitySchema, EquipmentListArgs, EquipmentSchema, InstalmentPlanSchema
 from capacity.models import Equipment, EquipmentAvailability, InstalmentPlan
 from marketplace.api_common import api_blueprint, page_of, paginate
@@ -72,8 +73,8 @@ class EquipmentItem(MethodView):
 
     @equipment_blp.response(204)
     def delete(self, equipment_id):
-        """Withdraw an item"""
-        db.session.delete(get_writable(Equipment, equipment_id, OWNER))
+        """Withdraw an item (409 while it has leases or open work: unlist it instead)"""
+        removal.remove_equipment(get_writable(Equipment, equipment_id, OWNER))
         db.session.commit()
 
 

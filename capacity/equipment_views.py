@@ -6,8 +6,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from werkzeug.exceptions import Conflict
 
 from capacity import equipment as service
+from capacity import removal
 from capacity.forms import AvailabilityForm, EquipmentForm, InstalmentPlanForm, choices
 from capacity.leasing import level_payment_fen
 from capacity.models import Equipment, EquipmentAvailability, Factory, InstalmentPlan, Process
@@ -110,7 +112,12 @@ def _page(item, form=None, plan_form=None, availability_form=None):
 @equipment_web.route("/<int:equipment_id>/delete", methods=["POST"])
 @firm_required("lessor", "factory")
 def delete(equipment_id: int):
-    db.session.delete(_own(equipment_id))
+    try:
+        removal.remove_equipment(_own(equipment_id))
+    except Conflict as refused:
+        db.session.rollback()
+        flash(refused.description, "error")
+        return redirect(url_for("equipment.edit", equipment_id=equipment_id))
     db.session.commit()
     flash(_("Equipment withdrawn."), "info")
     return redirect(url_for("equipment.index"))

@@ -1,4 +1,4 @@
-"""Removing a machine or a site without breaking the work that depends on it.
+"""Removing a machine, a site or a leasable item without breaking the work that depends on it.
 
 A machine (or a site's machines and the leased equipment working there) that holds work of an order still open —
 a booking planned, accepted, started or done for an order not yet completed, cancelled or refunded — cannot be
@@ -43,6 +43,19 @@ def remove_machine(machine: Machine) -> None:
     if work:
         _refuse(machine.name, work)
     db.session.delete(machine)
+
+
+def remove_equipment(item: Equipment) -> None:
+    """A leasable item with leases (open or past: their rent and instalments refer to it) or with work of an open
+    order stays: the lessor takes it off the listings instead."""
+    work = _open_work(Booking.equipment_id == item.id)
+    if work:
+        _refuse(item.name, work)
+    lease = db.session.scalar(select(Lease.reference).where(Lease.equipment_id == item.id).limit(1))
+    if lease:
+        raise Conflict(_("%(name)s has leases (%(ref)s): take it off the listings instead.", name=item.name,
+                         ref=lease))
+    db.session.delete(item)
 
 
 def remove_factory(factory: Factory) -> None:

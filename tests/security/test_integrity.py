@@ -107,3 +107,24 @@ def test_next_on_this_site_is_followed(client, sign_in, work):
     booking = Booking.query.filter_by(machine_id=work["anodise"].id).one()
     response = client.post(f"/bookings/{booking.id}/finish", data={"next": "/schedule?week=2026-W49"})
     assert response.headers["Location"] == "/schedule?week=2026-W49"
+
+
+def test_leased_equipment_is_unlisted_not_deleted(db, api_as, create_firm, create_user, create_equipment):
+    from datetime import date as day
+
+    from capacity.lease_models import Lease
+    from capacity.models import Equipment
+
+    lessor, lessee = create_firm("lessor"), create_firm("factory")
+    item = create_equipment(lessor, name="Sodick AL400G")
+    db.session.add(Lease(reference="L-1", equipment_id=item.id, lessee_firm_id=lessee.id, start_date=day(2026, 12, 1),
+                         end_date=day(2026, 12, 5), days=5, daily_rate_fen=1000, rent_fen=5000, deposit_fen=0,
+                         total_payable_fen=5000, status="returned"))
+    db.session.commit()
+    api = api_as(create_user(lessor))
+    response = api.delete(f"/api/v1/equipment/{item.id}")
+    assert response.status_code == 409 and "L-1" in response.json["message"]
+    assert db.session.get(Equipment, item.id) is not None
+    assert api.patch(f"/api/v1/equipment/{item.id}", json={"listed": False}).status_code == 200
+    bare = create_equipment(lessor, name="Unleased")
+    assert api.delete(f"/api/v1/equipment/{bare.id}").status_code == 204
