@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -32,7 +33,13 @@ def runs():
         return redirect(url_for("planning.runs"))
     history = db.session.scalars(select(PlanRun).where(PlanRun.cluster_id == cluster.id)
                                  .order_by(PlanRun.id.desc()).limit(50)).all()
-    return render_template("planning/runs.html", runs=history)
+    return render_template("planning/runs.html", runs=history, run_states=RUN_STATES, solver_statuses=SOLVER_STATUSES)
+
+
+RUN_STATES = {"queued": _l("queued"), "running": _l("running"), "done": _l("done"), "failed": _l("failed")}
+SOLVER_STATUSES = {"OPTIMAL": _l("optimal"), "FEASIBLE": _l("feasible (time limit)"),
+                   "INFEASIBLE": _l("no plan exists"), "UNKNOWN": _l("no plan found in time"),
+                   "MODEL_INVALID": _l("invalid model"), "STORED": _l("stored plan")}
 
 
 def _monday() -> date:

@@ -36,7 +36,7 @@ FORM_FIELDS = {
 def _choices(form: QuoteForm) -> None:
     zh = is_chinese()
     form.material.choices = choices(
-        (m.code, f"{m.name_zh if zh else m.name_en} ({m.code})")
+        (m.code, m.name_zh if zh else m.name_en)
         for m in db.session.scalars(select(Material).order_by(Material.code))
     )
     processes = choices(

@@ -1,0 +1,160 @@
+"""Chinese first: every page reachable by links, as each role of the demo cluster (its paid history and a fresh
+quote included), shows no English word in Chinese outside an allowlist (brands, standards, units, codes) and what
+users typed; the same crawl in English shows no Chinese outside what users typed."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from pathlib import Path
+from html.parser import HTMLParser
+from urllib.parse import urldefrag, urlsplit
+
+import pytest
+from sqlalchemy import text
+
+ROLES = ("operator", "factory01", "buyer01", "lessor01")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+PER_SHAPE = 2
+MAX_PAGES = 120
+SKIP = re.compile(r"^/(sign-out|static/|api/|webhooks/)|\.csv$|/export")
+# Not words of either language: brands, standards, units, file formats, protocol words, material grades.
+ALLOWED = {
+    "ISO", "IATF", "CNC", "API", "REST", "CSV", "STL", "STEP", "CAD", "DFM", "JavaScript", "OpenAPI", "Swagger",
+    "Authorization", "Bearer", "English", "ABS", "POM", "PLA", "PA12", "PC", "PP", "TPU", "SLS", "FDM", "EDM",
+    "CMM", "Stripe", "WebGL", "Ra", "mm", "kg", "km", "cm", "CNY", "RMB", "ID", "SMP", "HIS", "Q235", "SS304",
+    "RoHS", "ASCII", "GMV",
+}
+# The quote page's breakdown lines, findings and assumptions are still English text made by the quoting library
+# (issue 14: codes with parameters that the app words). Tracked by the strict xfail below until then.
+KNOWN_ENGLISH_PAGES = {"/quotes/N"}
+CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+WORD = re.compile(r"[A-Za-z][A-Za-z_]{2,}")
+
+
+class Visible(HTMLParser):
+    """Text a person sees (and reads aloud: placeholders, titles, labels); not scripts, styles or <code>."""
+
+    def __init__(self):
+        super().__init__()
+        self.parts, self.links, self._hidden = [], [], 0
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag in ("script", "style", "code", "noscript", "template"):
+            self._hidden += 1
+        if tag == "a" and a.get("href"):
+            self.links.append(a["href"])
+        self.parts += [a[k] for k in ("placeholder", "title", "aria-label", "alt") if a.get(k)]
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style", "code", "noscript", "template"):
+            self._hidden -= 1
+
+    def handle_data(self, data):
+        if not self._hidden:
+            self.parts.append(data)
+
+
+def typed_by_users(db) -> str:
+    """Everything users (and the demo's firms) typed: names, addresses, titles, references, comments."""
+    columns = {"firms": ("name", "contact_name", "address", "description", "email"),
+               "factories": ("name", "address", "contact_name"), "machines": ("name",),
+               "equipment": ("name", "description"), "users": ("name", "email"), "clusters": ("name", "region"),
+               "orders": ("title", "reference", "delivery_address"), "voucher_programmes": ("name",),
+               "quotes": ("reference", "file_name"), "leases": ("reference",), "ratings": ("comment",),
+               "vouchers": ("code",), "order_events": ("reason",), "calendar_exceptions": ("note",)}
+    values = []
+    for table, names in columns.items():
+        for name in names:
+            values += [v for (v,) in db.session.execute(text(f"SELECT {name} FROM {table}")) if v]
+    return "\n".join(values)
+
+
+def report(leaks: dict, role: str, language: str) -> str:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"language-leaks-{language}-{role}.json"
+    path.write_text(json.dumps(leaks, ensure_ascii=False, indent=1))
+    return f"words of the other language on {len(leaks)} pages: {path}"
+
+
+def crawl(client):
+    seen, queue, shapes, pages = set(), ["/home"], defaultdict(int), {}
+    while queue and len(seen) < MAX_PAGES:
+        path = queue.pop(0)
+        shape = re.sub(r"\d+", "N", urlsplit(path).path)
+        if path in seen or shapes[shape] >= PER_SHAPE:
+            continue
+        seen.add(path)
+        shapes[shape] += 1
+        response = client.get(path)
+        if response.status_code != 200 or response.mimetype != "text/html":
+            continue
+        parser = Visible()
+        parser.feed(response.get_data(as_text=True))
+        pages[shape] = " ".join(parser.parts)
+        for href in parser.links:
+            href = urldefrag(href)[0]
+            if href.startswith("/") and not href.startswith("//") and not SKIP.search(urlsplit(href).path):
+                queue.append(href)
+    return pages
+
+
+@pytest.fixture
+def demo(app, db, localstripe_server):
+    from marketplace import demo, payments
+
+    app.config.update(STRIPE_API_BASE=localstripe_server.base_url, RATELIMIT_ENABLED=False)
+    payments.init_app(app, sleep=lambda s: None)
+    demo.load(plan_seconds=1.0)
+    return app
+
+
+def signed_in(app, role, language):
+    from marketplace.demo import DEMO_PASSWORD
+
+    client = app.test_client()
+    client.post(f"/language/{language}")
+    assert client.post("/sign-in", data={"email": f"{role}@demo.smp.cn", "password": DEMO_PASSWORD}).status_code == 302
+    if role.startswith("buyer"):
+        client.post("/quotes/new", data={"material": "al6061", "quantity": "20", "length_mm": "100",
+                                         "width_mm": "60", "height_mm": "20", "volume_cm3": "80",
+                                         "quantity_breaks": "1, 10", "lead_time_tier": "standard",
+                                         "tolerance_class": "m", "finish": "anodised",
+                                         **{f"route-{i}": "" for i in range(4)}})
+    return client
+
+
+def english_in(pages: dict, db) -> dict:
+    typed = typed_by_users(db)
+    leaks = {shape: sorted({w for w in WORD.findall(words) if w not in ALLOWED and w not in typed})
+             for shape, words in pages.items()}
+    return {shape: words for shape, words in leaks.items() if words}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_chinese_pages_show_no_english(demo, db, role):
+    pages = crawl(signed_in(demo, role, "zh_Hans_CN"))
+    leaks = {shape: words for shape, words in english_in(pages, db).items() if shape not in KNOWN_ENGLISH_PAGES}
+    assert len(pages) >= 8
+    assert leaks == {}, report(leaks, role, "zh")
+
+
+@pytest.mark.xfail(strict=True, reason="the quoting library still words its breakdown, findings and assumptions")
+def test_the_quote_page_shows_no_english(demo, db):
+    pages = crawl(signed_in(demo, "buyer01", "zh_Hans_CN"))
+    assert "/quotes/N" in pages
+    assert english_in({"/quotes/N": pages["/quotes/N"]}, db) == {}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_english_pages_show_no_chinese(demo, db, role):
+    client = signed_in(demo, role, "en")
+    pages = crawl(client)
+    typed = typed_by_users(db)
+    leaks = {shape: sorted({run for run in CJK.findall(words) if run not in typed and run != "中文"})
+             for shape, words in pages.items()}
+    leaks = {shape: runs for shape, runs in leaks.items() if runs}
+    assert len(pages) >= 8
+    assert leaks == {}, report(leaks, role, "en")
