@@ -79,12 +79,15 @@ class QuoteForm(FlaskForm):
         ok = super().validate(extra_validators)
         has_file = bool(self.file.data and getattr(self.file.data, "filename", ""))
         declared = (self.length_mm.data, self.width_mm.data, self.height_mm.data, self.volume_cm3.data)
-        if not has_file and any(value is None for value in declared):
-            message = _l("Upload an STL file, or give length, width, height and volume.")
-            fields = (self.length_mm, self.width_mm, self.height_mm, self.volume_cm3)
+        fields = (self.length_mm, self.width_mm, self.height_mm, self.volume_cm3)
+        if not has_file and all(value is None and not field.errors for field, value in zip(fields, declared)):
+            # nothing to price from: one message, by the file field, not four copies of it
+            self.file.errors = [*self.file.errors, _l("Upload an STL file, or give length, width, height and volume.")]
+            ok = False
+        elif not has_file and any(value is None for value in declared):
             for field, value in zip(fields, declared, strict=True):
                 if value is None and not field.errors:
-                    field.errors = [*field.errors, message]
+                    field.errors = [*field.errors, _l("Give this too (or upload a file instead).")]
             ok = False
         return ok
 

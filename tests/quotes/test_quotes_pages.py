@@ -91,3 +91,13 @@ def test_other_firms_cannot_see_the_page(sign_in, app, client, plant, buyer, cre
     client.post("/sign-out")
     sign_in(client, create_user(create_firm("buyer", name="Nosy buyer")))
     assert client.get(location).status_code == 404
+
+
+def test_an_empty_quote_form_says_what_is_missing_once(sign_in, client, plant, buyer):
+    sign_in(client, buyer)
+    empty = {k: ("" if k.endswith("_mm") or k == "volume_cm3" else v) for k, v in FORM.items()}
+    html = client.post("/quotes/new", data=empty).get_data(as_text=True)
+    assert html.count('class="error"') == 1 and 'data-field="file"' in html
+    partly = FORM | {"height_mm": "", "volume_cm3": ""}
+    html = client.post("/quotes/new", data=partly).get_data(as_text=True)
+    assert html.count("Give this too") == 2 and 'data-field="height_mm"' in html and 'data-field="volume_cm3"' in html
