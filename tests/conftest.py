@@ -510,11 +510,22 @@ def smtp_server(app):
         controller.stop()
 
 
-@pytest.fixture(scope="session")
-def localstripe_server(tmp_path_factory):
-    """localstripe in a child process on 127.0.0.1, its pickle in this run's temp dir; stopped at the end."""
+def _localstripe(tmp_path_factory):
     from marketplace.devtools.localstripe_server import start_local_server
 
     handle = start_local_server(port=0, state_dir=tmp_path_factory.mktemp("localstripe"))
     yield handle
     handle.stop()
+
+
+@pytest.fixture(scope="session")
+def localstripe_server(tmp_path_factory):
+    """localstripe in a child process on 127.0.0.1, its pickle in this run's temp dir; stopped at the end (the
+    payments tests share it)."""
+    yield from _localstripe(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def own_localstripe(tmp_path_factory):
+    """A localstripe of this test module's own: the demo's hundreds of payments stay out of the shared one."""
+    yield from _localstripe(tmp_path_factory)

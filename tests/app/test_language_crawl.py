@@ -102,10 +102,10 @@ def crawl(client):
 
 
 @pytest.fixture
-def demo(app, db, localstripe_server):
+def demo(app, db, own_localstripe):
     from marketplace import demo, payments
 
-    app.config.update(STRIPE_API_BASE=localstripe_server.base_url, RATELIMIT_ENABLED=False)
+    app.config.update(STRIPE_API_BASE=own_localstripe.base_url, RATELIMIT_ENABLED=False)
     payments.init_app(app, sleep=lambda s: None)
     demo.load(plan_seconds=1.0)
     return app

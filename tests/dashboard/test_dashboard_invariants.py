@@ -73,13 +73,13 @@ def test_figures_hold_their_invariants_on_random_worlds(db, create_cluster, crea
 
 
 @pytest.mark.parametrize("days", [7, 30, 90])
-def test_the_demo_clusters_figures_hold_their_invariants(app, db, localstripe_server, days):
+def test_the_demo_clusters_figures_hold_their_invariants(app, db, own_localstripe, days):
     """The whole demo, paid orders and their history included (through the local payments server)."""
     from marketplace import demo, payments
     from marketplace.accounts.models import Cluster
     from marketplace.orders.models import Order
 
-    app.config["STRIPE_API_BASE"] = localstripe_server.base_url
+    app.config["STRIPE_API_BASE"] = own_localstripe.base_url
     payments.init_app(app, sleep=lambda s: None)
     demo.load(plan_seconds=1.0)
     assert db.session.query(Order).filter(Order.delivered_at.is_not(None)).count() > 0

@@ -11,8 +11,8 @@ PASSWORD = "correct horse battery"  # the password the create_user fixture sets
 
 
 @pytest.fixture
-def app_config(app_config, localstripe_server):
-    return app_config | {"STRIPE_API_BASE": localstripe_server.base_url}
+def app_config(app_config, own_localstripe):
+    return app_config | {"STRIPE_API_BASE": own_localstripe.base_url}
 
 
 

@@ -64,7 +64,7 @@ def test_webhook_with_a_localstripe_event(client, db, localstripe, buyer, create
     payment = services.charge_order(order, 7_000, payer_firm=buyer, capture="manual")
     with httpx.Client(base_url=localstripe.base_url, auth=("sk_test_local", "")) as api:
         api.post(f"/v1/payment_intents/{payment.intent_id}/capture", data={"amount_to_capture": "7000"})
-        events = api.get("/v1/events", params={"type": "payment_intent.succeeded"}).json()["data"]
+        events = api.get("/v1/events", params={"type": "payment_intent.succeeded", "limit": 100}).json()["data"]
     event = next(e for e in events if e["data"]["object"]["id"] == payment.intent_id)
     body = json.dumps(event).encode()
     response = client.post("/webhooks/payments", data=body, content_type="application/json",
