@@ -46,6 +46,18 @@ def local_datetime(value: datetime | None, fmt: str = "yyyy-MM-dd HH:mm") -> str
     return "" if value is None else format_datetime(value, fmt)
 
 
+def local_span(start: datetime | None, end: datetime | None) -> str:
+    """A time range in the user's zone: the end's time alone on the same local day, its date too when the range
+    crosses midnight ("2026-12-02 20:00 – 12-03 04:14")."""
+    if start is None:
+        return ""
+    if end is None:
+        return local_datetime(start)
+    zone = local_zone()
+    same_day = start.astimezone(zone).date() == end.astimezone(zone).date()
+    return f"{local_datetime(start)} – {local_datetime(end, 'HH:mm' if same_day else 'MM-dd HH:mm')}"
+
+
 def yuan(fen: int | None) -> str:
     """Integer fen as a CNY amount, e.g. 123456 -> ¥1,234.56."""
     if fen is None:
@@ -62,6 +74,7 @@ def local_zone() -> ZoneInfo:
 def init_app(app) -> None:
     app.jinja_env.filters["local_dt"] = local_datetime
     app.jinja_env.filters["yuan"] = yuan
+    app.jinja_env.globals["local_span"] = local_span
 
     @app.context_processor
     def _i18n_globals():

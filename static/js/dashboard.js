@@ -84,7 +84,7 @@
       return {
         tooltip: {trigger: "axis"}, legend: {top: 0}, grid: grid({bottom: 40}),
         xAxis: {type: "category", data: d.items.map(function (i) { return i.label; }), axisLabel: {rotate: 35, interval: 0}},
-        yAxis: {type: "value", name: "h"},
+        yAxis: {type: "value", name: t.hours},
         series: [
           {name: t.demand, type: "bar", data: d.items.map(function (i) {
             return {value: i.demand_h, itemStyle: {color: i.status === "shortage" ? "#c62828" : (i.status === "tight" ? "#ef6c00" : "#5470c6")}};
