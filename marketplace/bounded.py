@@ -3,12 +3,12 @@ decoded, so no request can make a worker spend its time (or its stack) convertin
 
 `decimal.Decimal("1e999990")` is instant, but multiplying it and turning it into an `int` builds a million-digit
 integer; `int("9" * 5000)` raises only after Python's digit limit; a 6,000-deep JSON array overflows the decoder's
-recursion. Each is refused here, with a plain `ValueError` that forms and schemas turn into a message by the field.
+recursion. Each is refused here, with a plain `ValueError` that forms and schemas turn into a message by the field
+(JSON bodies are scanned, not decoded: `check_json`).
 """
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
@@ -20,6 +20,7 @@ MAX_JSON_DEPTH = 32
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,4})?")
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _BRACKETS = re.compile(r"[\[\]{}]")
+_JSON_NUMBER = re.compile(r"[-+0-9.eE]{%d,}" % (MAX_NUMBER_CHARS + 1))
 
 
 class NumberTooLarge(ValueError):
@@ -53,40 +54,22 @@ def parse_int(raw: str, *, max_abs: Decimal = MAX_ABS) -> int:
     return int(value)
 
 
-def json_depth(text: str | bytes) -> int:
-    """How deeply arrays and objects nest in a JSON text (brackets inside strings do not count)."""
-    if isinstance(text, bytes):
-        text = text.decode("utf-8", errors="replace")
-    depth = deepest = 0
-    for bracket in _BRACKETS.findall(_STRING.sub("", text)):
-        depth += 1 if bracket in "[{" else -1
-        deepest = max(deepest, depth)
-    return deepest
-
-
 class JsonTooDeep(ValueError):
     pass
 
 
-def _json_int(text: str) -> int:
-    if len(text.lstrip("-")) > MAX_NUMBER_CHARS:
-        raise NumberTooLarge(f"integer of {len(text)} digits")
-    return int(text)
-
-
-def _json_float(text: str) -> float:
-    if len(text) > MAX_NUMBER_CHARS:
-        raise NumberTooLarge(f"number of {len(text)} characters")
-    value = float(text)  # 1e999 becomes inf, which every schema refuses (marshmallow's allow_nan=False)
-    return 0.0 if abs(value) < 1e-300 else value  # 5e-324 underflows PostgreSQL's double precision
-
-
-def _json_constant(name: str):
-    raise ValueError(f"{name} is not JSON")
-
-
-def loads(text: str | bytes):
-    """json.loads with a depth limit checked before any decoding and numbers bounded in length."""
-    if json_depth(text) > MAX_JSON_DEPTH:
+def check_json(text: str | bytes) -> None:
+    """Refuse, without decoding it, a JSON text nested deeper than MAX_JSON_DEPTH or holding a number longer than
+    MAX_NUMBER_CHARS (brackets and digits inside strings do not count). The schemas decode it afterwards."""
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", errors="replace")
+    outside_strings = _STRING.sub('""', text)
+    depth = deepest = 0
+    for bracket in _BRACKETS.findall(outside_strings):
+        depth += 1 if bracket in "[{" else -1
+        deepest = max(deepest, depth)
+    if deepest > MAX_JSON_DEPTH:
         raise JsonTooDeep(f"JSON nested deeper than {MAX_JSON_DEPTH} levels")
-    return json.loads(text, parse_int=_json_int, parse_float=_json_float, parse_constant=_json_constant)
+    longest = max((len(n) for n in _JSON_NUMBER.findall(outside_strings)), default=0)
+    if longest > MAX_NUMBER_CHARS:
+        raise NumberTooLarge(f"a number of {longest} characters")

@@ -105,3 +105,12 @@ def test_subnormal_coordinates_in_a_search_are_not_a_500(client, path, buyer_tok
     response = client.get(path, query_string={"lat": "5e-324", "lon": "-5e-324", "max_km": "5e-324"},
                           headers={"Authorization": f"Bearer {buyer_token}"})
     assert response.status_code in (200, 422)
+
+
+def test_digits_and_brackets_inside_json_strings_do_not_count(client, buyer_token):
+    """The guard scans outside strings only: a long reference number or a note full of brackets is no reason for a
+    400 (the schema answers such a body on its own terms)."""
+    body = '{"notes": "' + "9" * 200 + "[" * 100 + '"}'
+    response = client.post("/api/v1/quotes", data=body, content_type="application/json",
+                           headers={"Authorization": f"Bearer {buyer_token}"})
+    assert response.status_code == 422 and "too long" not in response.get_json()["message"]
