@@ -6,7 +6,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from werkzeug.exceptions import Conflict
 
 from capacity import equipment as service
 from capacity import removal
@@ -16,7 +15,7 @@ from capacity.models import Equipment, EquipmentAvailability, Factory, Instalmen
 from marketplace import tenancy
 from marketplace.accounts.auth import firm_required
 from marketplace.extensions import db
-from marketplace.forms_util import save_or_report
+from marketplace.forms_util import remove_or_flash, save_or_report
 from marketplace.i18n import is_chinese
 
 equipment_web = Blueprint("equipment", __name__, url_prefix="/equipment")
@@ -112,13 +111,9 @@ def _page(item, form=None, plan_form=None, availability_form=None):
 @equipment_web.route("/<int:equipment_id>/delete", methods=["POST"])
 @firm_required("lessor", "factory")
 def delete(equipment_id: int):
-    try:
-        removal.remove_equipment(_own(equipment_id))
-    except Conflict as refused:
-        db.session.rollback()
-        flash(refused.description, "error")
+    item = _own(equipment_id)
+    if not remove_or_flash(lambda: removal.remove_equipment(item)):
         return redirect(url_for("equipment.edit", equipment_id=equipment_id))
-    db.session.commit()
     flash(_("Equipment withdrawn."), "info")
     return redirect(url_for("equipment.index"))
 

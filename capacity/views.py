@@ -8,7 +8,6 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
-from werkzeug.exceptions import Conflict
 
 from capacity import removal, services
 from capacity.forms import ExceptionForm, FactoryForm, MachineForm, WeeklyWindowForm, choices
@@ -16,7 +15,7 @@ from capacity.models import CalendarException, Factory, Machine, Material, Proce
 from capacity.weekview import lay_out, week_bounds, week_start
 from marketplace.accounts.auth import firm_required
 from marketplace.extensions import db
-from marketplace.forms_util import save_or_report
+from marketplace.forms_util import remove_or_flash, save_or_report
 from marketplace.i18n import is_chinese, local_zone
 from marketplace.tenancy import delete_child
 
@@ -99,13 +98,8 @@ def factory(factory_id: int):
 @firm_required("factory")
 def delete_factory(factory_id: int):
     site = _own(Factory, factory_id)
-    try:
-        removal.remove_factory(site)
-    except Conflict as refused:
-        db.session.rollback()
-        flash(refused.description, "error")
+    if not remove_or_flash(lambda: removal.remove_factory(site)):
         return redirect(url_for("capacity.factory", factory_id=factory_id))
-    db.session.commit()
     flash(_("Site removed."), "info")
     return redirect(url_for("capacity.index"))
 
@@ -178,13 +172,8 @@ def _machine_page(item: Machine, form=None, weekly_form=None, exception_form=Non
 def delete_machine(machine_id: int):
     item = _own(Machine, machine_id)
     factory_id = item.factory_id
-    try:
-        removal.remove_machine(item)
-    except Conflict as refused:
-        db.session.rollback()
-        flash(refused.description, "error")
+    if not remove_or_flash(lambda: removal.remove_machine(item)):
         return redirect(url_for("capacity.machine", machine_id=machine_id))
-    db.session.commit()
     flash(_("Machine removed."), "info")
     return redirect(url_for("capacity.factory", factory_id=factory_id))
 

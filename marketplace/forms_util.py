@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from flask import flash
+from werkzeug.exceptions import Conflict
+
 from marketplace.errors import FieldError
 from marketplace.extensions import db
 
@@ -14,6 +17,19 @@ def save_or_report(form, action) -> bool:
         db.session.rollback()
         field = getattr(form, exc.field, None)
         (field.errors if field is not None else form.form_errors).append(exc.message)
+        return False
+    db.session.commit()
+    return True
+
+
+def remove_or_flash(action) -> bool:
+    """Run a removal and commit. A refusal (Conflict: work or history depends on it) rolls back and becomes the
+    page's error message; returns whether it was removed."""
+    try:
+        action()
+    except Conflict as refused:
+        db.session.rollback()
+        flash(refused.description, "error")
         return False
     db.session.commit()
     return True
