@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from typing import ClassVar
 
 
 def _number(prefix: str, text: str) -> int:
@@ -23,39 +24,30 @@ def _number(prefix: str, text: str) -> int:
 
 
 @dataclass(frozen=True)
-class MachineRef:
+class _Numbered:
+    """An id that is a letter and a database id."""
+
     id: int
+    PREFIX: ClassVar[str] = ""
 
     def __str__(self) -> str:
-        return f"m{self.id}"
+        return f"{self.PREFIX}{self.id}"
 
     @classmethod
-    def parse(cls, text: str) -> MachineRef:
-        return cls(_number("m", text))
+    def parse(cls, text: str):
+        return cls(_number(cls.PREFIX, text))
 
 
-@dataclass(frozen=True)
-class SiteRef:
-    id: int
-
-    def __str__(self) -> str:
-        return f"f{self.id}"
-
-    @classmethod
-    def parse(cls, text: str) -> SiteRef:
-        return cls(_number("f", text))
+class MachineRef(_Numbered):
+    PREFIX = "m"
 
 
-@dataclass(frozen=True)
-class OrderRef:
-    id: int
+class SiteRef(_Numbered):
+    PREFIX = "f"
 
-    def __str__(self) -> str:
-        return f"o{self.id}"
 
-    @classmethod
-    def parse(cls, text: str) -> OrderRef:
-        return cls(_number("o", text))
+class OrderRef(_Numbered):
+    PREFIX = "o"
 
 
 @dataclass(frozen=True)
