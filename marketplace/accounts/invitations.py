@@ -17,10 +17,11 @@ from datetime import timedelta
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from marketplace import mail
 from marketplace.accounts.models import Firm, Invitation, User
+from marketplace.accounts.services import find_user
 from marketplace.db_types import utcnow
 from marketplace.errors import FieldError
 from marketplace.events import InvitationCreated
@@ -36,8 +37,8 @@ def token_of(invitation: Invitation) -> str:
 def invite(firm: Firm, inviter: User, email: str, name: str, role: str, locale: str) -> Invitation:
     """Create (or renew) the invitation and queue its e-mail; does not commit."""
     email = email.strip().lower()
-    member = db.session.scalar(select(User.id).where(func.lower(User.email) == email, User.firm_id == firm.id))
-    if member:
+    user = find_user(email)
+    if user is not None and user.firm_id == firm.id:
         raise FieldError("email", _("This colleague is already in your team."))
     invitation = db.session.scalar(select(Invitation).where(Invitation.firm_id == firm.id, Invitation.email == email,
                                                             Invitation.accepted_at.is_(None)))
@@ -67,7 +68,7 @@ def find(invitation_id: int, token: str) -> Invitation | None:
 
 
 def account_exists(email: str) -> bool:
-    return db.session.scalar(select(User.id).where(func.lower(User.email) == email)) is not None
+    return find_user(email) is not None
 
 
 @subscribe(InvitationCreated, name="accounts.send_invitation")

@@ -19,11 +19,15 @@ def _dummy_hash() -> str:
     return generate_password_hash("not a password of anyone", method="scrypt")
 
 
+def find_user(email: str) -> User | None:
+    """The user with this e-mail address, whatever its case and surrounding spaces."""
+    return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+
+
 def authenticate(email: str, password: str) -> User | None:
     """The active user with this e-mail and password, or None. An unknown or inactive address costs the same hash
     check as a known one, so the answer's timing does not tell whether the address has an account."""
-    email = email.strip().lower()
-    user = db.session.scalar(select(User).where(func.lower(User.email) == email))
+    user = find_user(email)
     if user is None:
         check_password_hash(_dummy_hash(), password)
         return None
@@ -34,7 +38,7 @@ def authenticate(email: str, password: str) -> User | None:
 
 def add_user(firm: Firm, email: str, name: str, password: str, role: str = "staff", active: bool = True) -> User:
     email = email.strip().lower()
-    if db.session.scalar(select(User.id).where(func.lower(User.email) == email)):
+    if find_user(email) is not None:
         raise FieldError("email", _("This email address already has an account."))
     user = User(firm=firm, email=email, name=name.strip(), role=role, active=active)
     user.set_password(password)
