@@ -29,9 +29,14 @@ def figure(key: str, value, unit: str, source: str) -> dict:
     return {"key": key, "value": value, "unit": unit, "available": value is not None, "source": source}
 
 
-def _created_in(r: Range, tz_name: str):
+def _in_range(column, r: Range, tz_name: str):
+    """`column` within the range's local days."""
     start, end = range_bounds(r.first, r.last, tz_name)
-    return (Order.cluster_id == r.cluster_id, Order.created_at >= start, Order.created_at < end)
+    return (column >= start, column < end)
+
+
+def _created_in(r: Range, tz_name: str):
+    return (Order.cluster_id == r.cluster_id, *_in_range(Order.created_at, r, tz_name))
 
 
 def firms_by_kind(session, r: Range, tz_name: str) -> dict:
@@ -61,11 +66,6 @@ def gmv(session, r: Range, tz_name: str) -> dict:
                                                                         Order.status.in_(GMV_STATES))
     count, total = session.execute(stmt).one()
     return figure("gmv_fen", int(total or 0) if count else None, "fen", "orders.total_fen (accepted or later)")
-
-
-def _in_range(column, r: Range, tz_name: str):
-    start, end = range_bounds(r.first, r.last, tz_name)
-    return (column >= start, column < end)
 
 
 def quote_to_order(session, r: Range, tz_name: str) -> dict:
