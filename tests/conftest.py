@@ -529,3 +529,19 @@ def localstripe_server(tmp_path_factory):
 def own_localstripe(tmp_path_factory):
     """A localstripe of this test module's own: the demo's hundreds of payments stay out of the shared one."""
     yield from _localstripe(tmp_path_factory)
+
+
+@pytest.fixture
+def redis_url():
+    """The test Redis (TEST_REDIS_URL, default database 15). Unreachable, it fails the test in CI and skips it
+    elsewhere."""
+    import redis
+
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.ConnectionError:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Redis is unreachable at {url}")
+        pytest.skip(f"Redis is unreachable at {url}")
+    return url

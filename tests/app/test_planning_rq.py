@@ -18,20 +18,10 @@ from marketplace.outbox.worker import queue
 from marketplace.planning import runner
 from marketplace.planning.models import PlanRun
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-
 
 @pytest.fixture
-def redis_app(app):
-    import redis
-
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-    except redis.ConnectionError:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"Redis is unreachable at {REDIS_URL}")
-        pytest.skip(f"Redis is unreachable at {REDIS_URL}")
-    app.config.update(REDIS_URL=REDIS_URL, OUTBOX_WORKER="rq", OUTBOX_QUEUE=f"outbox-test-{uuid.uuid4().hex[:8]}",
+def redis_app(app, redis_url):
+    app.config.update(REDIS_URL=redis_url, OUTBOX_WORKER="rq", OUTBOX_QUEUE=f"outbox-test-{uuid.uuid4().hex[:8]}",
                       OUTBOX_LEASE_S=3.0)
     yield app
     queue(app).delete(delete_jobs=True)
