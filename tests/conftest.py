@@ -545,3 +545,14 @@ def redis_url():
             pytest.fail(f"Redis is unreachable at {url}")
         pytest.skip(f"Redis is unreachable at {url}")
     return url
+
+
+@pytest.fixture
+def paid_demo(app, db, own_localstripe):
+    """The whole demo cluster in the test's database, its paid history included (through a local payments server of
+    the module's own). Returns the demo's load context."""
+    from marketplace import demo, payments
+
+    app.config["STRIPE_API_BASE"] = own_localstripe.base_url
+    payments.init_app(app, sleep=lambda s: None)
+    return demo.load(plan_seconds=1.0)

@@ -102,12 +102,7 @@ def crawl(client):
 
 
 @pytest.fixture
-def demo(app, db, own_localstripe):
-    from marketplace import demo, payments
-
-    app.config.update(STRIPE_API_BASE=own_localstripe.base_url, RATELIMIT_ENABLED=False)
-    payments.init_app(app, sleep=lambda s: None)
-    demo.load(plan_seconds=1.0)
+def demo(app, paid_demo):
     return app
 
 
