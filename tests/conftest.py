@@ -10,10 +10,14 @@ import contextlib
 import ipaddress
 import itertools
 import os
+import re
 import shutil
 import socket
 import threading
+from collections import defaultdict
+from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urldefrag, urlsplit
 
 import pytest
 from werkzeug.serving import make_server
@@ -556,3 +560,88 @@ def paid_demo(app, db, own_localstripe):
     app.config["STRIPE_API_BASE"] = own_localstripe.base_url
     payments.init_app(app, sleep=lambda s: None)
     return demo.load(plan_seconds=1.0)
+
+
+# A crawler of the site's pages, shared by the form fuzzer and the language crawl.
+CRAWL_SKIP = re.compile(r"^/(sign-out|static/|api/|webhooks/)|\.csv$|/export")
+HIDDEN_TAGS = ("script", "style", "code", "noscript", "template")
+QUOTE_FORM = {"material": "al6061", "quantity": "20", "length_mm": "100", "width_mm": "60", "height_mm": "20",
+              "volume_cm3": "80", "quantity_breaks": "1, 10", "lead_time_tier": "standard", "tolerance_class": "m",
+              "finish": "anodised", **{f"route-{i}": "" for i in range(4)}}
+
+
+class SitePage(HTMLParser):
+    """One page as a crawler sees it: its links, its forms (fields with type, current values and options) and the
+    text a person sees or hears (placeholders, titles, labels; not scripts, styles or <code>)."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.links, self.forms, self.text = [], [], []
+        self._form = self._select = None
+        self._hidden = 0
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag in HIDDEN_TAGS:
+            self._hidden += 1
+        self.text += [a[k] for k in ("placeholder", "title", "aria-label", "alt") if a.get(k)]
+        if tag == "a" and a.get("href"):
+            self.links.append(a["href"])
+        elif tag == "form":
+            self._form = {"action": a.get("action") or "", "method": (a.get("method") or "get").lower(),
+                          "fields": {}}
+            self.forms.append(self._form)
+        elif self._form is not None and tag in ("input", "textarea", "select") and a.get("name"):
+            kind = a.get("type", tag).lower()
+            if kind in ("submit", "button", "reset", "image"):
+                return
+            field = self._form["fields"].setdefault(a["name"], {"type": kind, "values": []})
+            if a.get("value") is not None:
+                field["values"].append(a["value"])
+            if tag == "select":
+                self._select = field
+        elif tag == "option" and self._select is not None and a.get("value") is not None:
+            self._select["values"].append(a["value"])
+
+    def handle_endtag(self, tag):
+        if tag in HIDDEN_TAGS:
+            self._hidden -= 1
+        elif tag == "form":
+            self._form = None
+        elif tag == "select":
+            self._select = None
+
+    def handle_data(self, data):
+        if not self._hidden:
+            self.text.append(data)
+
+
+def crawl_site(client, *, max_pages: int, per_shape: int, shape_of, start: str = "/home"):
+    """Yield (path, response, page) for every page reachable by links from `start` — at most `per_shape` pages of
+    one shape (`shape_of(path)`, e.g. /orders/N), `max_pages` in all; `page` is None unless the answer is HTML."""
+    seen, queue, shapes = set(), [start], defaultdict(int)
+    while queue and len(seen) < max_pages:
+        path = queue.pop(0)
+        shape = shape_of(path)
+        if path in seen or shapes[shape] >= per_shape:
+            continue
+        seen.add(path)
+        shapes[shape] += 1
+        response = client.get(path)
+        page = SitePage(response.get_data(as_text=True)) \
+            if response.status_code == 200 and response.mimetype == "text/html" else None
+        yield path, response, page
+        for href in page.links if page else ():
+            href = urldefrag(href)[0]
+            if href.startswith("/") and not href.startswith("//") and not CRAWL_SKIP.search(urlsplit(href).path):
+                queue.append(href)
+
+
+@pytest.fixture
+def crawler():
+    """crawler.crawl(client, max_pages=, per_shape=, shape_of=) walks the site; crawler.quote_form is a valid
+    instant-quote form (declared geometry) for a buyer to post first, so that a quote's pages are there."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(crawl=crawl_site, skip=CRAWL_SKIP, quote_form=dict(QUOTE_FORM))

@@ -9,15 +9,13 @@ Under TESTING an unhandled exception re-raises, so a 500 fails the test with its
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
-from urllib.parse import urldefrag, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 ROLES = ("operator", "factory01", "lessor01", "buyer01")
-SKIP_PATHS = re.compile(r"^/(sign-out|static/|api/|webhooks/)|\.csv$|/export")
 MAX_PAGES = 200
 PER_SHAPE = 3
 HOSTILE = ["", " ", "NaN", "nan", "Infinity", "-Infinity", "inf", "1e309", "-1e309", "9" * 400, "-" + "9" * 400,
@@ -26,69 +24,17 @@ HOSTILE = ["", " ", "NaN", "nan", "Infinity", "-Infinity", "inf", "1e309", "-1e3
            "9999-12-31", "0001-01-01", "2026-02-30", "24:00", "25:61", "2026-13-01T25:00", "true", "[]", "{}"]
 
 
-class Forms(HTMLParser):
-    """Links and POST forms of one page (fields with their type, current value and options)."""
-
-    def __init__(self):
-        super().__init__()
-        self.links: list[str] = []
-        self.forms: list[dict] = []
-        self._form = None
-        self._select = None
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag == "a" and a.get("href"):
-            self.links.append(a["href"])
-        elif tag == "form":
-            self._form = {"action": a.get("action") or "", "method": (a.get("method") or "get").lower(),
-                          "fields": {}}
-            self.forms.append(self._form)
-        elif self._form is not None and tag in ("input", "textarea", "select") and a.get("name"):
-            kind = a.get("type", tag).lower()
-            if kind in ("submit", "button", "reset", "image"):
-                return
-            field = self._form["fields"].setdefault(a["name"], {"type": kind, "values": []})
-            if a.get("value") is not None:
-                field["values"].append(a["value"])
-            if tag == "select":
-                self._select = field
-        elif tag == "option" and self._select is not None and a.get("value") is not None:
-            self._select["values"].append(a["value"])
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self._form = None
-        elif tag == "select":
-            self._select = None
-
-
-def crawl(client, assert_secured, start="/home"):
+def crawl(client, crawler, assert_secured):
     """Every page reachable by links (at most PER_SHAPE of one shape, e.g. /orders/N), and the POST forms on them."""
-    seen, queue, forms, shapes = set(), [start], {}, {}
-    while queue and len(seen) < MAX_PAGES:
-        path = queue.pop(0)
-        shape = re.sub(r"\d+", "N", path)
-        if path in seen or shapes.get(shape, 0) >= PER_SHAPE:
-            continue
+    seen, forms = set(), {}
+    for path, response, page in crawler.crawl(client, max_pages=MAX_PAGES, per_shape=PER_SHAPE,
+                                              shape_of=lambda p: re.sub(r"\d+", "N", p)):
         seen.add(path)
-        shapes[shape] = shapes.get(shape, 0) + 1
-        response = client.get(path)
         assert response.status_code < 500, path
         assert_secured(response)
-        if response.status_code != 200 or not response.mimetype == "text/html":
-            continue
-        parser = Forms()
-        parser.feed(response.get_data(as_text=True))
-        for href in parser.links:
-            href = urldefrag(href)[0]
-            parts = urlsplit(href)
-            if parts.netloc or not href.startswith("/") or SKIP_PATHS.search(parts.path):
-                continue
-            queue.append(href)
-        for form in parser.forms:
+        for form in page.forms if page else ():
             action = form["action"] or path
-            if form["method"] != "post" or SKIP_PATHS.search(urlsplit(action).path):
+            if form["method"] != "post" or crawler.skip.search(urlsplit(action).path):
                 continue
             shape = re.sub(r"\d+", "N", urlsplit(action).path)
             forms.setdefault(shape, (action, form["fields"]))
@@ -120,20 +66,16 @@ def demo(app, db):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_every_page_form_survives_hostile_values(app, demo, role, assert_secured):
+def test_every_page_form_survives_hostile_values(app, demo, role, crawler, assert_secured):
     from marketplace.demo import DEMO_PASSWORD
 
     app.config.update(PLANNING_TIME_LIMIT_S=0.5)
     client = app.test_client()
     assert client.post("/sign-in", data={"email": demo[role], "password": DEMO_PASSWORD}).status_code == 302
     if role.startswith("buyer"):  # a fresh quote, so that its page and the order form are there to be found
-        quote = client.post("/quotes/new", data={"material": "al6061", "quantity": "20", "length_mm": "100",
-                                                 "width_mm": "60", "height_mm": "20", "volume_cm3": "80",
-                                                 "quantity_breaks": "1, 10", "lead_time_tier": "standard",
-                                                 "tolerance_class": "m", "finish": "none",
-                                                 **{f"route-{i}": "" for i in range(4)}})
+        quote = client.post("/quotes/new", data=crawler.quote_form)
         assert quote.status_code == 302, re.findall(r"error[^>]*>([^<]*)<", quote.get_data(as_text=True))
-    pages, forms = crawl(client, assert_secured)
+    pages, forms = crawl(client, crawler, assert_secured)
     assert len(pages) >= 8 and forms, (pages, forms)
     for shape, (action, fields) in sorted(forms.items()):
         if "/sign-out" in action:
