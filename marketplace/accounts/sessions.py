@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from flask import g, request, session
 from flask_login import login_user, logout_user
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from marketplace.accounts.models import ApiToken, User, UserSession
 from marketplace.db_types import utcnow
@@ -86,6 +86,6 @@ def password_changed(acting: User, user: User, *, keep_tokens: bool) -> None:
         revoke_tokens(user)
 
 
-def open_sessions(user: User) -> list[UserSession]:
-    return db.session.scalars(select(UserSession).where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
-                              .order_by(UserSession.last_seen_at.desc())).all()
+def open_count(user: User) -> int:
+    return db.session.scalar(select(func.count(UserSession.id)).where(UserSession.user_id == user.id,
+                                                                      UserSession.ended_at.is_(None)))

@@ -63,7 +63,7 @@ def _account_page(form=None, password_form=None, new_secret=None):
     ).all()
     status = 422 if form.errors or password_form.errors else 200
     return render_template("accounts/account.html", form=form, password_form=password_form, tokens=tokens,
-                           new_secret=new_secret, other_sessions=len(sessions.open_sessions(current_user)) - 1), status
+                           new_secret=new_secret, other_sessions=sessions.open_count(current_user) - 1), status
 
 
 @accounts_web.route("/account", methods=["GET", "POST"])
