@@ -1,4 +1,4 @@
-"""Benchmark: ``python -m marketplace.security.bench [--n 15] [--files 10]``.
+"""Benchmark: ``python -m marketplace.devtools.security_bench [--n 15] [--files 10]``.
 
 1. Sign-in time for an existing and an unknown e-mail (wrong password both times) through the real WSGI app on a
    temporary SQLite database: the two medians must be alike, or the answer tells who has an account.
