@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -20,17 +20,6 @@ from marketplace.i18n import is_chinese, local_zone
 from marketplace.tenancy import delete_child
 
 capacity_web = Blueprint("capacity", __name__, url_prefix="/capacity")
-
-
-@capacity_web.app_template_global()
-def process_name(code: str) -> str:
-    """A process by its name in the page's language (every template: never show a code like cnc_mill_3ax)."""
-    names = g.get("_process_names")
-    if names is None:
-        zh = is_chinese()
-        names = g._process_names = {p.code: (p.name_zh if zh else p.name_en)
-                                     for p in db.session.scalars(select(Process))}
-    return names.get(code, code)
 
 
 def _own(model, object_id: int):

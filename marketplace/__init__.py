@@ -37,6 +37,9 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     i18n.init_app(app)
+    from marketplace import wording
+
+    wording.init_app(app)
     errors.register_error_handlers(app)
     api = make_api(app)  # one Api per app: its spec belongs to this app only
 

@@ -19,10 +19,11 @@ from marketplace.extensions import db
 class FieldError(ValueError):
     """A value rejected by business rules: maps to HTTP 422 with `errors = {field: [message]}`."""
 
-    def __init__(self, field: str, message: str):
+    def __init__(self, field: str, message: str, reason: str | None = None):
         super().__init__(f"{field}: {message}")
         self.field = field
         self.message = message
+        self.reason = reason  # a machine-readable code for API callers (e.g. a geometry error's not_watertight)
 
     @property
     def errors(self) -> dict[str, list[str]]:
@@ -81,7 +82,10 @@ def render_http_error(exc: HTTPException):
         message = data.get("message", message)
         if code == 429:
             message = f"Too many requests (at most {exc.description}); try again after Retry-After seconds."
-        response = jsonify(error_body(code, message, errors_of(exc)))
+        body = error_body(code, message, errors_of(exc))
+        if data.get("reasons"):
+            body["reasons"] = data["reasons"]  # {field: code}
+        response = jsonify(body)
         response.status_code = code
         for name, value in (data.get("headers") or {}).items():
             response.headers[name] = value
@@ -142,7 +146,10 @@ def register_error_handlers(app) -> None:
 
     @app.errorhandler(FieldError)
     def _field_error(exc: FieldError):
-        return render_http_error(unprocessable(exc.errors))
+        http = unprocessable(exc.errors)
+        if exc.reason:
+            http.data["reasons"] = {exc.field: exc.reason}
+        return render_http_error(http)
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):

@@ -17,6 +17,7 @@ from .evaluate import Placement, build_plan, option_for, order_completion, unpla
 from .greedy import dispatch_compiled, make_calendars, order_priority, place_order, remove_steps
 from .model import Plan, Problem
 from .prepare import Compiled, StepKey, compile_problem
+from .reasons import Msg
 
 _STATUS = {cp_model.OPTIMAL: "OPTIMAL", cp_model.FEASIBLE: "FEASIBLE", cp_model.INFEASIBLE: "INFEASIBLE",
            cp_model.MODEL_INVALID: "MODEL_INVALID", cp_model.UNKNOWN: "UNKNOWN"}
@@ -264,8 +265,7 @@ def solve(
             for oi in placeable:
                 for k in c.order_steps[oi]:
                     if k not in placements:
-                        un[k] = ("dropped by the optimiser: no joint schedule fits capacity and windows "
-                                 "before the horizon",)
+                        un[k] = (Msg("plan.dropped"),)
             plan = build_plan(c, assign_units(c, placements), name, "cpsat", time.perf_counter() - t0, un)
             # the model objective omits the constant of fixed parts; report the bound on the plan's scale
             offset = plan.objective - int(solver.objective_value)
@@ -273,8 +273,7 @@ def solve(
             gap = 0.0 if name == "OPTIMAL" else max(0.0, (plan.objective - bound) / max(1, plan.objective))
             return _with(plan, best_bound=bound, gap=gap)
         if status == cp_model.INFEASIBLE or not inc:
-            reasons = {k: ("no schedule satisfies windows, capacity, precedence and frozen steps before the "
-                           f"horizon (CP-SAT {name})",) for oi in placeable for k in c.order_steps[oi]}
+            reasons = {k: (Msg("plan.infeasible", status=name),) for oi in placeable for k in c.order_steps[oi]}
             reasons.update(static_reasons)
             fixed = {k: cs.frozen for k, cs in c.steps.items() if cs.frozen is not None}
             return build_plan(c, fixed, name, "cpsat", time.perf_counter() - t0, reasons)
@@ -342,7 +341,7 @@ def solve(
             for k in c.order_steps[oi]:
                 if c.steps[k].frozen is None:
                     inc.pop(k, None)
-                    un.setdefault(k, ("no free slot in capable machines' windows before the horizon",))
+                    un.setdefault(k, (Msg("plan.no_slot", step=str(k[1]), horizon=c.problem.horizon),))
     name = (f"reinsertion({reinsert_improved} orders)+cpsat-lns({it} neighbourhoods, {improved} improved, "
             f"{starved} without solution)")
     plan = build_plan(c, assign_units(c, inc), "FEASIBLE", name, time.perf_counter() - t0, un)

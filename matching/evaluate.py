@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .model import Assignment, CostBreakdown, OrderPromise, Plan, UnplacedStep
 from .prepare import Compiled, Placement, StepKey
+from .reasons import Msg
 
 __all__ = ["Placement", "build_plan", "option_for", "order_completion", "unplaceable_reasons"]
 
@@ -87,6 +88,5 @@ def unplaceable_reasons(c: Compiled) -> dict[StepKey, tuple[str, ...]]:
             if key in badkeys:
                 out[key] = tuple(c.steps[key].reasons)
             else:
-                names = ", ".join(sorted(k[1] for k in badkeys))
-                out[key] = (f"order cannot be completed: step(s) {names} cannot be placed",)
+                out[key] = (Msg("plan.order_blocked", steps=", ".join(sorted(str(k[1]) for k in badkeys))),)
     return out

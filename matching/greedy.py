@@ -13,6 +13,7 @@ from .calendar import ResourceCalendar
 from .evaluate import Placement, build_plan, unplaceable_reasons
 from .model import Plan, Problem
 from .prepare import Compiled, StepKey, compile_problem
+from .reasons import Msg
 
 
 def make_calendars(c: Compiled) -> list[ResourceCalendar]:
@@ -72,8 +73,7 @@ def place_order(
                 cands.append((slot[0] + opt.duration, opt.cost_fen + move, opt.resource, opt, slot))
         if not cands:
             remove_steps(cals, placements, added)
-            return (f"step {key[1]!r}: no free slot on a capable machine's idle windows before the horizon "
-                    f"{horizon} (capacity taken by bookings and other orders)")
+            return Msg("plan.no_slot", step=str(key[1]), horizon=horizon)
         if rule == "earliest":
             pick = min(cands, key=lambda x: x[:3])
         elif rule == "cheapest":

@@ -99,7 +99,7 @@ def insert_order(problem: Problem, plan: Plan, order: Order, tiers: tuple[Tier, 
 def _quote(c, cals, order: Order, tier: Tier) -> TierQuote:
     empty = CostBreakdown(0, 0, 0)
     if 0 in c.unplaceable_orders:
-        reasons = tuple(r for _, r in c.unplaceable_orders[0])
+        reasons = tuple(r for _, step_reasons in c.unplaceable_orders[0] for r in step_reasons)
         return TierQuote(tier.name, False, None, 0, empty, (), 0.0, reasons)
     placements: dict = {}
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from .model import Order, Problem, Step, topological_steps, validate_problem
+from .reasons import Msg
 
 StepKey = tuple[str, str]  # (order_id, step_id)
 
@@ -57,7 +58,7 @@ class CStep:
     options: list[Option]
     preds: list[StepKey]
     succs: list[StepKey]
-    reasons: list[str]
+    reasons: list[Msg]
     frozen: Placement | None = None
 
 
@@ -72,7 +73,7 @@ class Compiled:
     steps: dict[StepKey, CStep]
     order_steps: list[list[StepKey]]  # per order, topological order
     fixed: list[list[tuple[int, int, int | None]]]  # per resource: (start, end, unit or None) bookings + frozen
-    unplaceable_orders: dict[int, list[tuple[StepKey, str]]]
+    unplaceable_orders: dict[int, list[tuple[StepKey, tuple[Msg, ...]]]]
 
     def order_delivery_site(self, oi: int) -> int:
         return self.site_index[self.problem.orders[oi].delivery_site_id]
@@ -162,7 +163,7 @@ def compile_problem(problem: Problem) -> Compiled:
             for p in steps[key].preds:
                 steps[p].succs.append(key)
         order_steps.append(keys)
-        bad = [(k, "; ".join(steps[k].reasons)) for k in keys if not steps[k].options]
+        bad = [(k, tuple(steps[k].reasons)) for k in keys if not steps[k].options]
         if bad:
             unplaceable[oi] = bad
     return Compiled(problem, resources, res_index, site_index, tmin, tfen, steps, order_steps, fixed, unplaceable)
@@ -189,7 +190,7 @@ def _window_ok(res: Resource, duration: int, release: int, horizon: int) -> bool
 
 
 def _options(problem: Problem, order: Order, st: Step, resources, specs, res_index, by_process):
-    reasons: list[str] = []
+    reasons: list[Msg] = []
     cands: list[tuple[int, int, int]] = []  # (resource, duration, processing fen)
     if st.options:
         for opt in st.options:
@@ -197,17 +198,17 @@ def _options(problem: Problem, order: Order, st: Step, resources, specs, res_ind
     else:
         pool = by_process.get(st.process, [])
         if not pool:
-            return [], [f"no capable machine for process {st.process!r}"]
+            return [], [Msg("plan.no_process", process=st.process)]
         if st.material:
             pool = [ri for ri in pool if st.material in specs[ri].materials]
             if not pool:
-                return [], [f"no {st.process!r} machine accepts material {st.material!r}"]
+                return [], [Msg("plan.no_material", process=st.process, material=st.material)]
         pool2 = [ri for ri in pool if _fits(st.envelope, specs[ri].max_envelope)]
         if not pool2:
-            return [], [f"part envelope {st.envelope} mm exceeds every {st.process!r} machine envelope"]
+            return [], [Msg("plan.envelope", process=st.process, envelope="×".join(str(d) for d in st.envelope))]
         pool3 = [ri for ri in pool2 if specs[ri].best_tolerance_mm <= st.tolerance_mm + 1e-12]
         if not pool3:
-            return [], [f"tolerance {st.tolerance_mm} mm not achievable on any {st.process!r} machine"]
+            return [], [Msg("plan.tolerance", process=st.process, tolerance=st.tolerance_mm)]
         for ri in pool3:
             sp = specs[ri]
             d = derived_duration(sp.setup_minutes, st.run_minutes_per_unit, st.quantity, sp.speed_factor)
@@ -215,7 +216,7 @@ def _options(problem: Problem, order: Order, st: Step, resources, specs, res_ind
     if st.excluded_resources:
         cands = [c for c in cands if resources[c[0]].id not in st.excluded_resources]
         if not cands:
-            return [], [f"every capable {st.process!r} resource is excluded (declined) for this step"]
+            return [], [Msg("plan.all_declined", process=st.process)]
     out = []
     for ri, d, proc in cands:
         res = resources[ri]
@@ -224,9 +225,7 @@ def _options(problem: Problem, order: Order, st: Step, resources, specs, res_ind
         out.append(Option(ri, d, proc, lease_fen(res.daily_lease_fen, d) if res.is_equipment else 0))
     if not out:
         longest = max((d for _, d, _ in cands), default=0)
-        reasons.append(
-            f"no idle window of {min((d for _, d, _ in cands), default=longest)}+ minutes after release "
-            f"{order.release} and before the horizon {problem.horizon} on any capable machine"
-        )
+        reasons.append(Msg("plan.no_window", minutes=min((d for _, d, _ in cands), default=longest),
+                           release=order.release, horizon=problem.horizon))
     out.sort(key=lambda o: (o.resource, o.duration))
     return out, reasons

@@ -20,6 +20,7 @@ from .geometry import (
                        part_from_bytes,
                        part_from_declared,
 )
+from .messages import TEMPLATES, Msg
 from .param_files import default_params, load_params
 from .params import Params, ProcessParams
 from .pricing import estimate_steps, quote
@@ -49,6 +50,7 @@ __all__ = [
                        "InputError",
                        "MachineCapability",
                        "MaterialSpec",
+                       "Msg",
                        "OneOff",
                        "ParameterError",
                        "Params",
@@ -62,6 +64,7 @@ __all__ = [
                        "QuotingError",
                        "SheetSpec",
                        "StepEstimate",
+                       "TEMPLATES",
                        "TierInput",
                        "TierQuote",
                        "TransportLeg",

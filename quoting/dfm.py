@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 from .costmodels import get_model
+from .messages import Msg
+from .messages import dims as dims_text
 from .params import Params, iso2768_tolerance_mm
 from .results import DfmWarning
 from .routing import sheet_thickness
@@ -56,40 +58,35 @@ def check(req: QuoteRequest, route: tuple[str, ...], params: Params) -> tuple[Df
         category = get_model(proc).category
         caps = [c for c in (req.capabilities or ()) if c.process == proc]
         if req.capabilities is not None and not caps:
-            out.append(DfmWarning("no_machine", "blocking", f"no factory in the cluster offers {proc}", proc))
+            out.append(DfmWarning("no_machine", "blocking", Msg("dfm.no_machine", process=proc), proc))
             continue
         if category in SHAPING or category == "finishing":
             check_dims = step_envelope(req, proc)
             envelopes = [c.max_envelope_mm for c in caps] or [params.process(proc).envelope_mm]
             if not any(_fits(e, check_dims) for e in envelopes):
                 out.append(DfmWarning("envelope", "blocking",
-                                      f"part {dims[0]:.0f}x{dims[1]:.0f}x{dims[2]:.0f} mm exceeds every {proc} "
-                                      f"envelope ({'; '.join('x'.join(f'{d:.0f}' for d in e) for e in envelopes)})",
-                                      proc))
+                                      Msg("dfm.envelope", dims=dims_text(dims), process=proc,
+                                          envelopes="; ".join(dims_text(e) for e in envelopes)), proc))
         if category in SHAPING:
             best = min([c.best_tolerance_mm for c in caps] or [params.process(proc).best_tolerance_mm])
             if best > tol:
-                where = "any machine in the cluster" if caps else "the process default"
-                out.append(DfmWarning("tolerance", "blocking",
-                                      f"tolerance ±{tol:g} mm is tighter than {where} for {proc} "
-                                      f"(best ±{best:g} mm); relax the tolerance class or mark only critical "
-                                      "features", proc))
+                code = "dfm.tolerance_cluster" if caps else "dfm.tolerance_default"
+                out.append(DfmWarning("tolerance", "blocking", Msg(code, tolerance=tol, process=proc, best=best),
+                                      proc))
     categories = {get_model(p).category for p in route}
     for cat in ("machining", "moulding", "additive"):
         if cat in categories and part.min_wall_mm is not None:
             limit = float(limits["min_wall_mm"][_DFM_CLASS[cat]])
-            if part.min_wall_mm < limit:
+            if round(part.min_wall_mm, 2) < limit:  # as shown: never "0.80 mm is below 0.80 mm"
                 out.append(DfmWarning("thin_wall", "warning",
-                                      f"thinnest wall about {part.min_wall_mm:.2f} mm is below {limit:g} mm for "
-                                      f"{cat}: risk of chatter, distortion or breakage", None))
+                                      Msg(f"dfm.thin_wall.{cat}", wall=part.min_wall_mm, limit=limit), None))
     if "moulding" in categories and part.min_wall_mm is not None \
             and part.min_wall_mm > float(limits["max_wall_mm_moulding"]):
-        out.append(DfmWarning("thick_wall", "warning", f"walls of {part.min_wall_mm:.1f} mm and more will sink "
-                                                       "and lengthen the cycle; core them out", "injection_mold"))
+        out.append(DfmWarning("thick_wall", "warning", Msg("dfm.thick_wall", wall=part.min_wall_mm),
+                              "injection_mold"))
     ratio = part.pocket_ratio
     if "machining" in categories and ratio is not None and ratio > float(limits["max_pocket_ratio"]):
         out.append(DfmWarning("deep_pocket", "warning",
-                              f"pocket about {part.max_pocket_depth_mm:.1f} mm deep and {part.min_pocket_width_mm:.1f}"
-                              f" mm wide (depth/width {ratio:.1f} > {float(limits['max_pocket_ratio']):g}): needs "
-                              "long tools; widen it or reduce the depth", None))
+                              Msg("dfm.deep_pocket", depth=part.max_pocket_depth_mm, width=part.min_pocket_width_mm,
+                                  ratio=ratio, limit=float(limits["max_pocket_ratio"])), None))
     return tuple(out)

@@ -1,7 +1,9 @@
 """Exception hierarchy of the quoting core.
 
 Every error is a ``ValueError`` subclass whose message tells a person what to
-fix. Infeasibility (no machine fits, tolerance beyond the cluster) is *not* an
+fix: a :class:`quoting.messages.Msg` (a code with parameters, worded by the app in the user's language) where a
+user can meet it, and ``field`` names the request field it is about (the app shows the message by that field; it
+never searches the text). Infeasibility (no machine fits, tolerance beyond the cluster) is *not* an
 exception: it is returned in the quote as warnings and ``feasible=False``.
 """
 from __future__ import annotations
@@ -12,14 +14,22 @@ class QuotingError(ValueError):
 
     code = "quoting_error"
 
-    def __init__(self, message: str, code: str | None = None) -> None:
+    field: str | None = None
+
+    def __init__(self, message: str, code: str | None = None, field: str | None = None) -> None:
         super().__init__(message)
         if code is not None:
             self.code = code
+        if field is not None:
+            self.field = field
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}" if self.field else self.message
 
     @property
     def message(self) -> str:
-        return str(self.args[0]) if self.args else ""
+        """The message as raised: a Msg keeps its code and parameters."""
+        return self.args[0] if self.args else ""
 
 
 class GeometryError(QuotingError):

@@ -16,6 +16,8 @@ import numpy as np
 from . import step_header
 from ._raster import deepest_pocket, scan_axis, thin_wall_mm
 from .errors import GeometryError
+from .messages import Msg
+from .messages import dims as dims_text
 from .specs import DeclaredGeometry, MachineCapability, PartFeatures
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
@@ -51,7 +53,7 @@ def _detect_type(data: bytes, filename: str | None, file_type: str | None) -> st
     if kind == "stp":
         kind = "step"
     if kind not in ("stl", "step"):
-        raise GeometryError(f"file type {kind!r} is not supported; upload STL or STEP", "not_a_mesh")
+        raise GeometryError(Msg("geometry.file_type", kind=kind), "not_a_mesh")
     return kind
 
 
@@ -60,12 +62,11 @@ def _check_stl_bytes(data: bytes) -> None:
     if head.startswith(b"solid") and b"facet" in data[:4096].lower():
         return
     if len(data) < 84:
-        raise GeometryError(f"file has {len(data)} bytes, too short to be an STL mesh", "not_a_mesh")
+        raise GeometryError(Msg("geometry.stl_too_short", size=len(data)), "not_a_mesh")
     n = struct.unpack("<I", data[80:84])[0]
     if 84 + 50 * n != len(data):
-        raise GeometryError(
-            f"not a valid STL: the binary header announces {n} triangles ({84 + 50 * n} bytes) but the file has "
-            f"{len(data)} bytes; export the part again as binary or ASCII STL", "not_a_mesh")
+        raise GeometryError(Msg("geometry.stl_truncated", triangles=n, expected=84 + 50 * n, size=len(data)),
+                            "not_a_mesh")
 
 
 def _step_mesh_mm(loaded):
@@ -96,36 +97,32 @@ def _check_step_size(data: bytes) -> None:
         return
     name, mm = unit
     if not math.isfinite(mm):
-        raise GeometryError(f"the STEP file declares an unknown length unit ({name})", "implausible_units")
+        raise GeometryError(Msg("geometry.step_unit_unknown", unit=name), "implausible_units")
     extent = step_header.extent_in_units(data)
     if extent is not None and extent * mm > 10 * MAX_PLAUSIBLE_MM:
-        raise GeometryError(f"the file's points span {extent * mm / 1000:.4g} m (its length unit is {name}): the "
-                            "unit is probably wrong; export it in millimetres", "implausible_units")
+        raise GeometryError(Msg("geometry.step_span", metres=extent * mm / 1000, unit=name), "implausible_units")
 
 
 def load_mesh(data: bytes, filename: str | None = None, file_type: str | None = None):
     """Parse uploaded bytes into a validated ``trimesh.Trimesh`` (mm). Raises GeometryError."""
     if not data:
-        raise GeometryError("the uploaded file is empty", "empty_file")
+        raise GeometryError(Msg("geometry.empty"), "empty_file")
     if len(data) > MAX_UPLOAD_BYTES:
-        raise GeometryError(f"file is {len(data) / 1e6:.1f} MB; the limit is {MAX_UPLOAD_BYTES / 1e6:.0f} MB. "
-                            "Simplify the mesh or upload a STEP file", "file_too_large")
+        raise GeometryError(Msg("geometry.too_big", mb=len(data) / 1e6, limit=MAX_UPLOAD_BYTES / 1e6),
+                            "file_too_large")
     kind = _detect_type(data, filename, file_type)
     import trimesh
 
     if kind == "step":
         if not has_step_support():
-            raise GeometryError("STEP files need the optional 'step' extra (pip install cascadio); "
-                                "export the part as STL instead", "step_unsupported")
+            raise GeometryError(Msg("geometry.step_unsupported"), "step_unsupported")
         _check_step_size(data)
         try:
             loaded = trimesh.load(io.BytesIO(data), file_type="step")
         except OSError as exc:  # cascadio wrote no GLB: OpenCASCADE could not parse the file
-            raise GeometryError("could not read the STEP file: OpenCASCADE found no readable ISO 10303-21 model "
-                                "(truncated or not a STEP export); export the part again as STEP AP203/AP214 "
-                                "or as STL", "not_a_mesh") from exc
+            raise GeometryError(Msg("geometry.step_unreadable"), "not_a_mesh") from exc
         except Exception as exc:
-            raise GeometryError(f"could not read the STEP file: {exc}", "not_a_mesh") from exc
+            raise GeometryError(Msg("geometry.step_failed", detail=repr(exc)[:200]), "not_a_mesh") from exc
         mesh = _step_mesh_mm(loaded)
     else:
         _check_stl_bytes(data)
@@ -133,12 +130,11 @@ def load_mesh(data: bytes, filename: str | None = None, file_type: str | None = 
             with np.errstate(all="ignore"):  # garbage binary STL: NaN casts are caught below
                 mesh = trimesh.load_mesh(io.BytesIO(data), file_type="stl")
         except Exception as exc:
-            raise GeometryError(f"could not read the STL file: {exc}", "not_a_mesh") from exc
+            raise GeometryError(Msg("geometry.stl_failed", detail=repr(exc)[:200]), "not_a_mesh") from exc
     if not isinstance(mesh, trimesh.Trimesh) or len(mesh.faces) == 0:
-        raise GeometryError("the file contains no triangles; upload a solid part as STL", "not_a_mesh")
+        raise GeometryError(Msg("geometry.no_triangles"), "not_a_mesh")
     if not np.all(np.isfinite(mesh.vertices)) or np.abs(mesh.vertices).max() > 1e7:
-        raise GeometryError("the file contains invalid coordinates (NaN or absurdly large): not a CAD mesh",
-                            "not_a_mesh")
+        raise GeometryError(Msg("geometry.bad_coordinates"), "not_a_mesh")
     return mesh
 
 
@@ -149,27 +145,23 @@ def validate_mesh(mesh) -> list[str]:
         from trimesh.grouping import group_rows
 
         open_edges = len(group_rows(mesh.edges_sorted, require_count=1))
-        raise GeometryError(
-            "the mesh is not watertight (it has holes or open edges"
-            + (f": {open_edges} edge(s) belong to a single triangle" if open_edges else "")
-            + "): export a closed solid body, not a surface", "not_watertight")
+        message = Msg("geometry.open_edges", open_edges=open_edges) if open_edges else Msg("geometry.not_watertight")
+        raise GeometryError(message, "not_watertight")
     volume = float(mesh.volume)
     if not math.isfinite(volume):
-        raise GeometryError("the solid's volume cannot be computed (degenerate triangles)", "zero_volume")
+        raise GeometryError(Msg("geometry.volume_undefined"), "zero_volume")
     if volume < 0:
         mesh.invert()
         volume = -volume
-        notes.append("face normals pointed inwards; flipped")
+        notes.append(Msg("assume.normals_flipped"))
     ext = mesh.extents
     if volume <= 1e-9 * max(1.0, float(np.prod(ext))) or volume <= 1e-6:
-        raise GeometryError("the solid has zero volume (flat or degenerate faces)", "zero_volume")
+        raise GeometryError(Msg("geometry.zero_volume"), "zero_volume")
     largest = float(ext.max())
     if largest < MIN_PLAUSIBLE_MM:
-        raise GeometryError(f"largest dimension is {largest:.4g} mm: the file is probably in metres (or cm); "
-                            "export it in millimetres", "implausible_units")
+        raise GeometryError(Msg("geometry.too_small", largest=largest), "implausible_units")
     if largest > MAX_PLAUSIBLE_MM:
-        raise GeometryError(f"largest dimension is {largest:.4g} mm (over {MAX_PLAUSIBLE_MM / 1000:.0f} m): the file "
-                            "is probably in micrometres or the wrong unit; export it in millimetres",
+        raise GeometryError(Msg("geometry.too_big_units", largest=largest, limit=MAX_PLAUSIBLE_MM / 1000),
                             "implausible_units")
     return notes
 
@@ -182,9 +174,8 @@ def check_envelope(features: PartFeatures, capabilities: Iterable[MachineCapabil
     dims = features.stock_dims_mm
     if not any(c.fits(dims) for c in caps):
         biggest = max(caps, key=lambda c: math.prod(c.max_envelope_mm))
-        raise GeometryError(
-            f"part {dims[0]:.0f}x{dims[1]:.0f}x{dims[2]:.0f} mm is larger than every machine envelope in the cluster "
-            f"(largest: {biggest.process} {'x'.join(f'{d:.0f}' for d in biggest.max_envelope_mm)} mm)", "too_large")
+        raise GeometryError(Msg("geometry.too_large", dims=dims_text(dims), process=biggest.process,
+                                envelope=dims_text(biggest.max_envelope_mm)), "too_large")
 
 
 def _approach(normals: np.ndarray, areas: np.ndarray,
@@ -276,7 +267,7 @@ def features_from_mesh(mesh, source: str = "stl", *, scan: bool = True,
         box = obb
         normals = normals @ vecs.T
         tris = tris @ vecs.T
-        assumptions.append("part not aligned to the axes: stock and setups judged on its principal-axis box")
+        assumptions.append(Msg("assume.principal_axes"))
     stock = tuple(sorted(box, reverse=True))
     directions, freeform = _approach(normals, areas, box)
     rotational, axis = _rotational(mesh)
@@ -296,7 +287,7 @@ def features_from_mesh(mesh, source: str = "stl", *, scan: bool = True,
         min_wall = min(walls) if walls else None
         if pockets:
             _, depth, width = max(pockets)
-        assumptions.append(f"walls and pockets scanned with axis-aligned rays on a {cell:.2f} mm grid")
+        assumptions.append(Msg("assume.wall_scan", cell=cell))
     return PartFeatures(
         source=source, bbox_mm=bbox, stock_dims_mm=stock, volume_mm3=float(mesh.volume), area_mm2=float(mesh.area),
         convex_hull_volume_mm3=float(hull.volume), watertight=bool(mesh.is_watertight),
@@ -346,13 +337,13 @@ def part_from_declared(decl: DeclaredGeometry, *,
     """Declared dimensions -> :class:`PartFeatures`, estimating what is missing."""
     bbox = tuple(float(x) for x in decl.bbox_mm)
     if max(bbox) < MIN_PLAUSIBLE_MM or max(bbox) > MAX_PLAUSIBLE_MM:
-        raise GeometryError(f"declared size {max(bbox):g} mm is implausible; give dimensions in millimetres",
-                            "implausible_units")
+        raise GeometryError(Msg("geometry.declared_implausible", size=max(bbox)), "implausible_units",
+                            field="bbox_mm")
     assumptions = []
     if decl.rotational is None:
         rotational, axis = _guess_rotational(bbox, decl.volume_mm3)
         if rotational:
-            assumptions.append(f"two equal box sides and a cylinder-like volume: assumed turned about {axis}")
+            assumptions.append(Msg("assume.turned_guess", axis=axis))
     else:
         rotational = decl.rotational
         axis = _guess_rotational(bbox, decl.volume_mm3)[1] if rotational else None
@@ -362,7 +353,7 @@ def part_from_declared(decl: DeclaredGeometry, *,
     estimated = area is None
     if area is None:
         area = estimate_area_mm2(bbox, decl.volume_mm3, rotational)
-        assumptions.append(f"surface area not given: estimated {area:.0f} mm2 from box and volume")
+        assumptions.append(Msg("assume.area_estimated", area=area))
     setups = decl.setups or (2 if not decl.complex_surfaces else 4)
     features = PartFeatures(
         source="declared", bbox_mm=bbox, stock_dims_mm=tuple(sorted(bbox, reverse=True)),

@@ -14,6 +14,7 @@ import threading
 
 from .errors import GeometryError
 from .geometry import part_from_bytes
+from .messages import Msg
 from .specs import PartFeatures
 
 PRELOAD = ["numpy", "trimesh", "quoting.geometry", "quoting.isolation"]
@@ -65,13 +66,12 @@ def part_from_bytes_isolated(data: bytes, filename: str | None = None, *, cpu_s:
         child.join(5)
     if outcome is None:
         reason = "cpu" if child.exitcode in (-24, -9) else f"exit {child.exitcode}"
-        raise GeometryError(f"reading this file needs more than the {cpu_s} CPU seconds and {memory_mb} MB a file "
-                            f"may use ({reason}); simplify the model or export it again", "limits_exceeded")
+        raise GeometryError(Msg("geometry.limits_cpu", cpu=cpu_s, memory=memory_mb, reason=reason),
+                            "limits_exceeded")
     kind, value = outcome
     if kind == "ok":
         return value
     if kind == "limit":
-        raise GeometryError(f"reading this file needs more than the {memory_mb} MB a file may use; simplify the "
-                            "model or export it again", "limits_exceeded")
+        raise GeometryError(Msg("geometry.limits_memory", memory=memory_mb), "limits_exceeded")
     code, message = value
     raise GeometryError(message, code)

@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from . import dfm
 from .costmodels import CostContext, apply_capability, get_model
 from .factors import Calibration
+from .messages import Msg, percent
 from .param_files import default_params
 from .params import Params
 from .results import QuantityQuote, Quote, QuoteLine, StepEstimate, WorkContent, to_fen
@@ -55,30 +56,30 @@ def transport_fen(req: QuoteRequest, steps: tuple[StepEstimate, ...], quantity: 
 def _price_quantity(req: QuoteRequest, steps: tuple[StepEstimate, ...], q: int, params: Params) -> QuantityQuote:
     lines: list[QuoteLine] = []
     for s in steps:
-        lines.append(QuoteLine("setup", f"{s.process} setup ({s.setup_min:.0f} min)", to_fen(s.setup_cost_fen),
+        lines.append(QuoteLine("setup", Msg("line.setup", minutes=s.setup_min), to_fen(s.setup_cost_fen),
                                s.process))
-        lines.append(QuoteLine("run", f"{s.process} run {q} x {s.run_min_per_part:.2f} min",
+        lines.append(QuoteLine("run", Msg("line.run", quantity=q, minutes=s.run_min_per_part),
                                to_fen(q * s.run_cost_fen_per_part), s.process))
         topup = s.lot_topup_fen(q)
         if topup > 0:
-            lines.append(QuoteLine("lot_minimum", f"{s.process} lot minimum top-up", to_fen(topup), s.process))
+            lines.append(QuoteLine("lot_minimum", Msg("line.lot_minimum"), to_fen(topup), s.process))
         if s.material_cost_fen_per_part > 0:
-            lines.append(QuoteLine("material", f"{s.process} material {q} pcs",
+            lines.append(QuoteLine("material", Msg("line.material", quantity=q),
                                    to_fen(q * s.material_cost_fen_per_part), s.process))
         for o in s.one_offs:
-            lines.append(QuoteLine("one_off", f"{s.process} {o.label} (one-off)", to_fen(o.fen), s.process))
+            lines.append(QuoteLine("one_off", Msg("line.one_off", what=o.label), to_fen(o.fen), s.process))
     production = sum(line.fen for line in lines)
     transport = transport_fen(req, steps, q, params)
     if transport:
-        lines.append(QuoteLine("transport", "transport between sites", transport))
+        lines.append(QuoteLine("transport", Msg("line.transport"), transport))
     overhead = to_fen(Decimal(production) * Decimal(repr(params.overhead_rate)))
     margin = to_fen(Decimal(production + transport + overhead) * Decimal(repr(params.margin_rate)))
     subtotal = production + transport + overhead + margin
     fee = to_fen(Decimal(subtotal) * Decimal(repr(params.platform_fee_rate)))
     total = subtotal + fee
-    lines += [QuoteLine("overhead", f"overhead {params.overhead_rate:.0%} of production", overhead),
-              QuoteLine("margin", f"margin {params.margin_rate:.0%}", margin),
-              QuoteLine("platform_fee", f"platform fee {params.platform_fee_rate:.0%}", fee)]
+    lines += [QuoteLine("overhead", Msg("line.overhead", rate=percent(params.overhead_rate)), overhead),
+              QuoteLine("margin", Msg("line.margin", rate=percent(params.margin_rate)), margin),
+              QuoteLine("platform_fee", Msg("line.platform_fee", rate=percent(params.platform_fee_rate)), fee)]
     unit = int((Decimal(total) / q).quantize(Decimal(1), rounding=ROUND_HALF_UP))
     return QuantityQuote(quantity=q, lines=tuple(lines), production_fen=production, transport_fen=transport,
                          overhead_fen=overhead, margin_fen=margin, subtotal_fen=subtotal, platform_fee_fen=fee,
@@ -88,7 +89,7 @@ def _price_quantity(req: QuoteRequest, steps: tuple[StepEstimate, ...], q: int, 
 def quote(req: QuoteRequest, params: Params | None = None, calibration: Calibration | None = None) -> Quote:
     """Price a part at ``req.quantities`` (the quantity plus every break) in one call."""
     params = params or default_params()
-    reasons: tuple[str, ...] = ()
+    reasons: tuple[Msg, ...] = ()
     if req.route is None:
         route, reasons = propose_route(req, params)
         proposed = True
@@ -103,9 +104,8 @@ def quote(req: QuoteRequest, params: Params | None = None, calibration: Calibrat
     tol = dfm.required_tolerance_mm(req, params)
     work = tuple(WorkContent(s.process, math.ceil(s.setup_min), s.run_min_per_part, s.factory_id,
                              dfm.step_envelope(req, s.process), tol) for s in steps)
-    assumptions = (req.part.assumptions + tuple(f"route: {r}" for r in reasons)
-                   + tuple(a for s in steps for a in s.assumptions)
-                   + ("money in fen (CNY cents), each line rounded half-up; unit price = total / quantity",))
+    assumptions = (req.part.assumptions + tuple(Msg("assume.route", reason=r) for r in reasons)
+                   + tuple(a for s in steps for a in s.assumptions) + (Msg("assume.money"),))
     return Quote(route=route, route_proposed=proposed, material_code=req.material.code, part=req.part,
                  steps=steps, breaks=breaks, work_content=work, assumptions=assumptions, warnings=warnings,
                  feasible=not any(w.severity == "blocking" for w in warnings), lead_time_tier=req.lead_time_tier)

@@ -32,7 +32,7 @@ class DfmWarning:
 
 @dataclass(frozen=True)
 class OneOff:
-    label: str         # "programming", "tooling", "fixed fee"
+    label: str         # a Msg: oneoff.programming, oneoff.tooling, oneoff.fixed_fee
     fen: Decimal
 
 
@@ -89,7 +89,7 @@ class WorkContent:
 @dataclass(frozen=True)
 class QuoteLine:
     kind: str          # setup, run, material, lot_minimum, one_off, transport, overhead, margin, platform_fee
-    label: str
+    label: str         # a Msg (quoting.messages): the line's detail, worded by the app
     fen: int
     process: str | None = None
 

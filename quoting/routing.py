@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .errors import InputError
+from .messages import Msg, percent
 from .params import Params
 from .specs import MachineCapability, PartFeatures, QuoteRequest
 
@@ -28,57 +29,57 @@ def sheet_thickness(part: PartFeatures) -> float | None:
     return None
 
 
-def _machining(part: PartFeatures) -> tuple[str, str]:
+def _machining(part: PartFeatures) -> tuple[str, Msg]:
     if part.rotational:
-        return "cnc_turn", f"rotationally symmetric about {part.rotation_axis}: turning"
+        return "cnc_turn", Msg("route.turn", axis=part.rotation_axis)
     if part.complex:
-        return "cnc_mill_5ax", f"{part.setups} setups / {part.freeform_share:.0%} free-form area: 5-axis milling"
-    return "cnc_mill_3ax", f"prismatic part, {part.setups} setup(s): 3-axis milling"
+        return "cnc_mill_5ax", Msg("route.mill_5ax", setups=part.setups, freeform=percent(part.freeform_share))
+    return "cnc_mill_3ax", Msg("route.mill_3ax", setups=part.setups)
 
 
-def _primary(req: QuoteRequest, params: Params) -> tuple[list[str], list[str]]:
+def _primary(req: QuoteRequest, params: Params) -> tuple[list[str], list[Msg]]:
     part, mat, hint = req.part, req.material, req.process_hint
-    reasons: list[str] = []
+    reasons: list[Msg] = []
     if hint == "edm":
         if not mat.is_metal:
-            raise InputError("wire EDM needs a conductive (metal) material")
-        return ["wire_edm"], ["process hint edm: wire EDM"]
+            raise InputError(Msg("input.edm_needs_metal"), field="process_hint")
+        return ["wire_edm"], [Msg("route.edm_hint")]
     if mat.is_metal:
         if hint in ("printing", "moulding"):
-            raise InputError(f"{hint} is offered for plastics only; {mat.code} is {mat.family}")
+            raise InputError(Msg(f"input.{hint}_needs_plastic", material=mat.code), field="process_hint")
         if req.sheet is not None or hint == "sheet" or (hint is None and sheet_thickness(part) is not None):
             route = ["laser_cut"]
             t = req.sheet.thickness_mm if req.sheet else sheet_thickness(part)
-            reasons.append(f"sheet part ({t:.1f} mm): laser cutting")
+            reasons.append(Msg("route.sheet", thickness=t))
             bends = req.sheet.bends if req.sheet else 0
             if bends:
                 route.append("press_brake")
-                reasons.append(f"{bends} bend(s): press brake")
+                reasons.append(Msg("route.bends", bends=bends))
             if req.weld_length_mm > 0:
                 route.append("welding")
-                reasons.append(f"{req.weld_length_mm:.0f} mm of weld")
+                reasons.append(Msg("route.weld", length=req.weld_length_mm))
             return route, reasons
         proc, why = _machining(part)
         return [proc], [why]
     # plastics
     if hint == "sheet":
-        raise InputError("sheet-metal processes need a metal; choose machining, printing or moulding for plastics")
+        raise InputError(Msg("input.sheet_needs_metal"), field="process_hint")
     if hint == "machining":
         proc, why = _machining(part)
         return [proc], [why]
     if hint == "moulding" or (hint is None and req.quantity >= params.injection_min_quantity):
-        return ["injection_mold"], [f"plastic at {req.quantity} pcs (>= {params.injection_min_quantity}): "
-                                    "injection moulding"]
+        return ["injection_mold"], [Msg("route.moulding", quantity=req.quantity,
+                                        minimum=params.injection_min_quantity)]
     if mat.code in SLS_MATERIALS:
-        return ["sls_print"], [f"{mat.code} powder, {req.quantity} pcs: SLS printing"]
+        return ["sls_print"], [Msg("route.sls", material=mat.code, quantity=req.quantity)]
     if mat.code in FDM_MATERIALS or hint == "printing":
-        return ["fdm_print"], [f"{mat.code}, {req.quantity} pcs: FDM printing"]
+        return ["fdm_print"], [Msg("route.fdm", material=mat.code, quantity=req.quantity)]
     proc, why = _machining(part)
-    return [proc], [f"{mat.code} is not printed at the platform; {why}"]
+    return [proc], [Msg("route.not_printed", material=mat.code, reason=why)]
 
 
 def _available(route: list[str], part: PartFeatures, caps: tuple[MachineCapability, ...] | None,
-               reasons: list[str]) -> list[str]:
+               reasons: list[Msg]) -> list[str]:
     """Swap a process the cluster lacks (or whose machines are all too small) for an alternative it has."""
     if caps is None:
         return route
@@ -89,32 +90,30 @@ def _available(route: list[str], part: PartFeatures, caps: tuple[MachineCapabili
         if proc not in fitting and proc in ALTERNATIVES:
             alt = next((a for a in ALTERNATIVES[proc] if a in fitting), None)
             if alt is not None:
-                if proc not in have:
-                    reasons.append(f"no {proc} in the cluster: {alt} instead")
-                else:
-                    reasons.append(f"no {proc} machine in the cluster fits the part: {alt} instead")
+                code = "route.no_process" if proc not in have else "route.none_fits"
+                reasons.append(Msg(code, process=proc, alternative=alt))
                 proc = alt
         out.append(proc)
     return out
 
 
-def propose_route(req: QuoteRequest, params: Params) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def propose_route(req: QuoteRequest, params: Params) -> tuple[tuple[str, ...], tuple[Msg, ...]]:
     """(route, reasons). Shaping first, then heat treatment, finish, assembly, inspection."""
     route, reasons = _primary(req, params)
     route = _available(route, req.part, req.capabilities, reasons)
     if req.heat_treat:
         route.append("heat_treat")
-        reasons.append("heat treatment requested")
+        reasons.append(Msg("route.heat_treat"))
     if req.finish == "anodised":
         route.append("anodise")
-        reasons.append("finish anodised")
+        reasons.append(Msg("route.anodise"))
     elif req.finish == "powder_coat":
         route.append("powder_coat")
-        reasons.append("finish powder coat")
+        reasons.append(Msg("route.powder_coat"))
     if req.assembly_min_per_part > 0:
         route.append("assembly")
-        reasons.append(f"assembly {req.assembly_min_per_part:g} min per part")
+        reasons.append(Msg("route.assembly", minutes=req.assembly_min_per_part))
     if req.tolerance_class == "f":
         route.append("cmm_inspect")
-        reasons.append("ISO 2768-f: CMM inspection")
+        reasons.append(Msg("route.cmm"))
     return tuple(route), tuple(reasons)

@@ -10,7 +10,8 @@ import math
 from dataclasses import dataclass, field
 from datetime import date
 
-from .errors import GeometryError, InputError
+from .errors import GeometryError, InputError, QuotingError
+from .messages import Msg
 
 MATERIAL_FAMILIES = ("aluminium", "steel", "stainless", "copper_alloy", "titanium", "plastic")
 TOLERANCE_CLASSES = ("f", "m", "c")
@@ -21,14 +22,19 @@ DEFAULT_BREAKS = (1, 10, 50, 100, 500)
 MAX_QUANTITY = 10_000_000
 
 
-def _positive(name: str, value: float, exc: type[Exception] = InputError) -> None:
+def _positive(name: str, value: float, exc: type[QuotingError] = InputError, code: str | None = None) -> None:
     if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value) or value <= 0:
-        raise exc(f"{name} must be a positive finite number, got {value!r}")
+        raise exc(Msg("input.positive", value=repr(value)), code, field=name)
 
 
 def _non_negative(name: str, value: float) -> None:
     if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value) or value < 0:
-        raise InputError(f"{name} must be a non-negative finite number, got {value!r}")
+        raise InputError(Msg("input.non_negative", value=repr(value)), field=name)
+
+
+def _choice(name: str, value, choices) -> None:
+    if value not in choices:
+        raise InputError(Msg("input.unknown_choice", value=repr(value), choices=", ".join(choices)), field=name)
 
 
 @dataclass(frozen=True)
@@ -95,18 +101,18 @@ class SheetSpec:
     flat_size_mm: tuple[float, float] | None = None
 
     def __post_init__(self) -> None:
-        _positive("sheet thickness_mm", self.thickness_mm)
+        _positive("sheet_thickness_mm", self.thickness_mm)
         if not isinstance(self.bends, int) or self.bends < 0:
-            raise InputError("sheet bends must be a non-negative integer")
+            raise InputError(Msg("input.sheet_bends"), field="sheet_bends")
         if self.cut_length_mm is not None:
-            _positive("sheet cut_length_mm", self.cut_length_mm)
+            _positive("sheet_cut_length_mm", self.cut_length_mm)
         if self.pierces is not None and (not isinstance(self.pierces, int) or self.pierces < 0):
-            raise InputError("sheet pierces must be a non-negative integer")
+            raise InputError(Msg("input.sheet_pierces"), field="sheet_pierces")
         if self.flat_size_mm is not None:
             if len(self.flat_size_mm) != 2:
-                raise InputError("sheet flat_size_mm needs two dimensions (width, length) in mm")
+                raise InputError(Msg("input.sheet_flat_size"), field="sheet_flat_size_mm")
             for d in self.flat_size_mm:
-                _positive("sheet flat_size_mm", d)
+                _positive("sheet_flat_size_mm", d)
 
 
 @dataclass(frozen=True)
@@ -126,19 +132,18 @@ class DeclaredGeometry:
 
     def __post_init__(self) -> None:
         if len(self.bbox_mm) != 3:
-            raise GeometryError("bbox_mm needs three dimensions (x, y, z) in mm", "bad_declared_geometry")
+            raise GeometryError(Msg("geometry.declared_box"), "bad_declared_geometry", field="bbox_mm")
         for d in self.bbox_mm:
-            _positive("bbox_mm", d, GeometryError)
-        _positive("volume_mm3", self.volume_mm3, GeometryError)
+            _positive("bbox_mm", d, GeometryError, "bad_declared_geometry")
+        _positive("volume_mm3", self.volume_mm3, GeometryError, "bad_declared_geometry")
         box = self.bbox_mm[0] * self.bbox_mm[1] * self.bbox_mm[2]
         if self.volume_mm3 > box * 1.0001:
-            raise GeometryError(
-                f"declared volume {self.volume_mm3:.0f} mm3 exceeds the bounding box {box:.0f} mm3; check the units",
-                "bad_declared_geometry")
+            raise GeometryError(Msg("geometry.declared_volume", volume=self.volume_mm3, box=box),
+                                "bad_declared_geometry", field="volume_mm3")
         if self.surface_area_mm2 is not None:
-            _positive("surface_area_mm2", self.surface_area_mm2, GeometryError)
+            _positive("surface_area_mm2", self.surface_area_mm2, GeometryError, "bad_declared_geometry")
         if self.setups is not None and (not isinstance(self.setups, int) or not 1 <= self.setups <= 6):
-            raise GeometryError("setups must be an integer from 1 to 6", "bad_declared_geometry")
+            raise GeometryError(Msg("geometry.declared_setups"), "bad_declared_geometry", field="setups")
 
 
 @dataclass(frozen=True)
@@ -227,23 +232,21 @@ class QuoteRequest:
     def __post_init__(self) -> None:
         for q in (self.quantity, *self.quantity_breaks):
             if not isinstance(q, int) or isinstance(q, bool) or not 1 <= q <= MAX_QUANTITY:
-                raise InputError(f"quantities must be integers from 1 to {MAX_QUANTITY}, got {q!r}")
-        if self.tolerance_class not in TOLERANCE_CLASSES:
-            raise InputError(f"tolerance_class {self.tolerance_class!r} unknown; use ISO 2768 class f, m or c")
-        if self.finish not in FINISHES:
-            raise InputError(f"finish {self.finish!r} unknown; use one of {', '.join(FINISHES)}")
-        if self.process_hint is not None and self.process_hint not in PROCESS_HINTS:
-            raise InputError(f"process_hint {self.process_hint!r} unknown; use one of {', '.join(PROCESS_HINTS)}")
-        if self.lead_time_tier not in LEAD_TIME_TIERS:
-            raise InputError(f"lead_time_tier {self.lead_time_tier!r} unknown; use one of {', '.join(LEAD_TIME_TIERS)}")
+                raise InputError(Msg("input.quantity", maximum=MAX_QUANTITY, value=repr(q)),
+                                 field="quantity" if q == self.quantity else "quantity_breaks")
+        _choice("tolerance_class", self.tolerance_class, TOLERANCE_CLASSES)
+        _choice("finish", self.finish, FINISHES)
+        if self.process_hint is not None:
+            _choice("process_hint", self.process_hint, PROCESS_HINTS)
+        _choice("lead_time_tier", self.lead_time_tier, LEAD_TIME_TIERS)
         if self.route is not None and len(self.route) == 0:
-            raise InputError("route is empty; pass None to let the quoter propose one")
+            raise InputError(Msg("input.empty_route"), field="route")
         if self.tightest_tolerance_mm is not None:
             _positive("tightest_tolerance_mm", self.tightest_tolerance_mm)
         _non_negative("weld_length_mm", self.weld_length_mm)
         _non_negative("assembly_min_per_part", self.assembly_min_per_part)
         if self.finish == "anodised" and self.material.family != "aluminium":
-            raise InputError(f"anodising needs an aluminium alloy; {self.material.code} is {self.material.family}")
+            raise InputError(Msg("input.anodise_needs_aluminium", material=self.material.code), field="finish")
 
     @property
     def quantities(self) -> tuple[int, ...]:

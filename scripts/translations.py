@@ -29,6 +29,8 @@ def update() -> None:
         "babel.cfg",
         "-k",
         "_l",
+        "-k",
+        "N_",
         "-o",
         str(POT),
         "--no-location",

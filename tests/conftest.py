@@ -617,6 +617,25 @@ class SitePage(HTMLParser):
             self.text.append(data)
 
 
+# Not words of either language: brands, standards, units, file formats, protocol words, material grades.
+ENGLISH_ALLOWED = {
+    "ISO", "IATF", "CNC", "API", "REST", "CSV", "STL", "STEP", "CAD", "DFM", "JavaScript", "OpenAPI", "Swagger",
+    "Authorization", "Bearer", "English", "ABS", "POM", "PLA", "PA12", "PC", "PP", "TPU", "SLS", "FDM", "EDM",
+    "CMM", "Stripe", "WebGL", "Ra", "mm", "kg", "km", "cm", "CNY", "RMB", "ID", "SMP", "HIS", "Q235", "SS304",
+    "RoHS", "ASCII", "GMV", "CPU", "OpenCASCADE", "SHA",
+}
+ENGLISH_WORD = re.compile(r"[A-Za-z][A-Za-z_]{2,}")
+
+
+def english_words(text: str, typed: str = "") -> list[str]:
+    """The English words of a Chinese page's text, less the allowlist and what users typed."""
+    return sorted({w for w in ENGLISH_WORD.findall(text) if w not in ENGLISH_ALLOWED and w not in typed})
+
+
+def page_text(html: str) -> str:
+    return " ".join(SitePage(html).text)
+
+
 def crawl_site(client, *, max_pages: int, per_shape: int, shape_of, start: str = "/home"):
     """Yield (path, response, page) for every page reachable by links from `start` — at most `per_shape` pages of
     one shape (`shape_of(path)`, e.g. /orders/N), `max_pages` in all; `page` is None unless the answer is HTML."""
@@ -641,7 +660,9 @@ def crawl_site(client, *, max_pages: int, per_shape: int, shape_of, start: str =
 @pytest.fixture
 def crawler():
     """crawler.crawl(client, max_pages=, per_shape=, shape_of=) walks the site; crawler.quote_form is a valid
-    instant-quote form (declared geometry) for a buyer to post first, so that a quote's pages are there."""
+    instant-quote form (declared geometry) for a buyer to post first, so that a quote's pages are there;
+    crawler.page_text(html) is what a person reads and crawler.english_words(text, typed) its English words."""
     from types import SimpleNamespace
 
-    return SimpleNamespace(crawl=crawl_site, skip=CRAWL_SKIP, quote_form=dict(QUOTE_FORM))
+    return SimpleNamespace(crawl=crawl_site, skip=CRAWL_SKIP, quote_form=dict(QUOTE_FORM), page_text=page_text,
+                           english_words=english_words)

@@ -25,6 +25,7 @@ from marketplace.outbox import emit
 from marketplace.placements import OrderRef
 from marketplace.planning.adapter import current_plan, load_problem, store_plan
 from marketplace.planning.models import PlanRun
+from marketplace.wording import coded
 from matching.cpsat import solve
 from matching.greedy import dispatch
 from matching.validate import validate_plan
@@ -61,7 +62,8 @@ def execute(run_id: int, now: datetime | None = None) -> PlanRun:
         run.gap, run.wall_s, run.greedy_objective = plan.gap, plan.wall_s, baseline.objective
         run.orders = len(loaded.problem.orders)
         run.weighted_tardiness_min, run.cost_fen = plan.weighted_tardiness, plan.cost.total_fen
-        run.unplaced = [{"order": u.order_id, "step": u.step_id, "reasons": list(u.reasons)} for u in plan.unplaced]
+        run.unplaced = [{"order": u.order_id, "step": u.step_id, "reasons": coded(list(u.reasons))}
+                        for u in plan.unplaced]
         run.assignments = store_plan(loaded, plan, run.id)
         run.state, run.finished_at = "done", utcnow()
         db.session.commit()  # bookings and the run's figures together, or neither

@@ -9,13 +9,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from marketplace.placements import Placement
+from marketplace.wording import coded
 
 
 @dataclass(frozen=True)
 class TierOffer:
     tier: str                          # expedite, standard or economy
     feasible: bool
-    reasons: tuple[str, ...]
+    reasons: tuple            # matching's reasons: Msg, or their stored JSON {code, params, text}
     price_fen: int | None
     adjustment_fen: int | None
     rate: float | None
@@ -31,7 +32,7 @@ class TierOffer:
         return self.feasible and self.price_fen is not None and self.ship_by is not None
 
     def to_json(self) -> dict:
-        return {"tier": self.tier, "feasible": self.feasible, "reasons": list(self.reasons),
+        return {"tier": self.tier, "feasible": self.feasible, "reasons": coded(list(self.reasons)),
                 "price_fen": self.price_fen, "adjustment_fen": self.adjustment_fen, "rate": self.rate,
                 "completion_at": self.completion_at.isoformat() if self.completion_at else None,
                 "ship_by": self.ship_by.isoformat() if self.ship_by else None, "meets_due": self.meets_due,

@@ -10,6 +10,7 @@ from marshmallow import validate as v
 from werkzeug.datastructures import FileStorage
 
 from marketplace.api_common import ListArgs, StrictSchema
+from marketplace.wording import Worded
 from quoting.specs import FINISHES, LEAD_TIME_TIERS, MAX_QUANTITY, PROCESS_HINTS, TOLERANCE_CLASSES
 
 QUANTITY = v.Range(min=1, max=MAX_QUANTITY, error=f"Must be a whole number from 1 to {MAX_QUANTITY}.")
@@ -107,7 +108,7 @@ class LineSchema(ma.Schema):
             "description": "setup, run, material, lot_minimum, one_off, transport, overhead, margin, platform_fee"
         }
     )
-    label = ma.fields.String()
+    label = Worded(metadata={"description": "the line's detail in the request's language"})
     fen = ma.fields.Integer()
     process = ma.fields.String(allow_none=True)
 
@@ -140,7 +141,7 @@ class PlacementSchema(ma.Schema):
 class TierSchema(ma.Schema):
     tier = ma.fields.String(metadata={"description": "expedite, standard or economy"})
     feasible = ma.fields.Boolean()
-    reasons = ma.fields.List(ma.fields.String())
+    reasons = ma.fields.List(Worded())
     price_fen = ma.fields.Integer(allow_none=True, metadata={"description": "total for the requested quantity"})
     adjustment_fen = ma.fields.Integer(allow_none=True)
     rate = ma.fields.Float(allow_none=True)
@@ -157,7 +158,7 @@ class TierSchema(ma.Schema):
 class WarningSchema(ma.Schema):
     code = ma.fields.String()
     severity = ma.fields.String(metadata={"description": "info, warning or blocking"})
-    message = ma.fields.String()
+    message = Worded(metadata={"description": "the finding in the request's language; `code` names it"})
     process = ma.fields.String(allow_none=True)
 
 
@@ -192,7 +193,7 @@ class QuoteSchema(QuoteSummarySchema):
     tiers = ma.fields.List(ma.fields.Nested(TierSchema))
     work_content = ma.fields.List(ma.fields.Dict())
     warnings = ma.fields.List(ma.fields.Nested(WarningSchema))
-    assumptions = ma.fields.List(ma.fields.String())
+    assumptions = ma.fields.List(Worded())
     plan_epoch = ma.fields.AwareDateTime(allow_none=True)
     calibration_id = ma.fields.Integer(allow_none=True)
     file_size = ma.fields.Integer(allow_none=True)

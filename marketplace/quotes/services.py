@@ -16,6 +16,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 import matching.model as mm
@@ -28,8 +29,10 @@ from marketplace.placements import StepRef
 from marketplace.planning.adapter import current_plan, load_problem
 from marketplace.quotes.models import Quote, QuoteCalibration
 from marketplace.quotes.offers import TierOffer, WorkStep
+from marketplace.wording import app_message, coded, word
 from matching.insertion import DEFAULT_TIERS, insert_order
 from quoting.isolation import part_from_bytes_isolated
+from quoting.messages import text_of
 
 DELIVERY_SITE = "quote-delivery"
 QUOTE_ORDER = "quote"
@@ -49,7 +52,7 @@ class Upload:
 def material_spec(code: str) -> quoting.MaterialSpec:
     row = db.session.get(Material, code) if code else None
     if row is None:
-        raise FieldError("material", f"Unknown material {code!r}; see GET /api/v1/materials.")
+        raise FieldError("material", _("Unknown material %(code)s; see GET /api/v1/materials.", code=repr(code)))
     return quoting.MaterialSpec(row.code, row.family, row.density_g_cm3, row.price_fen_per_kg)
 
 
@@ -92,25 +95,23 @@ def calibration_of(row: QuoteCalibration | None) -> quoting.Calibration | None:
     return quoting.Calibration.of({p: quoting.ProcessFactors(**f) for p, f in row.factors.items()}, jobs=row.train_jobs)
 
 
-def _geometry_field(exc: quoting.GeometryError) -> str:
-    text = str(exc)
-    for needle, field in (("volume", "volume_mm3"), ("setups", "setups"), ("surface_area", "surface_area_mm2")):
-        if needle in text and exc.code != "implausible_units":
-            return field
-    return "bbox_mm"
+def rejected(exc: quoting.QuotingError, field: str | None = None, default: str = "bbox_mm") -> FieldError:
+    """A quoting error as a 422, worded in the user's language, by ``field``, else the field the error names."""
+    return FieldError(field or exc.field or default, word(exc.message), exc.code)
 
 
 def part_features(inputs: dict, upload: Upload | None, max_bytes: int) -> quoting.PartFeatures:
     """Geometry from the uploaded file, or from the declared box and volume."""
     if upload is not None:
         if len(upload.data) > max_bytes:
-            raise FieldError("file", f"file_too_large: {len(upload.data)} bytes; the limit is {max_bytes} bytes.")
+            raise FieldError("file", _("The file has %(size)s bytes; the limit is %(limit)s bytes.",
+                                       size=len(upload.data), limit=max_bytes), "file_too_large")
         try:
             return part_from_bytes_isolated(upload.data, filename=upload.filename,
                                             cpu_s=current_app.config["CAD_PARSE_CPU_S"],
                                             memory_mb=current_app.config["CAD_PARSE_MEMORY_MB"])
         except quoting.GeometryError as exc:
-            raise FieldError("file", f"{exc.code}: {exc}") from None
+            raise rejected(exc, "file") from None
     try:
         declared = quoting.DeclaredGeometry(
             bbox_mm=tuple(inputs["bbox_mm"]),
@@ -123,27 +124,7 @@ def part_features(inputs: dict, upload: Upload | None, max_bytes: int) -> quotin
         )
         return quoting.part_from_declared(declared)
     except quoting.GeometryError as exc:
-        raise FieldError(_geometry_field(exc), f"{exc.code}: {exc}") from None
-
-
-def _input_field(exc: quoting.InputError, inputs: dict) -> str:
-    text = str(exc)
-    if isinstance(exc, quoting.UnknownProcessError):
-        return "route"
-    for needle, field in (
-        ("anodis", "finish"),
-        ("finish", "finish"),
-        ("tolerance", "tolerance_class"),
-        ("process_hint", "process_hint"),
-        ("lead_time_tier", "lead_time_tier"),
-        ("route", "route"),
-        ("sheet", "sheet_thickness_mm"),
-    ):
-        if needle in text:
-            return field
-    if "quantities" in text:
-        return "quantity_breaks" if inputs.get("quantity_breaks") else "quantity"
-    return "material"
+        raise rejected(exc) from None
 
 
 def _check_route(route: list[str] | None) -> None:
@@ -152,7 +133,7 @@ def _check_route(route: list[str] | None) -> None:
     known = set(db.session.scalars(select(Process.code)))
     for code in route:
         if code not in known:
-            raise FieldError("route", f"Unknown process {code!r}; see GET /api/v1/processes.")
+            raise FieldError("route", _("Unknown process %(code)s; see GET /api/v1/processes.", code=repr(code)))
 
 
 def quote_request(
@@ -251,7 +232,7 @@ def lead_times(
 
 
 def _line(line: quoting.QuoteLine) -> dict:
-    return {"kind": line.kind, "label": line.label, "fen": line.fen, "process": line.process}
+    return {"kind": line.kind, "label": coded(line.label), "fen": line.fen, "process": line.process}
 
 
 def _break(b: quoting.QuantityQuote) -> dict:
@@ -317,24 +298,25 @@ def issue_quote(
         request = quote_request(inputs, part, material, caps)
         q = quoting.quote(request, calibration=calibration_of(calibration_row))
     except quoting.GeometryError as exc:
-        raise FieldError("file" if upload else _geometry_field(exc), f"{exc.code}: {exc}") from None
+        raise rejected(exc, "file" if upload else None) from None
     except quoting.InputError as exc:
-        raise FieldError(_input_field(exc, inputs), str(exc)) from None
+        raise rejected(exc, default="material") from None
     warnings = [
-        {"code": w.code, "severity": w.severity, "message": w.message, "process": w.process} for w in q.warnings
+        {"code": w.code, "severity": w.severity, "message": coded(w.message), "process": w.process}
+        for w in q.warnings
     ]
     tiers: list[dict] = []
     epoch = None
     if q.feasible:
         tiers, epoch = lead_times(cluster, q, request.quantity, material.code, now, inputs.get("due_date"))
         if not any(t["feasible"] for t in tiers):
-            reasons = sorted({r for t in tiers for r in t["reasons"]})
+            reasons = {text_of(r): r for t in tiers for r in t["reasons"]}  # each reason once
             warnings.append(
                 {
                     "code": "no_capacity",
                     "severity": "blocking",
                     "process": None,
-                    "message": "no idle capacity in the planning horizon: " + "; ".join(reasons),
+                    "message": app_message("quote.no_capacity", reasons=[reasons[t] for t in sorted(reasons)]),
                 }
             )
     feasible = q.feasible and any(t["feasible"] for t in tiers)
@@ -368,7 +350,7 @@ def issue_quote(
             for w in q.work_content
         ],
         warnings=warnings,
-        assumptions=list(q.assumptions),
+        assumptions=coded(list(q.assumptions)),
         plan_epoch=epoch,
         calibration_id=calibration_row.id if calibration_row else None,
         file_name=upload.filename[:255] if upload else None,

@@ -99,6 +99,4 @@ def new():
 @firm_required("buyer", "operator")
 def show(quote_id: int):
     quote = get_readable(Quote, quote_id, owner="buyer_firm_id")
-    processes = {p.code: p for p in db.session.scalars(select(Process))}
-    return render_template("quotes/show.html", quote=quote, tiers=quote.offers, now=datetime.now(UTC),
-                           processes=processes)
+    return render_template("quotes/show.html", quote=quote, tiers=quote.offers, now=datetime.now(UTC))

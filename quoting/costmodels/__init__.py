@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from ..errors import ParameterError, UnknownProcessError
+from ..messages import Msg
 from ..params import Params
 from . import additive, finishing, machining, moulding, sheet
 from .base import CostContext, CostModel, apply_capability
@@ -22,8 +23,8 @@ def get_model(code: str) -> CostModel:
     try:
         return REGISTRY[code]
     except KeyError:
-        raise UnknownProcessError(
-            f"no cost model for process {code!r}; known processes: {', '.join(sorted(REGISTRY))}") from None
+        raise UnknownProcessError(Msg("input.unknown_process", value=repr(code), choices=", ".join(sorted(REGISTRY))),
+                                  field="route") from None
 
 
 def validate_params(params: Params) -> None:

@@ -3,14 +3,15 @@ from __future__ import annotations
 
 import math
 
+from ..messages import Msg, percent
 from ..results import StepEstimate
-from .base import CostContext, CostModel, estimate, warn
+from .base import CostContext, CostModel, assume, estimate, warn
 
 
 def _plastic_check(ctx: CostContext) -> list:
     if ctx.material.family != "plastic":
-        return [warn("process_material", f"{ctx.proc.code} prints polymers; {ctx.material.code} is a metal",
-                     ctx.proc.code, "blocking")]
+        return [warn("process_material", Msg("dfm.printing_needs_plastic", process=ctx.proc.code,
+                                             material=ctx.material.code), ctx.proc.code, "blocking")]
     return []
 
 
@@ -23,8 +24,8 @@ def _fdm(ctx: CostContext) -> StepEstimate:
     run = hours * 60 + float(p.p("post_min_per_part"))
     mat = grams / 1000 * ctx.material.price_fen_per_kg
     return estimate(ctx, setup_min=p.setup_min, run_min=run, material_fen=mat, warnings=_plastic_check(ctx),
-                    assumptions=[f"fdm_print: {grams:.1f} g printed ({float(p.p('infill')):.0%} infill), "
-                                 f"{hours:.2f} machine h"])
+                    assumptions=[assume("assume.fdm", ctx, grams=grams, infill=percent(float(p.p("infill"))),
+                                        hours=hours)])
 
 
 def _sls(ctx: CostContext) -> StepEstimate:
@@ -36,8 +37,8 @@ def _sls(ctx: CostContext) -> StepEstimate:
     grams = part.volume_mm3 / 1000 * ctx.material.density_g_cm3
     mat = grams * (1 + float(p.p("powder_waste_fraction"))) / 1000 * ctx.material.price_fen_per_kg
     return estimate(ctx, setup_min=p.setup_min, run_min=run, material_fen=mat, warnings=_plastic_check(ctx),
-                    assumptions=[f"sls_print: {grams:.1f} g, {per_build} part(s) per build by bounding-box packing "
-                                 f"{float(p.p('packing_density')):.0%}"])
+                    assumptions=[assume("assume.sls", ctx, grams=grams, per_build=per_build,
+                                        packing=percent(float(p.p("packing_density"))))])
 
 
 MODELS = (

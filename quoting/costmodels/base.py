@@ -5,6 +5,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from ..messages import Msg
 from ..params import Params, ProcessParams
 from ..results import DfmWarning, OneOff, StepEstimate, dec
 from ..specs import MachineCapability, MaterialSpec, PartFeatures, SheetSpec
@@ -63,8 +64,8 @@ def apply_capability(proc: ProcessParams, cap: MachineCapability | None) -> Proc
 
 
 def estimate(ctx: CostContext, *, setup_min: float, run_min: float, material_fen: float = 0.0,
-             extra_run_fen: float = 0.0, extra_setup_fen: float = 0.0, one_offs: tuple[tuple[str, float], ...] = (),
-             lot_minimum_fen: float = 0.0, assumptions: list[str] | tuple[str, ...] = (),
+             extra_run_fen: float = 0.0, extra_setup_fen: float = 0.0, one_offs: tuple[tuple[Msg, float], ...] = (),
+             lot_minimum_fen: float = 0.0, assumptions: list[Msg] | tuple[Msg, ...] = (),
              warnings: list[DfmWarning] | tuple[DfmWarning, ...] = ()) -> StepEstimate:
     """Turn minutes into money at the (possibly overridden) hourly rate."""
     rate = ctx.rate_fen_per_min
@@ -96,5 +97,10 @@ def round_up(value: float, step: float) -> float:
     return math.ceil(value / step - 1e-9) * step
 
 
-def warn(code: str, message: str, process: str | None, severity: str = "warning") -> DfmWarning:
+def warn(code: str, message: Msg, process: str | None, severity: str = "warning") -> DfmWarning:
     return DfmWarning(code=code, severity=severity, message=message, process=process)
+
+
+def assume(code: str, ctx: CostContext, **params) -> Msg:
+    """An assumption of this step's cost model, naming its process."""
+    return Msg(code, process=ctx.proc.code, **params)

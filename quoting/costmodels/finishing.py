@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import math
 
+from ..messages import Msg, percent
 from ..results import StepEstimate
-from .base import CostContext, CostModel, estimate
+from .base import CostContext, CostModel, assume, estimate
 
 
 def _per_area(ctx: CostContext) -> StepEstimate:
@@ -14,8 +15,8 @@ def _per_area(ctx: CostContext) -> StepEstimate:
     rack = float(p.p("rack_min_per_part")) / p.speed_factor
     return estimate(ctx, setup_min=p.setup_min, run_min=rack, extra_run_fen=area_fen,
                     lot_minimum_fen=float(p.p("lot_minimum_fen")),
-                    assumptions=[f"{p.code}: {dm2:.2f} dm2 per part at {float(p.p('fen_per_dm2')) / 100:.2f} CNY/dm2, "
-                                 f"lot minimum {float(p.p('lot_minimum_fen')) / 100:.0f} CNY"])
+                    assumptions=[assume("assume.per_area", ctx, area=dm2, price=float(p.p("fen_per_dm2")) / 100,
+                                        minimum=float(p.p("lot_minimum_fen")) / 100)])
 
 
 def _heat_treat(ctx: CostContext) -> StepEstimate:
@@ -23,16 +24,16 @@ def _heat_treat(ctx: CostContext) -> StepEstimate:
     kg = ctx.part_mass_kg
     return estimate(ctx, setup_min=p.setup_min, run_min=float(p.p("load_min_per_part")) / p.speed_factor,
                     extra_run_fen=kg * float(p.p("fen_per_kg")), lot_minimum_fen=float(p.p("lot_minimum_fen")),
-                    assumptions=[f"heat_treat: {kg:.3f} kg per part at {float(p.p('fen_per_kg')) / 100:.2f} CNY/kg, "
-                                 f"lot minimum {float(p.p('lot_minimum_fen')) / 100:.0f} CNY"])
+                    assumptions=[assume("assume.heat_treat", ctx, mass=kg, price=float(p.p("fen_per_kg")) / 100,
+                                        minimum=float(p.p("lot_minimum_fen")) / 100)])
 
 
 def _assembly(ctx: CostContext) -> StepEstimate:
     p = ctx.proc
     minutes = ctx.assembly_min_per_part or float(p.p("default_min_per_part"))
     return estimate(ctx, setup_min=p.setup_min, run_min=minutes / p.speed_factor,
-                    one_offs=(("fixed fee", float(p.p("fixed_fee_fen"))),),
-                    assumptions=[f"assembly: {minutes:.1f} min per part"])
+                    one_offs=((Msg("oneoff.fixed_fee"), float(p.p("fixed_fee_fen"))),),
+                    assumptions=[assume("assume.assembly", ctx, minutes=minutes)])
 
 
 def cmm_features(ctx: CostContext) -> int:
@@ -45,9 +46,10 @@ def _cmm(ctx: CostContext) -> StepEstimate:
     full = (float(p.p("full_min_base")) + float(p.p("full_min_per_feature")) * features) / p.speed_factor
     setup = p.setup_min + float(p.p("programming_min")) + full
     run = full * float(p.p("sample_rate"))
-    return estimate(ctx, setup_min=setup, run_min=run, one_offs=(("fixed fee", float(p.p("fixed_fee_fen"))),),
-                    assumptions=[f"cmm_inspect: {features} features, first article {full:.1f} min in setup, "
-                                 f"{float(p.p('sample_rate')):.0%} sampling"])
+    return estimate(ctx, setup_min=setup, run_min=run,
+                    one_offs=((Msg("oneoff.fixed_fee"), float(p.p("fixed_fee_fen"))),),
+                    assumptions=[assume("assume.cmm", ctx, features=features, full=full,
+                                        sample=percent(float(p.p("sample_rate"))))])
 
 
 MODELS = (

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import math
 
+from ..messages import Msg, dims, percent
 from ..results import StepEstimate
-from .base import CostContext, CostModel, estimate, round_up, snap_up, warn
+from .base import CostContext, CostModel, assume, estimate, round_up, snap_up, warn
 
 _AXES = {"x": 0, "y": 1, "z": 2}
 
@@ -41,16 +42,16 @@ def _milling(ctx: CostContext) -> StepEstimate:
     prog_fen = prog_min / 60 * float(p.p("programming_rate_fen_per_h"))
     warnings = []
     if p.code == "cnc_mill_3ax" and part.complex:
-        warnings.append(warn("complex_geometry", f"{setups} setups / {part.freeform_share:.0%} free-form surface: "
-                                                 "consider 5-axis milling (cnc_mill_5ax)", p.code, "info"))
+        warnings.append(warn("complex_geometry", Msg("dfm.complex_geometry", setups=setups,
+                                                     freeform=percent(part.freeform_share)), p.code, "info"))
     assumptions = [
-        f"{p.code}: stock {stock[0]:.0f}x{stock[1]:.0f}x{stock[2]:.0f} mm ({mass:.3f} kg, "
-        f"scrap {float(p.p('scrap_rate')):.0%}), removed {removed_cm3:.1f} cm3 at {removal_rate:.1f} cm3/min",
-        f"{p.code}: {setups} setup(s), roughing {rough:.2f} min, finishing {finish:.2f} min "
-        f"(tolerance {ctx.tol_factor:g}x), programming {prog_min:.0f} min one-off",
+        assume("assume.mill_stock", ctx, stock=dims(stock), mass=mass, scrap=percent(float(p.p("scrap_rate"))),
+               removed=removed_cm3, rate=removal_rate),
+        assume("assume.mill_time", ctx, setups=setups, rough=rough, finish=finish, factor=ctx.tol_factor,
+               programming=prog_min),
     ]
     return estimate(ctx, setup_min=setup, run_min=run, material_fen=mat_fen,
-                    one_offs=(("programming", prog_fen),), assumptions=assumptions, warnings=warnings)
+                    one_offs=((Msg("oneoff.programming"), prog_fen),), assumptions=assumptions, warnings=warnings)
 
 
 def turning_dims(ctx: CostContext) -> tuple[float, float]:
@@ -69,8 +70,7 @@ def _turning(ctx: CostContext) -> StepEstimate:
     length, dia = turning_dims(ctx)
     warnings = []
     if not part.rotational:
-        warnings.append(warn("not_rotational", "the part does not look rotationally symmetric; turning covers only "
-                                               "its round features, milling may be needed", p.code))
+        warnings.append(warn("not_rotational", Msg("dfm.not_rotational"), p.code))
     bar_d = snap_up(dia + float(p.p("diameter_allowance_mm")), ctx.params.bar_diameter_mm)
     segment = length + float(p.p("facing_allowance_mm")) + float(p.p("parting_width_mm"))
     usable = float(p.p("bar_length_mm")) - float(p.p("bar_remnant_mm"))
@@ -79,7 +79,7 @@ def _turning(ctx: CostContext) -> StepEstimate:
     if per_bar < 1:
         per_bar = 1
         bar_vol = section * (segment + float(p.p("bar_remnant_mm")))
-        warnings.append(warn("long_part", f"part length {length:.0f} mm exceeds a standard bar; cut to length", p.code))
+        warnings.append(warn("long_part", Msg("dfm.long_part", length=length), p.code))
     else:
         bar_vol = section * float(p.p("bar_length_mm"))
     mass, bar_fen = material_fen(ctx, bar_vol, float(p.p("scrap_rate")))
@@ -92,10 +92,10 @@ def _turning(ctx: CostContext) -> StepEstimate:
     run = max(float(p.p("min_run_min")), rough + finish + setups * float(p.p("handling_min_per_setup")))
     setup = p.setup_min + (setups - 1) * float(p.p("extra_setup_min"))
     prog_fen = float(p.p("programming_min_base")) / 60 * float(p.p("programming_rate_fen_per_h"))
-    assumptions = [f"cnc_turn: bar D{bar_d:.0f} mm, {per_bar} part(s) per bar ({mass:.2f} kg bar), "
-                   f"length {length:.1f} mm, roughing {rough:.2f} min, finishing {finish:.2f} min"]
+    assumptions = [assume("assume.turn", ctx, bar=bar_d, per_bar=per_bar, mass=mass, length=length, rough=rough,
+                          finish=finish)]
     return estimate(ctx, setup_min=setup, run_min=run, material_fen=mat_fen,
-                    one_offs=(("programming", prog_fen),), assumptions=assumptions, warnings=warnings)
+                    one_offs=((Msg("oneoff.programming"), prog_fen),), assumptions=assumptions, warnings=warnings)
 
 
 def prismatic_contour_mm(area_mm2: float, volume_mm3: float, thickness_mm: float) -> float:
@@ -112,7 +112,7 @@ def _wire_edm(ctx: CostContext) -> StepEstimate:
         contour = 2 * (part.stock_dims_mm[0] + part.stock_dims_mm[1])
     warnings = []
     if rate <= 0:
-        warnings.append(warn("process_material", f"wire EDM needs a conductive material; {ctx.material.code} is not",
+        warnings.append(warn("process_material", Msg("dfm.edm_not_conductive", material=ctx.material.code),
                              p.code, "blocking"))
         rate = 1.0
     cut_area = contour * thickness
@@ -122,8 +122,8 @@ def _wire_edm(ctx: CostContext) -> StepEstimate:
     run = cut_min + starts * float(p.p("threading_min_per_start"))
     _, stock_vol = block_stock(ctx)
     _, mat_fen = material_fen(ctx, stock_vol, float(p.p("scrap_rate")))
-    assumptions = [f"wire_edm: contour {contour:.0f} mm x {thickness:.1f} mm thick at {rate:.0f} mm2/min, "
-                   f"{skims} skim pass(es), {starts} start(s)"]
+    assumptions = [assume("assume.edm", ctx, contour=contour, thickness=thickness, rate=rate, skims=skims,
+                          starts=starts)]
     return estimate(ctx, setup_min=p.setup_min, run_min=run, material_fen=mat_fen,
                     assumptions=assumptions, warnings=warnings)
 

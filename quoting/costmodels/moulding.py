@@ -1,8 +1,9 @@
 """Injection moulding: one-off tooling plus a per-shot cost shared by the cavities."""
 from __future__ import annotations
 
+from ..messages import Msg
 from ..results import StepEstimate
-from .base import CostContext, CostModel, estimate, warn
+from .base import CostContext, CostModel, assume, estimate, warn
 
 
 def cavities_for(ctx: CostContext) -> int:
@@ -17,8 +18,8 @@ def _injection(ctx: CostContext) -> StepEstimate:
     p, part = ctx.proc, ctx.part
     warnings = []
     if ctx.material.family != "plastic":
-        warnings.append(warn("process_material", f"injection moulding needs a thermoplastic; {ctx.material.code} "
-                                                 "is a metal", p.code, "blocking"))
+        warnings.append(warn("process_material", Msg("dfm.moulding_needs_plastic", material=ctx.material.code),
+                             p.code, "blocking"))
     cav = cavities_for(ctx)
     projected_cm2 = part.stock_dims_mm[0] * part.stock_dims_mm[1] / 100
     tool_one = (float(p.p("tooling_base_fen")) + float(p.p("tooling_fen_per_cm2")) * projected_cm2
@@ -29,9 +30,10 @@ def _injection(ctx: CostContext) -> StepEstimate:
     run = cycle_s / 60 / cav / p.speed_factor
     shot_kg = part.volume_mm3 / 1e6 * ctx.material.density_g_cm3 * (1 + float(p.p("runner_fraction")))
     mat = shot_kg * ctx.material.price_fen_per_kg
-    assumptions = [f"injection_mold: {cav} cavit{'y' if cav == 1 else 'ies'} (for {ctx.quantity} pcs), tooling "
-                   f"{tooling / 100:.0f} CNY, cycle {cycle_s:.1f} s at wall {wall:.1f} mm"]
-    return estimate(ctx, setup_min=p.setup_min, run_min=run, material_fen=mat, one_offs=(("tooling", tooling),),
+    assumptions = [assume("assume.moulding", ctx, cavities=cav, quantity=ctx.quantity, tooling=tooling / 100,
+                          cycle=cycle_s, wall=wall)]
+    return estimate(ctx, setup_min=p.setup_min, run_min=run, material_fen=mat,
+                    one_offs=((Msg("oneoff.tooling"), tooling),),
                     assumptions=assumptions, warnings=warnings)
 
 

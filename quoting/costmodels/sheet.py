@@ -4,8 +4,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from ..messages import Msg, dims
 from ..results import StepEstimate
-from .base import CostContext, CostModel, estimate, warn
+from .base import CostContext, CostModel, assume, estimate, warn
 from .machining import prismatic_contour_mm
 
 
@@ -17,7 +18,7 @@ class SheetLayout:
     pierces: int
     parts_per_sheet: int
     sheet_mass_kg: float
-    derived: tuple[str, ...]
+    derived: tuple[Msg, ...]
 
 
 def sheet_layout(ctx: CostContext) -> SheetLayout:
@@ -26,7 +27,7 @@ def sheet_layout(ctx: CostContext) -> SheetLayout:
     derived = []
     t = spec.thickness_mm if spec else part.stock_dims_mm[2]
     if spec is None:
-        derived.append(f"thickness {t:.2f} mm taken as the smallest part dimension")
+        derived.append(assume("assume.sheet_thickness", ctx, thickness=t))
     flat_area = part.volume_mm3 / t
     length = part.stock_dims_mm[0]
     if spec and spec.flat_size_mm:
@@ -35,15 +36,15 @@ def sheet_layout(ctx: CostContext) -> SheetLayout:
         bends = spec.bends if spec else 0
         width = flat_area / length if bends else max(part.stock_dims_mm[1], flat_area / length)
         blank = (length, width)
-        derived.append(f"flat blank {blank[0]:.0f}x{blank[1]:.0f} mm from volume / thickness")
+        derived.append(assume("assume.sheet_blank", ctx, blank=dims(blank)))
     if spec and spec.cut_length_mm:
         cut = spec.cut_length_mm
     elif part.area_estimated:
         cut = 2 * (blank[0] + blank[1]) + part.through_holes * math.pi * min(blank) * 0.1
-        derived.append(f"cut length {cut:.0f} mm from the blank outline (no surface area given)")
+        derived.append(assume("assume.sheet_outline", ctx, length=cut))
     else:
         cut = max(prismatic_contour_mm(part.area_mm2, part.volume_mm3, t), 2 * (blank[0] + blank[1]) * 0.5)
-        derived.append(f"cut length {cut:.0f} mm = (area - 2 x volume / t) / t")
+        derived.append(assume("assume.sheet_contour", ctx, length=cut))
     pierces = spec.pierces if (spec and spec.pierces is not None) else 1 + part.through_holes
     s1, s2 = p.p("sheet_size_mm")
     gap = float(p.p("part_gap_mm"))
@@ -57,8 +58,8 @@ def _sheet_material(ctx: CostContext, lay: SheetLayout, warnings: list) -> float
     scrap = float(ctx.proc.p("scrap_rate"))
     price = ctx.material.price_fen_per_kg * (1 + scrap)
     if lay.parts_per_sheet < 1:
-        warnings.append(warn("sheet_size", f"blank {lay.blank_mm[0]:.0f}x{lay.blank_mm[1]:.0f} mm does not fit "
-                                           f"a standard sheet {ctx.proc.p('sheet_size_mm')}", ctx.proc.code))
+        warnings.append(warn("sheet_size", Msg("dfm.sheet_size", blank=dims(lay.blank_mm),
+                                               sheet=dims(ctx.proc.p("sheet_size_mm"))), ctx.proc.code))
         return lay.blank_mm[0] * lay.blank_mm[1] * lay.thickness_mm / 1e6 * ctx.material.density_g_cm3 * price * 1.3
     return lay.sheet_mass_kg * price / lay.parts_per_sheet
 
@@ -73,9 +74,9 @@ def _laser(ctx: CostContext) -> StepEstimate:
     pierce_min = lay.pierces * (float(p.p("pierce_s_base")) + float(p.p("pierce_s_per_mm")) * lay.thickness_mm) / 60
     run = (cut_min + pierce_min) / p.speed_factor + float(p.p("handling_min_per_part"))
     mat = _sheet_material(ctx, lay, warnings)
-    assumptions = [f"laser_cut: {'; '.join(lay.derived)}" if lay.derived else "laser_cut: declared sheet data",
-                   f"laser_cut: {lay.cut_length_mm:.0f} mm at {speed:.0f} mm/min, {lay.pierces} pierce(s), "
-                   f"{lay.parts_per_sheet} part(s) per sheet"]
+    assumptions = [*(lay.derived or [assume("assume.sheet_declared", ctx)]),
+                   assume("assume.laser", ctx, length=lay.cut_length_mm, speed=speed, pierces=lay.pierces,
+                          per_sheet=lay.parts_per_sheet)]
     return estimate(ctx, setup_min=p.setup_min, run_min=run, material_fen=mat, assumptions=assumptions,
                     warnings=warnings)
 
@@ -88,7 +89,7 @@ def _punch(ctx: CostContext) -> StepEstimate:
     run = hits / float(p.p("hits_per_min")) / p.speed_factor + float(p.p("handling_min_per_part"))
     setup = p.setup_min + min(lay.pierces, 10) * float(p.p("tool_change_min"))
     mat = _sheet_material(ctx, lay, warnings)
-    assumptions = [f"sheet_punch: {hits:.0f} hits per part, {lay.parts_per_sheet} part(s) per sheet"]
+    assumptions = [assume("assume.punch", ctx, hits=hits, per_sheet=lay.parts_per_sheet)]
     return estimate(ctx, setup_min=setup, run_min=run, material_fen=mat, assumptions=assumptions, warnings=warnings)
 
 
@@ -97,10 +98,10 @@ def _brake(ctx: CostContext) -> StepEstimate:
     bends = ctx.sheet.bends if ctx.sheet else 0
     warnings = []
     if bends == 0:
-        warnings.append(warn("no_bends", "press_brake in the route but no bends declared (SheetSpec.bends)", p.code))
+        warnings.append(warn("no_bends", Msg("dfm.no_bends"), p.code))
     run = bends * float(p.p("seconds_per_bend")) / 60 / p.speed_factor + float(p.p("handling_min_per_part"))
     setup = p.setup_min + min(bends, 4) * float(p.p("tool_setup_min_per_bend"))
-    return estimate(ctx, setup_min=setup, run_min=run, assumptions=[f"press_brake: {bends} bend(s)"],
+    return estimate(ctx, setup_min=setup, run_min=run, assumptions=[assume("assume.brake", ctx, bends=bends)],
                     warnings=warnings)
 
 
@@ -109,14 +110,16 @@ def _welding(ctx: CostContext) -> StepEstimate:
     speed = float(p.p("weld_mm_per_min")[ctx.material.family])
     warnings = []
     if speed <= 0:
-        warnings.append(warn("process_material", f"{ctx.material.code} cannot be arc-welded", p.code, "blocking"))
+        warnings.append(warn("process_material", Msg("dfm.not_weldable", material=ctx.material.code), p.code,
+                             "blocking"))
         speed = 1.0
     if ctx.weld_length_mm <= 0:
-        warnings.append(warn("no_weld_length", "welding in the route but weld_length_mm is 0", p.code))
+        warnings.append(warn("no_weld_length", Msg("dfm.no_weld_length"), p.code))
     run = ctx.weld_length_mm / speed / p.speed_factor + float(p.p("tack_min_per_part"))
     consumables = ctx.weld_length_mm / 1000 * float(p.p("consumables_fen_per_m"))
     return estimate(ctx, setup_min=p.setup_min, run_min=run, material_fen=consumables,
-                    assumptions=[f"welding: {ctx.weld_length_mm:.0f} mm at {speed:.0f} mm/min"], warnings=warnings)
+                    assumptions=[assume("assume.weld", ctx, length=ctx.weld_length_mm, speed=speed)],
+                    warnings=warnings)
 
 
 MODELS = (

@@ -16,18 +16,7 @@ ROLES = ("operator", "factory01", "buyer01", "lessor01")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 PER_SHAPE = 2
 MAX_PAGES = 120
-# Not words of either language: brands, standards, units, file formats, protocol words, material grades.
-ALLOWED = {
-    "ISO", "IATF", "CNC", "API", "REST", "CSV", "STL", "STEP", "CAD", "DFM", "JavaScript", "OpenAPI", "Swagger",
-    "Authorization", "Bearer", "English", "ABS", "POM", "PLA", "PA12", "PC", "PP", "TPU", "SLS", "FDM", "EDM",
-    "CMM", "Stripe", "WebGL", "Ra", "mm", "kg", "km", "cm", "CNY", "RMB", "ID", "SMP", "HIS", "Q235", "SS304",
-    "RoHS", "ASCII", "GMV",
-}
-# The quote page's breakdown lines, findings and assumptions are still English text made by the quoting library
-# (issue 14: codes with parameters that the app words). Tracked by the strict xfail below until then.
-KNOWN_ENGLISH_PAGES = {"/quotes/N"}
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
-WORD = re.compile(r"[A-Za-z][A-Za-z_]{2,}")
 
 
 def typed_by_users(db) -> str:
@@ -76,26 +65,25 @@ def signed_in(app, role, language, crawler):
     return client
 
 
-def english_in(pages: dict, db) -> dict:
+def english_in(pages: dict, db, crawler) -> dict:
     typed = typed_by_users(db)
-    leaks = {shape: sorted({w for w in WORD.findall(words) if w not in ALLOWED and w not in typed})
-             for shape, words in pages.items()}
+    leaks = {shape: crawler.english_words(words, typed) for shape, words in pages.items()}
     return {shape: words for shape, words in leaks.items() if words}
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_chinese_pages_show_no_english(demo, db, role, crawler):
     pages = crawl(signed_in(demo, role, "zh_Hans_CN", crawler), crawler)
-    leaks = {shape: words for shape, words in english_in(pages, db).items() if shape not in KNOWN_ENGLISH_PAGES}
+    leaks = english_in(pages, db, crawler)
     assert len(pages) >= 8
     assert leaks == {}, report(leaks, role, "zh")
 
 
-@pytest.mark.xfail(strict=True, reason="the quoting library still words its breakdown, findings and assumptions")
 def test_the_quote_page_shows_no_english(demo, db, crawler):
+    """The quoting library's breakdown lines, findings and assumptions are worded by the app (codes with parameters)."""
     pages = crawl(signed_in(demo, "buyer01", "zh_Hans_CN", crawler), crawler)
     assert "/quotes/N" in pages
-    assert english_in({"/quotes/N": pages["/quotes/N"]}, db) == {}
+    assert english_in({"/quotes/N": pages["/quotes/N"]}, db, crawler) == {}
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -25,4 +25,4 @@ def test_excluded_machine_is_avoided_and_flagged():
 
 def test_all_excluded_is_unplaced_with_a_reason():
     plan = dispatch(problem(frozenset({"m1", "m2"})))
-    assert plan.assignments == () and "excluded" in plan.unplaced[0].reasons[0]
+    assert plan.assignments == () and plan.unplaced[0].reasons[0].code == "plan.all_declined"

@@ -44,7 +44,7 @@ def test_a_process_no_factory_offers_is_infeasible_with_reasons(app, db, plant, 
     body = response.json
     assert body["feasible"] is False and body["tiers"] == []
     blocking = [w for w in body["warnings"] if w["severity"] == "blocking"]
-    assert blocking and blocking[0]["code"] == "no_machine" and "wire_edm" in blocking[0]["message"]
+    assert blocking and blocking[0]["code"] == "no_machine" and "Wire EDM" in blocking[0]["message"]
 
 
 def test_no_idle_time_in_the_horizon_is_infeasible_with_the_matching_reasons(app, db, plant, buyer_api, declared):

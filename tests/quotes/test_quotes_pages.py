@@ -82,7 +82,7 @@ def test_infeasible_quote_is_explained(sign_in, app, client, plant, buyer):
     sign_in(client, buyer)
     location = client.post("/quotes/new", data=FORM | {"route-0": "wire_edm"}).headers["Location"]
     html = client.get(location).get_data(as_text=True)
-    assert 'data-testid="infeasible"' in html and "wire_edm" in html
+    assert 'data-testid="infeasible"' in html and "no factory in the cluster offers Wire EDM" in html
 
 
 def test_other_firms_cannot_see_the_page(sign_in, app, client, plant, buyer, create_firm, create_user):

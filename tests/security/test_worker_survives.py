@@ -76,7 +76,7 @@ def test_gunicorn_worker_survives_hostile_requests(gunicorn, create_firm, create
             response = send()
             assert 400 <= response.status_code < 500, response.text[:300]
             assert time.perf_counter() - started < 5
-        assert "implausible_units" in requests[0]().json()["errors"]["file"][0]
+        assert requests[0]().json()["reasons"]["file"] == "implausible_units"
         assert http.get("/api/v1/me").status_code == 200
     assert _worker_pids(process.pid) == workers  # the same worker, never killed and replaced
 
@@ -90,7 +90,7 @@ def test_a_file_over_the_memory_limit_is_a_422_and_the_app_carries_on(app, db, c
     data = {"material": "al6061", "quantity": "1", "file": (PLATE_STEP.open("rb"), "plate.step")}
     response = api.post("/api/v1/quotes", data=data, content_type="multipart/form-data")
     assert response.status_code == 422
-    assert response.json["errors"]["file"][0].startswith("limits_exceeded")
+    assert response.json["reasons"]["file"] == "limits_exceeded"
     app.config["CAD_PARSE_MEMORY_MB"] = 2048
     data = {"material": "al6061", "quantity": "1", "file": (PLATE_STEP.open("rb"), "plate.step")}
     assert api.post("/api/v1/quotes", data=data, content_type="multipart/form-data").status_code == 201
