@@ -53,7 +53,7 @@ def from_environment(env: dict | None = None) -> dict:
         "PAYMENTS_MAX_ATTEMPTS": int(env.get("PAYMENTS_MAX_ATTEMPTS", "5")),
         "PAYMENTS_BACKOFF_S": float(env.get("PAYMENTS_BACKOFF_S", "0.25")),
         "PAYMENTS_TIMEOUT_S": float(env.get("PAYMENTS_TIMEOUT_S", "10")),
-        "PLATFORM_FEE_BP": int(env.get("PLATFORM_FEE_BP", "800")),
+        "PLATFORM_FEE_BP": int(env.get("PLATFORM_FEE_BP", "500")),  # inside the buyer's price (marketplace/fees.py)
         "MANUAL_CAPTURE_MAX_DAYS": int(env.get("MANUAL_CAPTURE_MAX_DAYS", "6")),
         "MAX_CONTENT_LENGTH": int(env.get("MAX_UPLOAD_MB", "50")) * 1024 * 1024,
         "SESSION_COOKIE_SECURE": env.get("SESSION_COOKIE_SECURE", "0") == "1",

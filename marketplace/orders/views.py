@@ -3,9 +3,9 @@ rate suppliers; factories start and finish steps, ship, and see their payables a
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -21,8 +21,10 @@ from marketplace.orders import checkout, tracking
 from marketplace.orders.access import buyer_order, cluster_supplier, own_booking, readable_order, visible_orders
 from marketplace.orders.lifecycle import can
 from marketplace.orders.models import Booking, Order, Rating
+from marketplace.orders.shares import order_shares
 from marketplace.outbox import pending_for
 from marketplace.payments import settlement as payments
+from marketplace.payments import statement
 from marketplace.payments.models import Payment
 from marketplace.quotes.models import Quote
 from marketplace.vouchers.models import Voucher
@@ -44,8 +46,12 @@ def _act(order: Order, action) -> None:
 @orders_web.route("/orders")
 @login_required
 def index():
-    stmt = visible_orders(current_user.firm).limit(200)
-    return render_template("orders/index.html", orders=db.session.scalars(stmt).all())
+    firm = current_user.firm
+    orders = db.session.scalars(visible_orders(firm).limit(200)).all()
+    # the buyer (and the operator) see the price; a factory sees what it receives for its steps, not the price
+    receive = {o.id: sum(s.net_fen for s in order_shares(o) if s.firm_id == firm.id) for o in orders
+               if o.buyer_firm_id != firm.id and not firm.is_operator}
+    return render_template("orders/index.html", orders=orders, receive=receive)
 
 
 @orders_web.route("/quotes/<int:quote_id>/order", methods=["GET", "POST"])
@@ -90,11 +96,15 @@ def detail(order_id: int):
                                                         Voucher.status == "issued")).all()
     bookings = db.session.scalars(select(Booking).where(Booking.order_step_id.in_([s.id for s in order.steps])))
     my_bookings = [b for b in bookings if b.factory and b.factory.firm_id == current_user.firm_id]
-    return render_template("orders/detail.html", order=order, subsidy=subsidy, payable=payable,
+    is_buyer = order.buyer_firm_id == current_user.firm_id
+    # a factory sees what it is paid for its steps, never the buyer's price (docs/payments.md, "Fee model")
+    receive = None if is_buyer or current_user.firm.is_operator else sum(
+        s.net_fen for s in order_shares(order) if s.firm_id == current_user.firm_id)
+    return render_template("orders/detail.html", order=order, subsidy=subsidy, payable=payable, receive=receive,
                            timeline=tracking.timeline(order), suppliers=suppliers, rated=rated, can=can,
                            vouchers=vouchers, my_bookings=my_bookings, in_progress=pending_for(f"order:{order.id}"),
                            payment=db.session.scalar(select(Payment).where(Payment.order_id == order.id)),
-                           is_buyer=order.buyer_firm_id == current_user.firm_id)
+                           is_buyer=is_buyer)
 
 
 @orders_web.route("/orders/<int:order_id>/pay", methods=["POST"])
@@ -167,17 +177,42 @@ def step_action(booking_id: int, action: str):
     return redirect(same_site(request.form.get("next"), url_for("orders.detail", order_id=order.id)))
 
 
+def _month() -> date:
+    """The ?month=YYYY-MM of the money page (default: this month in the cluster's time zone)."""
+    value = request.args.get("month", "")
+    try:
+        return datetime.strptime(value, "%Y-%m").date() if value else utcnow().astimezone(local_zone()).date()
+    except ValueError:
+        abort(404)
+
+
 @orders_web.route("/payouts")
 @login_required
 def payouts():
+    """Money: a factory's receivables, its monthly statement (对账单) and payouts; the operator's platform fees."""
     firm = current_user.firm
     fees = None
     if firm.is_operator:
         end = utcnow()
         fees = payments.platform_fees(firm.cluster, end - timedelta(days=365), end + timedelta(minutes=1))
     payables = payments.firm_payables(firm) if firm.is_factory else None
-    history = payments.firm_payouts(firm) if firm.is_factory else []
-    return render_template("orders/payouts.html", payables=payables, history=history, fees=fees)
+    month = _month()
+    monthly = statement.statement(firm, month) if firm.is_factory else None
+    return render_template("orders/payouts.html", payables=payables, statement=monthly, fees=fees,
+                           previous=(month.replace(day=1) - timedelta(days=1)).strftime("%Y-%m"),
+                           following=(month.replace(day=28) + timedelta(days=4)).strftime("%Y-%m"))
+
+
+@orders_web.route("/payouts/statement-<month>.csv")
+@firm_required("factory")
+def statement_csv(month: str):
+    try:
+        when = datetime.strptime(month, "%Y-%m").date()
+    except ValueError:
+        abort(404)
+    body = statement.csv_bytes(statement.statement(current_user.firm, when))
+    return Response(body, mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="statement-{month}.csv"'})
 
 
 @orders_web.route("/suppliers/<int:firm_id>")

@@ -3,7 +3,6 @@ factory by a Connect transfer (or record it for manual settlement); and the read
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import datetime
 
 from flask import current_app
@@ -13,7 +12,9 @@ from sqlalchemy.exc import IntegrityError
 from marketplace.accounts.models import Firm
 from marketplace.errors import FieldError
 from marketplace.extensions import db
-from marketplace.orders.models import Booking, Order, OrderStep
+from marketplace.fees import fee_bp
+from marketplace.orders.models import Order
+from marketplace.orders.shares import firm_totals, order_shares
 from marketplace.outbox import Retry
 from marketplace.payments import ledger
 from marketplace.payments.client import PaymentError
@@ -22,42 +23,14 @@ from marketplace.payments.models import LedgerAccount, LedgerLine, LedgerTransac
 from marketplace.payments.records import finish, record
 from marketplace.payments.services import client, metadata, payment_of, send_charge, send_refund
 
-PAYABLE_BOOKING_EXCLUDED = ("cancelled", "declined")
-
-
-def _booking_weights(order: Order) -> dict[int, int]:
-    """Factory firm id -> its bookings' cost (fen) for this order; booked minutes when no booking has a cost."""
-    bookings = db.session.scalars(
-        select(Booking).join(OrderStep, Booking.order_step_id == OrderStep.id)
-        .where(OrderStep.order_id == order.id, Booking.status.not_in(PAYABLE_BOOKING_EXCLUDED))).all()
-    costs: dict[int, int] = defaultdict(int)
-    minutes: dict[int, int] = defaultdict(int)
-    for booking in bookings:
-        factory = booking.factory
-        if factory is None:
-            continue
-        costs[factory.firm_id] += booking.cost_fen or 0
-        minutes[factory.firm_id] += max(1, int((booking.ends_at - booking.starts_at).total_seconds() // 60))
-    return dict(costs) if sum(costs.values()) > 0 else dict(minutes)
-
-
-def split(total: int, weights: dict[int, int]) -> dict[int, int]:
-    """`total` split in proportion to `weights` with the largest-remainder method (shares sum exactly to total)."""
-    weight_sum = sum(weights.values())
-    base = {k: total * w // weight_sum for k, w in weights.items()}
-    rest = total - sum(base.values())
-    by_remainder = sorted(weights, key=lambda k: (-(total * weights[k] % weight_sum), k))
-    for k in by_remainder[:rest]:
-        base[k] += 1
-    return base
-
 
 def payout_order(order: Order) -> list[Payout]:
     """Settle a delivered order: the funds held for it (captured - refunded + voucher subsidies) are split between
-    the factory firms that did its steps in proportion to their bookings' cost; PLATFORM_FEE_BP basis points of
-    each firm's share is the platform fee. Each firm is paid by a Connect transfer (`order:<id>:payout:<firm>`);
-    without a connected account, or when the API has no transfers (404), the payout is recorded as
-    "pending_manual_settlement". Idempotent per (order, firm). Held while a dispute is open (raises Retry)."""
+    the factory firms that did its steps (``orders.shares``: the platform fee inside the price is kept, the rest is
+    split by the bookings' cost, nothing more is deducted from a factory). Each firm is paid by a Connect transfer
+    (`order:<id>:payout:<firm>`); without a connected account, or when the API has no transfers (404), the payout
+    is recorded as "pending_manual_settlement". Idempotent per (order, firm). Held while a dispute is open (raises
+    Retry)."""
     if order.status not in ("delivered", "completed", "disputed"):
         raise FieldError("status", "Factories are paid once the order is delivered.")
     payment = payment_of(order, lock=True)
@@ -83,21 +56,18 @@ def _settle(order: Order) -> None:
     held = -ledger.order_balance(f"buyer:{order.buyer_firm_id}", order.id)
     if held <= 0:
         raise FieldError("payment", "No money is held for this order.")
-    weights = {firm: w for firm, w in _booking_weights(order).items() if w > 0}
-    if not weights:
+    firms = firm_totals(order_shares(order, held))
+    if not firms:
         raise FieldError("bookings", "No factory booking to pay for this order.")
-    bp = current_app.config["PLATFORM_FEE_BP"]
-    lines, fees = [Dr(f"buyer:{order.buyer_firm_id}", held)], 0
-    for firm_id, gross in sorted(split(held, weights).items()):
-        fee = (gross * bp + 5000) // 10000
-        fees += fee
-        lines.append(Cr(f"factory_payable:{firm_id}", gross - fee))
-        db.session.add(Payout(order_id=order.id, firm_id=firm_id, cluster_id=order.cluster_id, gross_fen=gross,
-                              fee_fen=fee, amount_fen=gross - fee, currency=order.currency,
-                              idempotency_key=f"order:{order.id}:payout:{firm_id}"))
-    lines.append(Cr("platform_fees", fees))
+    lines = [Dr(f"buyer:{order.buyer_firm_id}", held)]
+    for firm_id, share in firms.items():
+        lines.append(Cr(f"factory_payable:{firm_id}", share.net_fen))
+        db.session.add(Payout(order_id=order.id, firm_id=firm_id, cluster_id=order.cluster_id,
+                              gross_fen=share.gross_fen, fee_fen=share.fee_fen, amount_fen=share.net_fen,
+                              currency=order.currency, idempotency_key=f"order:{order.id}:payout:{firm_id}"))
+    lines.append(Cr("platform_fees", sum(s.fee_fen for s in firms.values())))
     ledger.post(f"order:{order.id}:settlement", "order_settlement", lines, order=order, currency=order.currency,
-                memo=f"fee {bp} bp")
+                memo=f"fee {fee_bp()} bp inside the price")
     try:
         db.session.commit()
     except IntegrityError:  # settled concurrently

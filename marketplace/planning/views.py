@@ -17,6 +17,7 @@ from marketplace.errors import FieldError
 from marketplace.extensions import db
 from marketplace.i18n import local_zone
 from marketplace.orders.models import Booking
+from marketplace.orders.shares import order_shares
 from marketplace.planning import runner, services
 from marketplace.planning.models import PlanRun
 
@@ -67,8 +68,11 @@ def schedule():
                                                   "width": round(max(right - left, 0.3), 3)})
     upcoming = [b for b in services.schedule(current_user.firm, start, end + timedelta(days=28))
                 if b.order_step_id is not None]
+    receive = {}  # what the factory is paid for each step: the settlement's own split (orders.shares)
+    for order in {b.step.order for b in upcoming}:
+        receive.update({s.booking_id: s.net_fen for s in order_shares(order)})
     return render_template("planning/schedule.html", machines=machines, bars=bars, monday=monday,
-                           timedelta=timedelta, upcoming=upcoming)
+                           timedelta=timedelta, upcoming=upcoming, receive=receive)
 
 
 def _own_booking(booking_id: int) -> Booking:

@@ -10,6 +10,7 @@ from marshmallow import validate as v
 from werkzeug.datastructures import FileStorage
 
 from marketplace.api_common import ListArgs, StrictSchema
+from marketplace.quotes.breakdown import buyer_lines
 from marketplace.wording import Worded
 from quoting.specs import FINISHES, LEAD_TIME_TIERS, MAX_QUANTITY, PROCESS_HINTS, TOLERANCE_CLASSES
 
@@ -102,28 +103,22 @@ class QuoteListArgs(ListArgs):
     pass
 
 
-class LineSchema(ma.Schema):
-    kind = ma.fields.String(
-        metadata={
-            "description": "setup, run, material, lot_minimum, one_off, transport, overhead, margin, platform_fee"
-        }
-    )
-    label = Worded(metadata={"description": "the line's detail in the request's language"})
-    fen = ma.fields.Integer()
-    process = ma.fields.String(allow_none=True)
+class StepPriceSchema(ma.Schema):
+    process = ma.fields.String(allow_none=True, metadata={"description": "process code; null for transport"})
+    fen = ma.fields.Integer(metadata={"description": "the step's price, the factories' overhead and margin included"})
 
 
 class BreakSchema(ma.Schema):
     quantity = ma.fields.Integer()
     unit_price_fen = ma.fields.Integer()
-    total_fen = ma.fields.Integer()
-    subtotal_fen = ma.fields.Integer()
-    platform_fee_fen = ma.fields.Integer()
-    production_fen = ma.fields.Integer()
+    total_fen = ma.fields.Integer(metadata={"description": "what the buyer pays (standard lead time)"})
+    subtotal_fen = ma.fields.Integer(metadata={"description": "the factories' price: what they are paid in full"})
+    platform_fee_fen = ma.fields.Integer(metadata={"description": "the platform fee inside the total"})
     transport_fen = ma.fields.Integer()
-    overhead_fen = ma.fields.Integer()
-    margin_fen = ma.fields.Integer()
-    lines = ma.fields.List(ma.fields.Nested(LineSchema))
+    steps = ma.fields.Method("_steps", metadata={"description": "price per process step; they sum to subtotal_fen"})
+
+    def _steps(self, brk) -> list[dict]:
+        return [{"process": line["process"], "fen": line["fen"]} for line in buyer_lines(brk)]
 
 
 class PlacementSchema(ma.Schema):

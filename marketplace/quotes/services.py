@@ -25,6 +25,7 @@ from capacity.models import Factory, Machine, Material, Process
 from marketplace.accounts.models import Cluster, Firm, User
 from marketplace.errors import FieldError
 from marketplace.extensions import db
+from marketplace.fees import fee_rate
 from marketplace.placements import StepRef
 from marketplace.planning.adapter import current_plan, load_problem
 from marketplace.quotes.models import Quote, QuoteCalibration
@@ -93,6 +94,11 @@ def calibration_of(row: QuoteCalibration | None) -> quoting.Calibration | None:
     if row is None:
         return None
     return quoting.Calibration.of({p: quoting.ProcessFactors(**f) for p, f in row.factors.items()}, jobs=row.train_jobs)
+
+
+def quote_params() -> quoting.Params:
+    """The quoting parameters with the platform's one fee rate (``marketplace.fees``: inside the buyer's price)."""
+    return dataclasses.replace(quoting.default_params(), platform_fee_rate=fee_rate())
 
 
 def rejected(exc: quoting.QuotingError, field: str | None = None, default: str = "bbox_mm") -> FieldError:
@@ -296,7 +302,7 @@ def issue_quote(
     calibration_row = latest_calibration(cluster.id)
     try:
         request = quote_request(inputs, part, material, caps)
-        q = quoting.quote(request, calibration=calibration_of(calibration_row))
+        q = quoting.quote(request, params=quote_params(), calibration=calibration_of(calibration_row))
     except quoting.GeometryError as exc:
         raise rejected(exc, "file" if upload else None) from None
     except quoting.InputError as exc:

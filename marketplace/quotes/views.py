@@ -17,6 +17,7 @@ from marketplace.extensions import db
 from marketplace.i18n import is_chinese
 from marketplace.quotes import services
 from marketplace.quotes.api import max_upload_bytes, upload_dir
+from marketplace.quotes.breakdown import buyer_lines
 from marketplace.quotes.forms import QuoteForm
 from marketplace.quotes.models import Quote
 from marketplace.security import ratelimit
@@ -99,4 +100,5 @@ def new():
 @firm_required("buyer", "operator")
 def show(quote_id: int):
     quote = get_readable(Quote, quote_id, owner="buyer_firm_id")
-    return render_template("quotes/show.html", quote=quote, tiers=quote.offers, now=datetime.now(UTC))
+    return render_template("quotes/show.html", quote=quote, tiers=quote.offers, now=datetime.now(UTC),
+                           buyer_lines=buyer_lines, show_build_up=current_user.firm.is_operator)

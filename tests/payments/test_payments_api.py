@@ -47,7 +47,7 @@ def test_payables_and_payouts(app, db, api_as, create_firm, create_user, buyer, 
     deliver_order(order)
     settlement.payout_order(order)  # no connected account: waits for manual settlement
     mine = api_as(create_user(factory)).get("/api/v1/payables").json
-    assert mine["owed_fen"] == 9_200 and mine["payouts"][0]["status"] == "pending_manual_settlement"
+    assert mine["owed_fen"] == 9_524 and mine["payouts"][0]["status"] == "pending_manual_settlement"
     assert mine["payouts"][0]["order_reference"] == order.reference
-    assert api_as(create_user(operator)).get("/api/v1/payouts").json[0]["amount_fen"] == 9_200
+    assert api_as(create_user(operator)).get("/api/v1/payouts").json[0]["amount_fen"] == 9_524
     assert api_as(create_user(buyer)).get("/api/v1/payables").status_code == 403

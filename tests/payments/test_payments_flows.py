@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 import pytest
 
 from marketplace.errors import FieldError
+from marketplace.fees import split
+from marketplace.orders.shares import firm_totals, order_shares
 from marketplace.payments import ledger, services, settlement
 from marketplace.payments.models import Payment
 
@@ -93,7 +95,7 @@ def test_guards_on_inputs(fake_stripe, buyer, create_firm, create_paid_order):
         services.capture_order(draft)
 
 
-def test_payout_splits_by_booking_cost_and_deducts_the_fee(fake_stripe, buyer, create_firm, create_paid_order,
+def test_payout_keeps_the_fee_inside_the_price_and_splits_the_rest_by_booking_cost(fake_stripe, buyer, create_firm, create_paid_order,
                                                             deliver_order):
     connected, plain = create_firm("factory", name="Connected"), create_firm("factory", name="Plain")
     connected.stripe_account_id = "acct_connected"
@@ -105,25 +107,29 @@ def test_payout_splits_by_booking_cost_and_deducts_the_fee(fake_stripe, buyer, c
     deliver_order(order)
     payouts = settlement.payout_order(order)
     by_firm = {p.firm_id: p for p in payouts}
-    assert by_firm[connected.id].gross_fen == 75_000 and by_firm[connected.id].fee_fen == 6_000
-    assert by_firm[plain.id].gross_fen == 25_000 and by_firm[plain.id].fee_fen == 2_000
+    # 5 % inside the price: fee = 100 000 - round(100 000 / 1.05) = 4 762; the rest (95 238) split 3 : 1
+    assert (by_firm[connected.id].amount_fen, by_firm[connected.id].fee_fen) == (71_429, 3_572)
+    assert (by_firm[plain.id].amount_fen, by_firm[plain.id].fee_fen) == (23_809, 1_190)
+    assert sum(p.amount_fen + p.fee_fen for p in payouts) == 100_000
+    assert {s.firm_id: s.net_fen for s in firm_totals(order_shares(order)).values()} == {
+        connected.id: 71_429, plain.id: 23_809}  # what the schedule showed ("You receive") is what was paid
     assert by_firm[connected.id].status == "paid" and by_firm[connected.id].transfer_id.startswith("tr_")
     assert by_firm[plain.id].status == "pending_manual_settlement"
-    assert ledger.balance("platform_fees") == -8_000
+    assert ledger.balance("platform_fees") == -4_762
     assert ledger.balance("voucher_receivable:7") == 20_000
     assert ledger.balance(f"buyer:{buyer.id}") == 0
-    assert ledger.balance("payouts_pending") == -23_000
-    assert ledger.balance("psp_clearing") == 80_000 - 69_000 == fake_stripe.balance()
+    assert ledger.balance("payouts_pending") == -23_809
+    assert ledger.balance("psp_clearing") == 80_000 - 71_429 == fake_stripe.balance()
     assert settlement.payout_order(order) == payouts  # idempotent per (order, firm)
     assert len(fake_stripe.of("transfer")) == 1
 
     payables = settlement.firm_payables(plain)
-    assert payables["owed_fen"] == 23_000 and [p.id for p in payables["payouts"]] == [by_firm[plain.id].id]
+    assert payables["owed_fen"] == 23_809 and [p.id for p in payables["payouts"]] == [by_firm[plain.id].id]
     settlement.settle_manual_payout(by_firm[plain.id], "ICBC 2026-12-21 #42")
     assert settlement.firm_payables(plain)["owed_fen"] == 0
     assert [p.status for p in settlement.firm_payouts(plain)] == ["settled_manually"]
     fees = settlement.platform_fees(buyer.cluster, datetime(2026, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC))
-    assert fees == {"total_fen": 8_000, "by_order": [{"order_id": order.id, "fee_fen": 8_000}]}
+    assert fees == {"total_fen": 4_762, "by_order": [{"order_id": order.id, "fee_fen": 4_762}]}
     assert ledger.balanced()
 
 
@@ -188,5 +194,5 @@ def test_capture_method_rule(app, buyer, create_paid_order):
 
 
 def test_split_is_exact():
-    assert settlement.split(100, {1: 1, 2: 1, 3: 1}) == {1: 34, 2: 33, 3: 33}
-    assert sum(settlement.split(99_999, {1: 7, 2: 13, 3: 1}).values()) == 99_999
+    assert split(100, {1: 1, 2: 1, 3: 1}) == {1: 34, 2: 33, 3: 33}
+    assert sum(split(99_999, {1: 7, 2: 13, 3: 1}).values()) == 99_999

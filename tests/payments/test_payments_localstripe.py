@@ -53,9 +53,9 @@ def test_automatic_charge_and_payout_falls_back_to_manual_settlement(localstripe
     assert payment.status == "succeeded" and payment.captured_fen == 10_000
     deliver_order(order)
     (payout,) = settlement.payout_order(order)
-    assert (payout.gross_fen, payout.fee_fen, payout.amount_fen) == (10_000, 800, 9_200)
+    assert (payout.gross_fen, payout.fee_fen, payout.amount_fen) == (10_000, 476, 9_524)
     assert payout.status == "pending_manual_settlement" and "Connect" in payout.note
-    assert ledger.balance("payouts_pending") == -9_200 and ledger.balance("platform_fees") == -800
+    assert ledger.balance("payouts_pending") == -9_524 and ledger.balance("platform_fees") == -476
     assert ledger.balanced()
 
 

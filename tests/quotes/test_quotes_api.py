@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from marketplace.fees import fee_in
 from marketplace.quotes.models import Quote
 
 
@@ -25,13 +26,13 @@ def test_json_quote_has_falling_unit_prices_and_ordered_tiers(app, db, plant, bu
     units = [b["unit_price_fen"] for b in body["breaks"]]
     assert [b["quantity"] for b in body["breaks"]] == [1, 10, 20, 50, 100, 500]
     assert units == sorted(units, reverse=True) and units[0] > units[-1]
-    for b in body["breaks"]:
-        fee = [line for line in b["lines"] if line["kind"] == "platform_fee"]
-        assert (
-            fee
-            and fee[0]["fen"] == b["platform_fee_fen"]
-            and b["total_fen"] == b["subtotal_fen"] + b["platform_fee_fen"]
-        )
+    for b in body["breaks"]:  # the buyer sees step prices and the fee inside the total, no margin or overhead
+        assert set(b) == {"quantity", "unit_price_fen", "total_fen", "subtotal_fen", "platform_fee_fen",
+                          "transport_fen", "steps"}
+        assert b["total_fen"] == b["subtotal_fen"] + b["platform_fee_fen"]
+        assert sum(step["fen"] for step in b["steps"]) == b["subtotal_fen"]
+        assert [step["process"] for step in b["steps"]] == body["route"]
+        assert b["platform_fee_fen"] == fee_in(b["total_fen"], 500)  # the one fee rule (marketplace/fees.py)
     tiers = {t["tier"]: t for t in body["tiers"]}
     assert set(tiers) == {"expedite", "standard", "economy"} and all(t["feasible"] for t in tiers.values())
     ships = [datetime.fromisoformat(tiers[n]["ship_by"]) for n in ("expedite", "standard", "economy")]
