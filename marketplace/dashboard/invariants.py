@@ -6,7 +6,9 @@ dashboard payload (`services.page`); the tests run it on randomised worlds and o
 - booked ≤ offered wherever utilisation is shown;
 - lead times ≥ 0 days;
 - the order funnel never grows from one stage to the next (posted ≥ quoted ≥ accepted ≥ completed);
-- money figures ≥ 0, and a voucher programme's used + remaining = its budget.
+- money figures ≥ 0, and a voucher programme's used + remaining = its budget;
+- money flows add up: captured + voucher subsidies = payouts + platform fees + refunds + disputes lost + held, and
+  GMV = captured − refunded.
 """
 
 from __future__ import annotations
@@ -42,6 +44,18 @@ def violations(figures: dict) -> list[str]:
     for key in ("gmv_fen", "platform_fees_fen"):
         if (kpis[key]["value"] or 0) < 0:
             out.append(f"{key} = {kpis[key]['value']} < 0")
+    flows = kpis["money_flows"]["value"]
+    if flows is not None:
+        if any(v < 0 for v in flows.values()):
+            out.append(f"money flows: a negative figure in {flows}")
+        inflow = flows["captured_fen"] + flows["subsidies_fen"]
+        outflow = (flows["payouts_fen"] + flows["fees_fen"] + flows["refunded_fen"] + flows["disputes_lost_fen"]
+                   + flows["held_fen"])
+        if inflow != outflow:
+            out.append(f"money flows: in {inflow} != out {outflow} (payouts, fees, refunds, lost, held)")
+        gmv = kpis["gmv_fen"]["value"]
+        if (gmv or 0) != flows["captured_fen"] - flows["refunded_fen"]:
+            out.append(f"GMV {gmv} != captured - refunded {flows['captured_fen'] - flows['refunded_fen']}")
     budget = kpis["voucher_budget"]["value"]
     for programme in (budget or {}).get("programmes", []):
         if programme["used_fen"] + programme["remaining_fen"] != programme["budget_fen"] or programme["used_fen"] < 0:

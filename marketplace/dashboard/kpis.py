@@ -13,7 +13,7 @@ from marketplace.accounts.models import Firm
 from marketplace.dashboard.calendar_days import range_bounds
 from marketplace.dashboard.queries import Range
 from marketplace.orders.models import Order, OrderStatus
-from marketplace.payments.models import Payout
+from marketplace.payments.models import LedgerAccount, LedgerLine, LedgerTransaction, Payment, Payout
 from marketplace.quotes.models import Quote
 from marketplace.vouchers.models import VoucherProgramme
 
@@ -60,12 +60,49 @@ def order_funnel(session, r: Range, tz_name: str) -> dict:
     return figure("order_funnel", {"stages": stage, "by_status": by_status}, "orders", "orders.status")
 
 
+def _order_ids(r: Range, tz_name: str):
+    return select(Order.id).where(*_created_in(r, tz_name))
+
+
 def gmv(session, r: Range, tz_name: str) -> dict:
-    """Value of orders accepted (or later, not refunded) created in the range."""
-    stmt = select(func.count(Order.id), func.sum(Order.total_fen)).where(*_created_in(r, tz_name),
-                                                                        Order.status.in_(GMV_STATES))
-    count, total = session.execute(stmt).one()
-    return figure("gmv_fen", int(total or 0) if count else None, "fen", "orders.total_fen (accepted or later)")
+    """Money captured from buyers for the orders created in the range, less what was refunded to them (voucher
+    subsidies are counted in the voucher budget, not here)."""
+    count, captured, refunded = session.execute(
+        select(func.count(Payment.id), func.sum(Payment.captured_fen), func.sum(Payment.refunded_fen))
+        .where(Payment.order_id.in_(_order_ids(r, tz_name)), Payment.captured_fen > 0)).one()
+    return figure("gmv_fen", int(captured or 0) - int(refunded or 0) if count else None, "fen",
+                  "payments.captured_fen - payments.refunded_fen")
+
+
+def _ledger_sum(session, order_ids, account_prefix: str, kind: str | None = None) -> int:
+    """Debits minus credits of the accounts ``account_prefix*`` over the orders' ledger transactions."""
+    stmt = (select(func.coalesce(func.sum(LedgerLine.debit_fen - LedgerLine.credit_fen), 0))
+            .join(LedgerAccount, LedgerLine.account_id == LedgerAccount.id)
+            .join(LedgerTransaction, LedgerLine.transaction_id == LedgerTransaction.id)
+            .where(LedgerAccount.code.startswith(account_prefix), LedgerTransaction.order_id.in_(order_ids)))
+    if kind:
+        stmt = stmt.where(LedgerTransaction.kind == kind)
+    return int(session.scalar(stmt) or 0)
+
+
+def money_flows(session, r: Range, tz_name: str) -> dict:
+    """Where the money of the orders created in the range went, from three sources that must agree: payments
+    (captured, refunded), payouts (to factories, platform fees) and the ledger (voucher subsidies, lost disputes,
+    what is still held for the buyers' orders). captured + subsidies = payouts + fees + refunds + disputes lost
+    (before settlement) + held."""
+    ids = _order_ids(r, tz_name)
+    captured, refunded = session.execute(select(func.sum(Payment.captured_fen), func.sum(Payment.refunded_fen))
+                                         .where(Payment.order_id.in_(ids))).one()
+    paid_out, fees = session.execute(select(func.sum(Payout.amount_fen), func.sum(Payout.fee_fen))
+                                     .where(Payout.order_id.in_(ids))).one()
+    value = {"captured_fen": int(captured or 0), "subsidies_fen": _ledger_sum(session, ids, "voucher_receivable:"),
+             "refunded_fen": int(refunded or 0), "payouts_fen": int(paid_out or 0), "fees_fen": int(fees or 0),
+             # a dispute lost before settlement takes the money from what is held; after it, it is the platform's loss
+             "disputes_lost_fen": _ledger_sum(session, ids, "buyer:", "dispute_lost"),
+             "platform_losses_fen": _ledger_sum(session, ids, "dispute_losses"),
+             "held_fen": -_ledger_sum(session, ids, "buyer:")}
+    return figure("money_flows", value if value["captured_fen"] or value["subsidies_fen"] else None, "fen",
+                  "payments, payouts, ledger")
 
 
 def quote_to_order(session, r: Range, tz_name: str) -> dict:
@@ -122,7 +159,7 @@ def voucher_budget(session, r: Range, tz_name: str) -> dict:
 
 
 def platform_fees(session, r: Range, tz_name: str) -> dict:
-    """Platform fees deducted from factory payouts created in the range."""
+    """Platform fees of the settlements (payouts) made in the range: the fee inside the buyers' price."""
     stmt = select(func.count(Payout.id), func.sum(Payout.fee_fen)).where(
         Payout.cluster_id == r.cluster_id, *_in_range(Payout.created_at, r, tz_name), Payout.status != "failed")
     count, fees = session.execute(stmt).one()
@@ -130,7 +167,7 @@ def platform_fees(session, r: Range, tz_name: str) -> dict:
 
 
 KPIS = (firms_by_kind, order_funnel, gmv, quote_to_order, on_time_rate, average_lead_time, voucher_budget,
-        platform_fees)
+        platform_fees, money_flows)
 
 
 def all_kpis(session, r: Range, tz_name: str) -> list[dict]:

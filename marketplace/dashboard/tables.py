@@ -128,7 +128,7 @@ KPI_LABELS = {
     "firms": _l("Firms on the platform"), "order_funnel": _l("Orders posted"), "gmv_fen": _l("GMV (CNY)"),
     "quote_to_order": _l("Quote-to-order conversion, percent"), "on_time_rate": _l("On-time delivery rate, percent"),
     "average_lead_time_days": _l("Average lead time (days)"), "voucher_budget": _l("Voucher budget used / remaining"),
-    "platform_fees_fen": _l("Platform fees (CNY)"),
+    "platform_fees_fen": _l("Platform fees (CNY)"), "money_flows": _l("Money captured (CNY)"),
 }
 
 
@@ -136,13 +136,14 @@ KPI_LABELS = {
 KPI_DEFINITIONS = {
     "firms": _l("firms of the cluster now, by kind"),
     "order_funnel": _l("orders created in the range, by how far they got"),
-    "gmv_fen": _l("value of the orders created in the range and accepted or later (not refunded)"),
+    "gmv_fen": _l("money captured from buyers for orders created in the range, less refunds"),
     "quote_to_order": _l("quotes issued in the range that became an order"),
     "on_time_rate": _l("orders delivered in the range by their due date"),
     "average_lead_time_days": _l("days from order to delivery, orders delivered in the range"),
     "average_lead_time_days:promised": _l("promised days from order to ship date, orders created in the range"),
     "voucher_budget": _l("all programmes of the cluster, now"),
-    "platform_fees_fen": _l("fees deducted from factory payouts made in the range"),
+    "platform_fees_fen": _l("the platform fee inside the buyers' price, of settlements made in the range"),
+    "money_flows": _l("orders created in the range: captured + vouchers = paid to factories + fees + refunds + held"),
 }
 
 
@@ -174,6 +175,8 @@ def kpi_display(k: dict):
         return value["total"]
     if k["key"] == "order_funnel":
         return value["stages"]["posted"]
+    if k["key"] == "money_flows":
+        return round(value["captured_fen"] / 100, 2)
     if k["key"] == "voucher_budget":
         return f"{value['used_fen'] / 100:.2f} / {value['remaining_fen'] / 100:.2f}"
     if k["unit"] == "fen":

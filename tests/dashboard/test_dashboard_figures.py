@@ -105,20 +105,30 @@ def test_tight_when_demand_reaches_most_of_the_supply(operator_api, world, creat
     assert row["status"] == "tight" and row["advice"]["action"] == "recruit" and row["advice"]["gap_h"] == 0.0
 
 
-def test_programme_kpis(operator_api, world, create_order, create_firm, h):
+def _paid(db, order, captured: int, refunded: int = 0):
+    from marketplace.payments.models import Payment
+
+    db.session.add(Payment(order_id=order.id, cluster_id=order.cluster_id, payer_firm_id=order.buyer_firm_id,
+                           amount_fen=captured, captured_fen=captured, refunded_fen=refunded,
+                           capture_method="automatic", status="succeeded", idempotency_key=f"order:{order.id}:pay"))
+    db.session.commit()
+
+
+def test_programme_kpis(db, operator_api, world, create_order, create_firm, h):
     create_firm("buyer", name="Elsewhere", cluster=None)  # same cluster: counted
-    create_order(world.buyer, status="paid", total_fen=100_000, promised=h.local(27, 10))  # lead 3 days
-    create_order(world.buyer, status="completed", total_fen=50_000, promised=h.local(25, 10))  # lead 1 day
+    _paid(db, create_order(world.buyer, status="paid", total_fen=100_000, promised=h.local(27, 10)), 100_000)  # 3 d
+    _paid(db, create_order(world.buyer, status="completed", total_fen=50_000, promised=h.local(25, 10)), 50_000)
     create_order(world.buyer, status="quoted", total_fen=70_000)
-    create_order(world.buyer, status="cancelled", total_fen=90_000)
+    _paid(db, create_order(world.buyer, status="cancelled", total_fen=90_000), 90_000, 90_000)  # refunded in full
     create_order(world.buyer, status="draft")
-    create_order(world.buyer, status="paid", total_fen=999_999, created=h.local(1, 10, month=11))  # before the range
+    _paid(db, create_order(world.buyer, status="paid", total_fen=999_999, created=h.local(1, 10, month=11)),
+          999_999)  # before the range
     kpis = {k["key"]: k for k in get(operator_api, "kpis")["items"]}
     assert kpis["firms"]["value"] == {"total": 5, "buyer": 2, "factory": 1, "lessor": 1, "operator": 1}
     assert kpis["order_funnel"]["value"]["stages"] == {"posted": 4, "quoted": 3, "accepted": 2, "completed": 1}
     assert kpis["order_funnel"]["value"]["by_status"] == {"paid": 1, "completed": 1, "quoted": 1, "cancelled": 1,
                                                           "draft": 1}
-    assert kpis["gmv_fen"]["value"] == 150_000
+    assert kpis["gmv_fen"]["value"] == 150_000  # captured − refunded, orders created in the range
     assert kpis["average_lead_time_days"]["value"] == 2.0
     for key in ("voucher_budget", "platform_fees_fen"):
         assert kpis[key] == kpis[key] | {"value": None, "available": False}
