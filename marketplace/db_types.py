@@ -2,16 +2,33 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, String
 from sqlalchemy.types import TypeDecorator
 
 CURRENCY = "CNY"
+_frozen: ContextVar[datetime | None] = ContextVar("frozen_clock", default=None)
 
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    """Now, in UTC: the one clock of the app (every timestamp it writes and every "now" of its services)."""
+    return _frozen.get() or datetime.now(UTC)
+
+
+@contextmanager
+def clock_at(moment: datetime):
+    """Run the app's services as if it were ``moment`` (aware): the demo loader replays the cluster's past 90 days
+    through them. Per thread and per task (a context variable); nothing else changes the clock."""
+    if moment.tzinfo is None:
+        raise ValueError("clock_at needs an aware datetime")
+    token = _frozen.set(moment.astimezone(UTC))
+    try:
+        yield
+    finally:
+        _frozen.reset(token)
 
 
 class UTCDateTime(TypeDecorator):

@@ -1,17 +1,20 @@
 """A deterministic demo cluster: Chang'an Town (Dongguan), a hardware, mould and electronics cluster.
 
 `load(seed)` runs its steps in order; each step is idempotent on its own keys, so running the command twice
-changes nothing. Later features add steps (orders, plans, payments) to STEPS.
+changes nothing. The cluster, its firms, capacity and voucher programme are set up with the app's clock at the
+start of the demo's history (SETUP_DAYS ago); the history of the past 90 days is replayed through the real services
+(`history.py`); the open orders, their first plan, leases and the calibration jobs are written now.
 """
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
+from marketplace.db_types import clock_at, utcnow
 from marketplace.demo import capacity as capacity_step
-from marketplace.demo import catalogue, firms, money, orders, quote_history
+from marketplace.demo import catalogue, firms, history, money, orders, quote_history
 from marketplace.extensions import db
 
 DEMO_PASSWORD = "demo-pass-2026"
@@ -30,18 +33,21 @@ class DemoContext:
     notes: list[str] = field(default_factory=list)
 
 
-STEPS = (
+SETUP_DAYS = history.DAYS + 10
+SETUP = (  # with the clock at the start of the history: firms joined before they traded
     catalogue.seed,
     firms.seed_cluster,
     firms.seed_firms,
     capacity_step.seed_factories,
     capacity_step.seed_equipment,
+    money.seed_vouchers,
+)
+STEPS = (
+    history.seed_history,
     orders.seed_open_orders,
     orders.seed_plan,
     quote_history.seed_completed_jobs,
-    money.seed_vouchers,
     money.seed_leases,
-    money.seed_order_history,
 )
 
 
@@ -51,6 +57,11 @@ def load(seed: int = 2026, plan_seconds: float = 10.0) -> DemoContext:
 
     context = DemoContext(rng=random.Random(seed), password_hash=generate_password_hash(DEMO_PASSWORD, "scrypt"),
                           plan_seconds=plan_seconds)
+    with clock_at(utcnow() - timedelta(days=SETUP_DAYS)):
+        for step in SETUP:
+            step(context)
+            db.session.flush()
+        db.session.commit()
     for step in STEPS:
         step(context)
         db.session.flush()

@@ -13,13 +13,14 @@ and the outbox runs the step again later.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.models import Firm
+from marketplace.db_types import utcnow
 from marketplace.errors import FieldError
 from marketplace.events import OrderPaid
 from marketplace.extensions import db
@@ -57,7 +58,7 @@ def capture_method_for(order: Order, today: date | None = None) -> str:
     """"manual" (authorise now, capture on delivery) only when the promised delivery is less than
     MANUAL_CAPTURE_MAX_DAYS days away: real Stripe voids an uncaptured authorisation after 7 days. Otherwise
     "automatic": charge at acceptance and hold the money on the platform balance until payout. The one rule."""
-    today = today or datetime.now(UTC).date()
+    today = today or utcnow().date()
     promised = order.promised_at.date() if order.promised_at else order.due_date
     short = (promised - today) < timedelta(days=current_app.config["MANUAL_CAPTURE_MAX_DAYS"])
     return "manual" if short else "automatic"
@@ -403,7 +404,7 @@ def reverse_voucher_subsidy(order: Order, programme_id: int) -> None:
 
 
 def started_records(older_than_s: float) -> list[IdempotencyRecord]:
-    cutoff = datetime.now(UTC) - timedelta(seconds=older_than_s)
+    cutoff = utcnow() - timedelta(seconds=older_than_s)
     return list(db.session.scalars(select(IdempotencyRecord).where(
         IdempotencyRecord.state == "started", IdempotencyRecord.order_id.is_not(None),
         IdempotencyRecord.updated_at < cutoff)))

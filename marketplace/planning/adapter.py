@@ -364,13 +364,16 @@ def store_plan(loaded: Loaded, plan: mm.Plan, run_id: int | None) -> int:
     The caller commits once (or rolls back): a plan is stored whole or not at all. Returns bookings written.
     """
     step_ids = list(loaded.steps.values())
+    fixed_steps: set[int] = set()
     if step_ids:
         db.session.execute(
             delete(Booking).where(Booking.order_step_id.in_(step_ids), Booking.status.not_in(FIXED_BOOKING_STATES))
         )
+        fixed_steps = set(db.session.scalars(select(Booking.order_step_id).where(
+            Booking.order_step_id.in_(step_ids), Booking.status.in_(FIXED_BOOKING_STATES))))
     written = 0
     for a in plan.assignments:
-        if a.frozen:
+        if a.frozen or loaded.steps[(a.order_id, a.step_id)] in fixed_steps:  # kept as booked: never a second one
             continue
         step_id = loaded.steps[(a.order_id, a.step_id)]
         db.session.add(Booking(order_step_id=step_id, plan_run_id=run_id, status="planned",

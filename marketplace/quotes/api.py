@@ -6,7 +6,6 @@ every quote of its cluster; anyone else gets 404.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 import marshmallow as ma
@@ -18,6 +17,7 @@ from sqlalchemy import select
 import quoting
 from marketplace.accounts.auth import require_kind
 from marketplace.api_common import api_blueprint, page_of, paginate
+from marketplace.db_types import utcnow
 from marketplace.errors import unprocessable
 from marketplace.extensions import db
 from marketplace.quotes import services
@@ -112,7 +112,7 @@ class Quotes(MethodView):
             current_user,
             inputs,
             upload,
-            datetime.now(UTC),
+            utcnow(),
             upload_dir=upload_dir(),
             max_upload_bytes=max_upload_bytes(),
             valid_days=current_app.config["QUOTE_VALID_DAYS"],

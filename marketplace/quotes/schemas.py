@@ -3,13 +3,12 @@ issued quote."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import marshmallow as ma
 from marshmallow import validate as v
 from werkzeug.datastructures import FileStorage
 
 from marketplace.api_common import ListArgs, StrictSchema
+from marketplace.db_types import utcnow
 from marketplace.quotes.breakdown import buyer_lines
 from marketplace.wording import Worded
 from quoting.specs import FINISHES, LEAD_TIME_TIERS, MAX_QUANTITY, PROCESS_HINTS, TOLERANCE_CLASSES
@@ -173,7 +172,7 @@ class QuoteSummarySchema(ma.Schema):
     file_name = ma.fields.String(allow_none=True)
 
     def _expired(self, quote) -> bool:
-        return quote.expired(datetime.now(UTC))
+        return quote.expired(utcnow())
 
 
 class QuoteSchema(QuoteSummarySchema):

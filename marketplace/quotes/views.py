@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from flask import Blueprint, current_app, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -12,6 +10,7 @@ from sqlalchemy import select
 from capacity.forms import choices
 from capacity.models import Material, Process
 from marketplace.accounts.auth import firm_required
+from marketplace.db_types import utcnow
 from marketplace.errors import FieldError
 from marketplace.extensions import db
 from marketplace.i18n import is_chinese
@@ -61,7 +60,7 @@ def _report(form: QuoteForm, exc: FieldError) -> None:
 @firm_required("buyer", "operator")
 def index():
     quotes = db.session.scalars(scope(select(Quote), Quote, "buyer_firm_id").order_by(Quote.id.desc()).limit(100)).all()
-    return render_template("quotes/index.html", quotes=quotes, now=datetime.now(UTC))
+    return render_template("quotes/index.html", quotes=quotes, now=utcnow())
 
 
 @quotes_web.route("/new", methods=["GET", "POST"])
@@ -81,7 +80,7 @@ def new():
                 current_user,
                 form.inputs(),
                 upload,
-                datetime.now(UTC),
+                utcnow(),
                 upload_dir=upload_dir(),
                 max_upload_bytes=max_upload_bytes(),
                 valid_days=current_app.config["QUOTE_VALID_DAYS"],
@@ -100,5 +99,5 @@ def new():
 @firm_required("buyer", "operator")
 def show(quote_id: int):
     quote = get_readable(Quote, quote_id, owner="buyer_firm_id")
-    return render_template("quotes/show.html", quote=quote, tiers=quote.offers, now=datetime.now(UTC),
+    return render_template("quotes/show.html", quote=quote, tiers=quote.offers, now=utcnow(),
                            buyer_lines=buyer_lines, show_build_up=current_user.firm.is_operator)

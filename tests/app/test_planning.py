@@ -119,6 +119,23 @@ def test_replanning_replaces_bookings_and_keeps_accepted_ones(app, db, plant, cr
         assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))
 
 
+def test_storing_the_stored_plan_again_changes_nothing(app, db, plant, create_order):
+    """Confirming the stored plan (the demo's morning) keeps one booking per step, the accepted ones untouched."""
+    from marketplace.planning.adapter import store_plan
+
+    order = create_order()
+    plan_now(order.buyer.cluster, time_limit_s=3)
+    first = bookings(db)
+    first[0].status = "accepted"
+    db.session.commit()
+    before = [(b.order_step_id, b.machine_id, b.starts_at, b.ends_at) for b in bookings(db)]
+    for _ in range(2):
+        loaded = load_problem(order.buyer.cluster, datetime(2026, 11, 21, tzinfo=UTC))
+        store_plan(loaded, current_plan(loaded), None)
+        db.session.commit()
+    assert [(b.order_step_id, b.machine_id, b.starts_at, b.ends_at) for b in bookings(db)] == before
+
+
 def test_a_blacked_out_machine_leaves_the_step_unplaced_with_reasons(app, db, plant, create_order):
     _site, mill, _ = plant
     start = datetime(2026, 11, 20, tzinfo=UTC)

@@ -95,8 +95,8 @@ def test_guards_on_inputs(fake_stripe, buyer, create_firm, create_paid_order):
         services.capture_order(draft)
 
 
-def test_payout_keeps_the_fee_inside_the_price_and_splits_the_rest_by_booking_cost(fake_stripe, buyer, create_firm, create_paid_order,
-                                                            deliver_order):
+def test_payout_keeps_the_fee_inside_the_price_and_splits_the_rest_by_booking_cost(
+        fake_stripe, buyer, create_firm, create_paid_order, deliver_order):
     connected, plain = create_firm("factory", name="Connected"), create_firm("factory", name="Plain")
     connected.stripe_account_id = "acct_connected"
     order = create_paid_order(buyer, 100_000, shares={connected: 30_000, plain: 10_000})

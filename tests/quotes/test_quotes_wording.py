@@ -51,9 +51,9 @@ def test_a_stored_finding_reads_like_the_librarys_and_names_processes_and_materi
 
     finding = Msg("route.not_printed", material="ss304", reason=Msg("route.turn", axis="z"))
     stored = coded(finding)
+    turn = {"code": "route.turn", "text": "rotationally symmetric about z: turning", "params": {"axis": "z"}}
     assert stored == {"code": "route.not_printed", "text": str(finding),
-                      "params": {"material": "ss304", "reason": {"code": "route.turn", "text": "rotationally "
-                                                                 "symmetric about z: turning", "params": {"axis": "z"}}}}
+                      "params": {"material": "ss304", "reason": turn}}
     assert in_chinese(app, finding) == in_chinese(app, stored) == "平台不打印 不锈钢 304；绕 z 轴回转对称：车削"
     assert in_chinese(app, Msg("dfm.no_machine", process="wire_edm")) == "集群内没有工厂提供慢走丝线切割"
     assert in_chinese(app, "typed by a user") == "typed by a user"  # plain text of older rows stays as it is
