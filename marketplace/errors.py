@@ -8,6 +8,7 @@ browsers get an error page. Services raise `FieldError` for a bad value they can
 from __future__ import annotations
 
 from flask import jsonify, render_template, request
+from flask_babel import gettext as _
 from flask_smorest import Api
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import Conflict, HTTPException, UnprocessableEntity
@@ -131,7 +132,7 @@ def reject_nul_characters():
         field = _nul_field(source)
         if field:
             raise FieldError(field.split(".")[0] if field.split(".")[-1].isdigit() else field,
-                             "Must not contain NUL characters.")
+                             _("Must not contain NUL characters."))
 
 
 def unprocessable(errors: dict, message: str = "Validation failed") -> UnprocessableEntity:
@@ -158,7 +159,7 @@ def register_error_handlers(app) -> None:
     @app.errorhandler(StaleDataError)
     def _changed_meanwhile(exc: StaleDataError):
         db.session.rollback()
-        return render_http_error(Conflict("This changed while you were working on it; reload and try again."))
+        return render_http_error(Conflict(_("This changed while you were working on it; reload and try again.")))
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from flask import abort
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import Select
 
@@ -43,7 +44,7 @@ def get_writable(model: type[T], object_id: int, owner="firm_id") -> T:
     """The object if the current firm owns it; 403 for the cluster's operator (read-only); else 404."""
     obj = get_readable(model, object_id, owner)
     if _owner(obj, owner) != current_firm().id:
-        abort(403, "Cluster operators can read but not change a firm's records.")
+        abort(403, _("Cluster operators can read but not change a firm's records."))
     return obj
 
 

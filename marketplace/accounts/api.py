@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort
 from flask.views import MethodView
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
 
@@ -78,12 +79,13 @@ class FirmItem(MethodView):
         """Change your firm's profile (owners only)"""
         firm = _readable_firm(firm_id)
         if firm.id != current_firm().id:
-            abort(403, "Cluster operators can read but not change a firm's records.")
+            abort(403, _("Cluster operators can read but not change a firm's records."))
         require_owner()
         if "name" in data and db.session.scalar(
             select(Firm.id).where(Firm.cluster_id == firm.cluster_id, Firm.name == data["name"], Firm.id != firm.id)
         ):
-            raise FieldError("name", f"'{data['name']}' is already used by another firm in this cluster.")
+            raise FieldError("name", _("'%(name)s' is already used by another firm in this cluster.",
+                                       name=data["name"]))
         for key, value in data.items():
             setattr(firm, key, value)
         db.session.commit()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import wraps
 
 from flask import abort, g, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, validate_csrf
 from sqlalchemy import select
@@ -45,7 +46,7 @@ def load_user_from_token(req) -> User | None:
 @login_manager.unauthorized_handler
 def unauthorized():
     if is_api_request():
-        abort(401, "Authentication required: send 'Authorization: Bearer <token>' or sign in.")
+        abort(401, _("Authentication required: send 'Authorization: Bearer <token>' or sign in."))
     return redirect(url_for("accounts.sign_in", next=request.full_path))
 
 
@@ -53,12 +54,12 @@ def require_api_user() -> None:
     """API guard (a before_request hook): a signed-in user, and a CSRF token when the session cookie
     (not a bearer token) authenticates a write."""
     if not current_user.is_authenticated:
-        abort(401, "Authentication required: send 'Authorization: Bearer <token>' or sign in.")
+        abort(401, _("Authentication required: send 'Authorization: Bearer <token>' or sign in."))
     if g.get("auth_method") == "session" and request.method in UNSAFE_METHODS:
         try:
             validate_csrf(request.headers.get("X-CSRFToken"))
         except (ValidationError, CSRFError):
-            abort(403, "Missing or invalid X-CSRFToken header for a cookie-authenticated request.")
+            abort(403, _("Missing or invalid X-CSRFToken header for a cookie-authenticated request."))
 
 
 def firm_required(*kinds: str):
@@ -85,4 +86,4 @@ def require_kind(*kinds: str) -> None:
 
 def require_owner() -> None:
     if not current_user.is_owner:
-        abort(403, "Only the firm's owner may do this.")
+        abort(403, _("Only the firm's owner may do this."))

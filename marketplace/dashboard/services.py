@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
+
 from marketplace.dashboard import demand, kpis, materialise, queries
 from marketplace.dashboard.queries import Range
 from marketplace.errors import FieldError
@@ -31,9 +33,9 @@ def resolve_dates(start: date | None, end: date | None, tz_name: str, today: dat
     elif end is None:
         end = start + timedelta(days=DEFAULT_BACK + DEFAULT_AHEAD)
     if end < start:
-        raise FieldError("end", "Must be on or after start.")
+        raise FieldError("end", _("Must be on or after start."))
     if (end - start).days + 1 > MAX_DAYS:
-        raise FieldError("end", f"At most {MAX_DAYS} days at a time.")
+        raise FieldError("end", _("At most %(days)d days at a time.", days=MAX_DAYS))
     return start, end
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort
+from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from capacity.models import Factory, Machine
@@ -35,7 +36,7 @@ def buyer_order(order_id: int) -> Order:
     """readable_order, and only its buyer may act on it (others who may read it get 403)."""
     order = readable_order(order_id)
     if order.buyer_firm_id != current_firm().id:
-        abort(403, "Only the buyer can do this.")
+        abort(403, _("Only the buyer can do this."))
     return order
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask import abort
 from flask.views import MethodView
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -42,7 +43,7 @@ def _open_amount(order: Order) -> int:
     """Captured, minus refunded, minus refunds in flight, minus requests still waiting for a decision."""
     payment = db.session.scalar(select(Payment).where(Payment.order_id == order.id))
     if payment is None or payment.status != "succeeded":
-        raise FieldError("amount_fen", "Nothing has been captured for this order yet.")
+        raise FieldError("amount_fen", _("Nothing has been captured for this order yet."))
     waiting = sum(r.amount_fen for r in db.session.scalars(select(RefundRequest).where(
         RefundRequest.order_id == order.id, RefundRequest.status == "requested")))
     return payment.refundable_fen - waiting
@@ -64,11 +65,12 @@ class RefundRequests(MethodView):
         """Ask for money back, all or part, with a reason (the buyer)"""
         order = readable_order(order_id)
         if order.buyer_firm_id != current_firm().id:
-            abort(403, "Only the buyer can ask for a refund.")
+            abort(403, _("Only the buyer can ask for a refund."))
         db.session.execute(select(Order.id).where(Order.id == order.id).with_for_update())
         available = _open_amount(order)
         if data["amount_fen"] > available:
-            raise FieldError("amount_fen", f"At most {max(available, 0)} fen can still be asked for.")
+            raise FieldError("amount_fen", _("At most %(amount)s fen can still be asked for.",
+                                             amount=max(available, 0)))
         request = RefundRequest(order_id=order.id, amount_fen=data["amount_fen"], reason=data["reason"],
                                 requested_by_id=current_user.id)
         db.session.add(request)
@@ -92,9 +94,9 @@ class RefundDecision(MethodView):
         if order is None or not (works_on or operates or order.buyer_firm_id == firm.id):
             abort(404, f"No refund request with id {request_id}.")
         if not (works_on or operates):
-            abort(403, "The operator or a factory of the order decides.")
+            abort(403, _("The operator or a factory of the order decides."))
         if request.status != "requested":
-            raise FieldError("approve", f"This request was already {request.status}.")
+            raise FieldError("approve", _("This request was already %(status)s.", status=request.status))
         request.status = "approved" if data["approve"] else "declined"
         request.decision_note, request.decided_by_id, request.decided_at = data["note"], current_user.id, utcnow()
         if data["approve"]:

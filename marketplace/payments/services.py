@@ -16,6 +16,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -95,20 +96,20 @@ def charge_order(order: Order, amount_fen: int, *, payer_firm, capture: str | No
     `PaymentDeclined`; `attempt` (the order's payment_attempt + 1) starts a new attempt only once per decline."""
     capture = capture or capture_method_for(order)
     if capture not in CAPTURE_METHODS:
-        raise FieldError("capture", "Use 'manual' or 'automatic'.")
+        raise FieldError("capture", _("Use 'manual' or 'automatic'."))
     if not isinstance(amount_fen, int) or isinstance(amount_fen, bool) or amount_fen <= 0:
-        raise FieldError("amount_fen", "The amount must be a positive number of fen.")
+        raise FieldError("amount_fen", _("The amount must be a positive number of fen."))
     if payer_firm.id != order.buyer_firm_id:
-        raise FieldError("payer_firm", "Only the order's buyer pays for it.")
+        raise FieldError("payer_firm", _("Only the order's buyer pays for it."))
     payment = payment_of(order, lock=True)
     if payment is not None and payment.status in ("requires_capture", "succeeded"):
         _after_authorised(order, payment, actor)
         db.session.commit()
         return payment
     if payment is not None and payment.status == "canceled":
-        raise FieldError("payment", "This order's payment was cancelled.")
+        raise FieldError("payment", _("This order's payment was cancelled."))
     if order.status != "paid" and not lifecycle.can(order, "paid"):
-        raise FieldError("status", f"An order in status {order.status} cannot be paid.")
+        raise FieldError("status", _("An order in status %(status)s cannot be paid.", status=order.status))
     if payment is None:
         payment = Payment(order_id=order.id, cluster_id=order.cluster_id, payer_firm_id=payer_firm.id,
                           amount_fen=amount_fen, currency=order.currency, capture_method=capture, status="pending",
@@ -222,7 +223,7 @@ def _after_authorised(order: Order, payment: Payment, actor=None) -> None:
 def _require_payment(order: Order) -> Payment:
     payment = payment_of(order, lock=True)
     if payment is None:
-        raise FieldError("payment", "This order has no payment.")
+        raise FieldError("payment", _("This order has no payment."))
     if payment.status == "pending":  # outcome of the charge unknown (crash or outage): find out first
         send_charge(order, payment)
     return payment
@@ -235,15 +236,17 @@ def capture_order(order: Order, amount_fen: int | None = None) -> Payment:
     if payment.status == "succeeded":
         return payment
     if payment.status == "canceled":
-        raise FieldError("payment", "A cancelled payment cannot be captured.")
+        raise FieldError("payment", _("A cancelled payment cannot be captured."))
     if payment.status != "requires_capture":
-        raise FieldError("payment", f"A payment in status {payment.status} cannot be captured.")
+        raise FieldError("payment", _("A payment in status %(status)s cannot be captured.", status=payment.status))
     amount = payment.amount_fen if amount_fen is None else amount_fen
     if not isinstance(amount, int) or amount <= 0 or amount > payment.amount_fen:
-        raise FieldError("amount_fen", f"Capture between 1 and the authorised {payment.amount_fen} fen.")
+        raise FieldError("amount_fen", _("Capture between 1 and the authorised %(amount)s fen.",
+                                         amount=payment.amount_fen))
     rec, new = record(f"order:{order.id}:capture", "capture", order.id, {"amount_to_capture": amount})
     if rec.params.get("amount_to_capture") != amount:  # the key stands for the first request's terms
-        raise FieldError("amount_fen", f"A capture of {rec.params.get('amount_to_capture')} fen is in progress.")
+        raise FieldError("amount_fen", _("A capture of %(amount)s fen is in progress.",
+                                         amount=rec.params.get("amount_to_capture")))
     if not new:
         intent = client().retrieve_payment_intent(payment.intent_id)
         if intent.get("status") != "requires_capture":  # captured (or voided) by the earlier attempt
@@ -279,7 +282,7 @@ def cancel_order_payment(order: Order) -> Payment | None:
         db.session.commit()
         return payment
     if payment.status == "succeeded":
-        raise FieldError("payment", "A captured payment cannot be cancelled; refund it instead.")
+        raise FieldError("payment", _("A captured payment cannot be cancelled; refund it instead."))
     rec, new = record(f"order:{order.id}:cancel", "cancel", order.id, {"payment_intent": payment.intent_id})
     intent = client().retrieve_payment_intent(payment.intent_id) if not new else None
     if intent is None or intent.get("status") not in ("canceled", "succeeded"):
@@ -318,12 +321,14 @@ def refund_order(order: Order, amount_fen: int, reason: str = "", *, key: str | 
             send_refund(order, payment, existing)
         return existing
     if payment.status != "succeeded" or not payment.captured_fen:
-        raise FieldError("payment", "Nothing has been captured for this order.")
+        raise FieldError("payment", _("Nothing has been captured for this order."))
     if not isinstance(amount_fen, int) or isinstance(amount_fen, bool) or amount_fen <= 0:
-        raise FieldError("amount_fen", "The amount must be a positive number of fen.")
+        raise FieldError("amount_fen", _("The amount must be a positive number of fen."))
     if amount_fen > payment.refundable_fen:
-        raise FieldError("amount_fen", f"At most {payment.refundable_fen} fen can still be refunded "
-                                       f"(captured {payment.captured_fen}, refunded {payment.refunded_fen}).")
+        raise FieldError("amount_fen", _("At most %(left)s fen can still be refunded (captured %(captured)s, "
+                                         "refunded %(refunded)s).",
+                                         left=payment.refundable_fen, captured=payment.captured_fen,
+                                         refunded=payment.refunded_fen))
     refund = Refund(payment=payment, order_id=order.id, number=payment.next_refund_number, amount_fen=amount_fen,
                     currency=payment.currency, reason=(reason or "")[:300], idempotency_key=key)
     db.session.add(refund)
@@ -385,7 +390,7 @@ def record_voucher_subsidy(order: Order, programme_id: int, amount_fen: int):
     """The programme owes the subsidy (voucher_receivable:<programme>); it stands for the buyer next to what the
     buyer paid (buyer:<firm>). Idempotent per (order, programme); the caller commits."""
     if not isinstance(amount_fen, int) or amount_fen <= 0:
-        raise FieldError("amount_fen", "The subsidy must be a positive number of fen.")
+        raise FieldError("amount_fen", _("The subsidy must be a positive number of fen."))
     return ledger.post(_subsidy_key(order.id, programme_id), "voucher_subsidy",
                        [Dr(f"voucher_receivable:{programme_id}", amount_fen),
                         Cr(f"buyer:{order.buyer_firm_id}", amount_fen)],

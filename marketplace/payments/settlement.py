@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -32,7 +33,7 @@ def payout_order(order: Order) -> list[Payout]:
     is recorded as "pending_manual_settlement". Idempotent per (order, firm). Held while a dispute is open (raises
     Retry)."""
     if order.status not in ("delivered", "completed", "disputed"):
-        raise FieldError("status", "Factories are paid once the order is delivered.")
+        raise FieldError("status", _("Factories are paid once the order is delivered."))
     payment = payment_of(order, lock=True)
     if payment is not None:
         if payment.status == "pending":
@@ -40,7 +41,7 @@ def payout_order(order: Order) -> list[Payout]:
         for pending in [r for r in payment.refunds if r.status == "pending" and not r.refund_id]:
             send_refund(order, payment, pending)
         if payment.status == "requires_capture":
-            raise FieldError("payment", "Capture the payment before paying the factories.")
+            raise FieldError("payment", _("Capture the payment before paying the factories."))
         if payment.dispute_open or any(r.status == "pending" for r in payment.refunds):
             raise Retry("payouts wait until the dispute or the pending refund is settled", delay_s=300)
     if ledger.find(f"order:{order.id}:settlement") is None:
@@ -55,10 +56,10 @@ def payout_order(order: Order) -> list[Payout]:
 def _settle(order: Order) -> None:
     held = -ledger.order_balance(f"buyer:{order.buyer_firm_id}", order.id)
     if held <= 0:
-        raise FieldError("payment", "No money is held for this order.")
+        raise FieldError("payment", _("No money is held for this order."))
     firms = firm_totals(order_shares(order, held))
     if not firms:
-        raise FieldError("bookings", "No factory booking to pay for this order.")
+        raise FieldError("bookings", _("No factory booking to pay for this order."))
     lines = [Dr(f"buyer:{order.buyer_firm_id}", held)]
     for firm_id, share in firms.items():
         lines.append(Cr(f"factory_payable:{firm_id}", share.net_fen))
@@ -122,7 +123,8 @@ def settle_manual_payout(payout: Payout, reference: str) -> Payout:
     if payout.status == "settled_manually":
         return payout
     if payout.status != "pending_manual_settlement":
-        raise FieldError("status", f"A payout in status {payout.status} is not waiting for manual settlement.")
+        raise FieldError("status", _("A payout in status %(status)s is not waiting for manual settlement.",
+                                     status=payout.status))
     payout.status, payout.note = "settled_manually", f"settled: {reference}"[:300]
     ledger.post(f"payout:{payout.id}:manual_settlement", "manual_settlement",
                 [Dr("payouts_pending", payout.amount_fen), Cr("psp_clearing", payout.amount_fen)],

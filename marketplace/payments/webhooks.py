@@ -15,6 +15,7 @@ import json
 import time
 
 from flask import Blueprint, abort, current_app, jsonify, request
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -93,7 +94,7 @@ def receive():
         object_id = str(obj.get("id", ""))
         intent_id = _intent_of(event_type, obj) if event_type in INTENT_EVENTS + RELATED_EVENTS else ""
     except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
-        abort(400, "Not an event.")
+        abort(400, _("Not an event."))
     row = WebhookEvent(event_id=event_id[:80], type=event_type[:80], object_id=object_id[:80])
     db.session.add(row)
     try:
