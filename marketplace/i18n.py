@@ -67,6 +67,16 @@ def yuan(fen: int | None) -> str:
     return f"{sign}¥{fen // 100:,}.{fen % 100:02d}"
 
 
+def yuan_compact(fen: int | None) -> str:
+    """A large amount for a figure card: ¥239.23万 in Chinese, ¥2.39M in English (exact below ¥100,000)."""
+    if fen is None or abs(fen) < 10_000_000:
+        return yuan(fen)
+    sign, value = ("-" if fen < 0 else ""), abs(fen) / 100
+    if is_chinese():
+        return f"{sign}¥{value / 1e8:,.2f}亿" if value >= 1e8 else f"{sign}¥{value / 1e4:,.2f}万"
+    return f"{sign}¥{value / 1e9:,.2f}B" if value >= 1e9 else f"{sign}¥{value / 1e6:,.2f}M"
+
+
 def local_zone() -> ZoneInfo:
     return ZoneInfo(select_timezone())
 
@@ -74,6 +84,7 @@ def local_zone() -> ZoneInfo:
 def init_app(app) -> None:
     app.jinja_env.filters["local_dt"] = local_datetime
     app.jinja_env.filters["yuan"] = yuan
+    app.jinja_env.filters["yuan_compact"] = yuan_compact
     app.jinja_env.globals["local_span"] = local_span
 
     @app.context_processor

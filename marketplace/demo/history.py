@@ -118,6 +118,8 @@ class Replay:
         story.order = checkout.place_order(story.quote, story.user, story.tier, delivery, story.part[0], moment)
         if story.fate != "unpaid":
             self.at(moment + timedelta(minutes=self.rng.randint(20, 240)), self.pay, story)
+        else:  # never paid: the buyer withdraws it some days later, which frees the reserved capacity
+            self.at(moment + timedelta(days=self.rng.uniform(3, 8)), self.withdraw, story)
 
     def pay(self, moment: datetime, story: Story) -> None:
         try:
@@ -127,9 +129,12 @@ class Replay:
             checkout.pay(story.order, story.user, None, moment.astimezone(self.tz).date())
         drain(handlers=MONEY_HANDLERS)
         if story.fate == "cancel":
-            self.at(moment + timedelta(hours=self.rng.randint(2, 20)), self.cancel, story)
+            self.at(moment + timedelta(hours=self.rng.uniform(1, 3)), self.cancel, story)
         elif story.fate == "refund":
             self.at(moment + timedelta(hours=self.rng.randint(3, 30)), self.refund, story)
+
+    def withdraw(self, moment: datetime, story: Story) -> None:
+        checkout.cancel(story.order, story.user, "未付款，买方撤回订单")
 
     def cancel(self, moment: datetime, story: Story) -> None:
         checkout.cancel(story.order, story.user, "采购计划取消")

@@ -18,13 +18,13 @@ from sqlalchemy import func, select
 from capacity.models import Factory, Machine
 from marketplace.extensions import db
 from marketplace.i18n import local_datetime, local_zone
-from marketplace.orders.models import OPEN_STATUSES, Booking, Order, OrderStep
+from marketplace.orders.models import Booking, Order, OrderStep
 from marketplace.orders.shares import order_shares
 from marketplace.payments.models import Payout
 from marketplace.wording import process_name
 
 PAID = ("paid", "settled_manually")
-UNSETTLED_ORDER_STATUSES = (*OPEN_STATUSES, "shipped", "delivered", "disputed")
+UNSETTLED_ORDER_STATUSES = ("paid", "planned", "in_production", "shipped", "delivered", "disputed")  # paid for
 
 
 @dataclass(frozen=True)

@@ -66,7 +66,7 @@ def test_open_orders_show_what_the_factory_will_receive(app, db, buyer, create_f
                                                         sign_in, client):
     works = create_firm("factory", name="Open Works")
     order = create_paid_order(buyer, 50_000, shares={works: 1_000}, status="paid")
-    monthly = statement.statement(works, date.today())
+    monthly = statement.statement(works, date.today())  # a paid order: what the factory will receive
     assert [(o.order.id, o.total_fen) for o in monthly.upcoming] == [(order.id, 50_000 - fee_in(50_000))]
     sign_in(client, create_user(works), "en")
     listing = client.get("/orders").get_data(as_text=True)
