@@ -13,6 +13,7 @@ from collections.abc import Mapping
 import marshmallow as ma
 from flask import g
 from flask_babel import get_translations
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 import matching.reasons
@@ -29,6 +30,10 @@ APP_TEMPLATES = {
 TEMPLATES: Mapping[str, str] = {**quoting.messages.TEMPLATES, **matching.reasons.TEMPLATES, **APP_TEMPLATES}
 PROCESS_PARAMS = quoting.messages.PROCESS_PARAMS
 MATERIAL_PARAMS = quoting.messages.MATERIAL_PARAMS
+UNIT_PARAMS = quoting.messages.UNIT_PARAMS
+UNIT_NAMES = {"millimetre": _l("millimetre"), "centimetre": _l("centimetre"), "decimetre": _l("decimetre"),
+              "metre": _l("metre"), "micrometre": _l("micrometre"), "nanometre": _l("nanometre"),
+              "kilometre": _l("kilometre"), "inch": _l("inch"), "foot": _l("foot")}
 
 
 def _is_msg(value) -> bool:
@@ -77,6 +82,8 @@ def _param(name: str, value):
         return process_name(value)
     if name in MATERIAL_PARAMS and isinstance(value, str):
         return material_name(value)
+    if name in UNIT_PARAMS and isinstance(value, str):
+        return str(UNIT_NAMES.get(value, value))
     return value
 
 

@@ -10,19 +10,23 @@ import io
 import math
 import struct
 from collections.abc import Iterable
+from dataclasses import replace
 
 import numpy as np
 
-from . import step_header
+from . import brep, step_header
 from ._raster import deepest_pocket, scan_axis, thin_wall_mm
 from .errors import GeometryError
 from .messages import Msg
 from .messages import dims as dims_text
+from .solids import bodies, clean, step_mesh_mm
 from .specs import DeclaredGeometry, MachineCapability, PartFeatures
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 MIN_PLAUSIBLE_MM = 0.5
 MAX_PLAUSIBLE_MM = 5000.0
+STL_UNITS_MM = {"mm": 1.0, "cm": 10.0, "m": 1000.0, "inch": 25.4}
+SMALL_STL_MM = 12.0  # an STL this small may have been drawn in inches: the quote says how it was read
 SCAN_CELLS = 96
 FLANK_REACH_MM = 75.0
 OBB_EXACT_MAX_HULL_VERTICES = 1500
@@ -69,27 +73,6 @@ def _check_stl_bytes(data: bytes) -> None:
                             "not_a_mesh")
 
 
-def _step_mesh_mm(loaded):
-    """cascadio's STEP -> GLB scene as one mesh in mm with shared vertices.
-
-    glTF is in metres (trimesh reports ``scene.units``), and the GLB repeats the vertices of every B-rep
-    face, so the faces only form a closed solid once coincident vertices are merged."""
-    import trimesh
-
-    if isinstance(loaded, trimesh.Scene):
-        units = loaded.units or "meters"
-        mesh = loaded.to_mesh() if loaded.geometry else trimesh.Trimesh()
-    else:
-        units = getattr(loaded, "units", None) or "meters"
-        mesh = loaded
-    if not isinstance(mesh, trimesh.Trimesh) or len(mesh.faces) == 0:
-        return mesh
-    mesh.apply_scale(trimesh.units.unit_conversion(units, "millimeters"))
-    mesh.units = "millimeters"
-    mesh.merge_vertices(merge_tex=True, merge_norm=True)
-    return mesh
-
-
 def _check_step_size(data: bytes) -> None:
     """Refuse a STEP file whose declared unit and point coordinates make an implausible part, before tessellating."""
     unit = step_header.length_unit_mm(data)
@@ -104,7 +87,12 @@ def _check_step_size(data: bytes) -> None:
 
 
 def load_mesh(data: bytes, filename: str | None = None, file_type: str | None = None):
-    """Parse uploaded bytes into a validated ``trimesh.Trimesh`` (mm). Raises GeometryError."""
+    """Parse uploaded bytes into a ``trimesh.Trimesh`` (mm for STEP; the STL's own numbers). Raises GeometryError."""
+    return load_mesh_and_parts(data, filename, file_type)[0]
+
+
+def load_mesh_and_parts(data: bytes, filename: str | None = None, file_type: str | None = None):
+    """(mesh, number of parts a STEP file declares, or None for STL)."""
     if not data:
         raise GeometryError(Msg("geometry.empty"), "empty_file")
     if len(data) > MAX_UPLOAD_BYTES:
@@ -118,13 +106,13 @@ def load_mesh(data: bytes, filename: str | None = None, file_type: str | None = 
             raise GeometryError(Msg("geometry.step_unsupported"), "step_unsupported")
         _check_step_size(data)
         try:
-            loaded = trimesh.load(io.BytesIO(data), file_type="step")
+            mesh, parts = step_mesh_mm(data)
         except OSError as exc:  # cascadio wrote no GLB: OpenCASCADE could not parse the file
             raise GeometryError(Msg("geometry.step_unreadable"), "not_a_mesh") from exc
         except Exception as exc:
             raise GeometryError(Msg("geometry.step_failed", detail=repr(exc)[:200]), "not_a_mesh") from exc
-        mesh = _step_mesh_mm(loaded)
     else:
+        parts = None
         _check_stl_bytes(data)
         try:
             with np.errstate(all="ignore"):  # garbage binary STL: NaN casts are caught below
@@ -135,7 +123,7 @@ def load_mesh(data: bytes, filename: str | None = None, file_type: str | None = 
         raise GeometryError(Msg("geometry.no_triangles"), "not_a_mesh")
     if not np.all(np.isfinite(mesh.vertices)) or np.abs(mesh.vertices).max() > 1e7:
         raise GeometryError(Msg("geometry.bad_coordinates"), "not_a_mesh")
-    return mesh
+    return mesh, parts
 
 
 def validate_mesh(mesh) -> list[str]:
@@ -240,7 +228,7 @@ def _rotational(mesh) -> tuple[bool, str | None]:
 
 
 def features_from_mesh(mesh, source: str = "stl", *, scan: bool = True,
-                       notes: Iterable[str] = ()) -> PartFeatures:
+                       notes: Iterable[str] = (), volume_mm3: float | None = None) -> PartFeatures:
     """Derive volume, area, boxes, hull, setups, symmetry, holes, thin walls and pockets from a valid mesh."""
     assumptions = list(notes)
     bbox = tuple(float(x) for x in mesh.extents)
@@ -289,7 +277,8 @@ def features_from_mesh(mesh, source: str = "stl", *, scan: bool = True,
             _, depth, width = max(pockets)
         assumptions.append(Msg("assume.wall_scan", cell=cell))
     return PartFeatures(
-        source=source, bbox_mm=bbox, stock_dims_mm=stock, volume_mm3=float(mesh.volume), area_mm2=float(mesh.area),
+        source=source, bbox_mm=bbox, stock_dims_mm=stock,
+        volume_mm3=float(mesh.volume if volume_mm3 is None else volume_mm3), area_mm2=float(mesh.area),
         convex_hull_volume_mm3=float(hull.volume), watertight=bool(mesh.is_watertight),
         setups=len(directions), approach_directions=directions, freeform_share=round(freeform, 4),
         rotational=rotational, rotation_axis=axis, through_holes=holes, min_wall_mm=min_wall,
@@ -298,15 +287,45 @@ def features_from_mesh(mesh, source: str = "stl", *, scan: bool = True,
 
 
 def part_from_bytes(data: bytes, filename: str | None = None, file_type: str | None = None, *,
-                    capabilities: Iterable[MachineCapability] | None = None, scan: bool = True) -> PartFeatures:
-    """Upload bytes -> validated :class:`PartFeatures` (the usual entry point for CAD files)."""
+                    capabilities: Iterable[MachineCapability] | None = None, scan: bool = True,
+                    unit: str | None = None) -> PartFeatures:
+    """Upload bytes -> validated :class:`PartFeatures` (the usual entry point for CAD files).
+
+    ``unit`` is the STL's length unit (mm, cm, m, inch; an STL has none of its own; default mm). A STEP file declares
+    its unit and is read in it. Repairs, the unit and the measuring path are stated in the assumptions."""
     kind = _detect_type(data, filename, file_type) if data else "stl"
-    mesh = load_mesh(data, filename, file_type)
+    mesh, parts = load_mesh_and_parts(data, filename, file_type)
+    notes = _unit_notes(data, kind, mesh, unit)
+    notes += clean(mesh)
     with np.errstate(divide="ignore", invalid="ignore"):  # degenerate meshes: trimesh divides by zero volume
-        notes = validate_mesh(mesh)
-        features = features_from_mesh(mesh, kind, scan=scan, notes=notes)
+        notes += validate_mesh(mesh)
+        volume, body_notes = bodies(mesh, parts)
+        features = features_from_mesh(mesh, kind, scan=scan, notes=notes + body_notes, volume_mm3=volume)
+    exact = brep.exact_figures(data) if kind == "step" else None
+    if exact is not None:
+        features = replace(features, volume_mm3=exact.volume_mm3, area_mm2=exact.area_mm2, bbox_mm=exact.bbox_mm,
+                           assumptions=features.assumptions + (Msg("assume.measured_exact"),))
+    else:
+        features = replace(features, assumptions=features.assumptions + (Msg("assume.measured_mesh"),))
     check_envelope(features, capabilities)
     return features
+
+
+def _unit_notes(data: bytes, kind: str, mesh, unit: str | None) -> list[Msg]:
+    if kind == "step":
+        declared = step_header.length_unit_mm(data)
+        return [Msg("assume.step_unit", unit=declared[0])] if declared else []
+    scale = STL_UNITS_MM.get(unit or "mm")
+    if scale is None:
+        raise GeometryError(Msg("input.unknown_choice", value=repr(unit), choices=", ".join(STL_UNITS_MM)),
+                            "bad_unit", field="unit")
+    if scale != 1.0:
+        mesh.apply_scale(scale)
+    largest = float(np.max(mesh.extents)) if len(mesh.vertices) else 0.0
+    if unit is None:
+        return [Msg("assume.stl_maybe_inch", largest=largest)] if 0 < largest < SMALL_STL_MM \
+            else [Msg("assume.stl_unit_default")]
+    return [Msg(f"assume.stl_unit_{unit}")]
 
 
 def estimate_area_mm2(bbox: tuple[float, float, float], volume: float, rotational: bool) -> float:

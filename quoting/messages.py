@@ -6,10 +6,11 @@ A :class:`Msg` is a ``str``: its English wording, which the API, the logs and th
 the same parameters. The templates are gettext message ids (Babel extracts the ``N_`` marks of this file and of
 ``matching/reasons.py``), ``%``-formatted with named parameters.
 
-Parameter conventions the app relies on: a parameter named in :data:`PROCESS_PARAMS` holds a process code and one in
-:data:`MATERIAL_PARAMS` a material code (shown by name); a parameter may itself be a Msg (worded in turn); numbers
-are formatted by the template; lists the library joins itself are language-free (numbers and ×). Parameters the
-template does not use are kept as detail (e.g. the parser's own error text) for the API and the logs.
+Parameter conventions the app relies on: a parameter named in :data:`PROCESS_PARAMS` holds a process code, one in
+:data:`MATERIAL_PARAMS` a material code (shown by name) and one in :data:`UNIT_PARAMS` a length unit's name; a
+parameter may itself be a Msg (worded in turn); numbers are formatted by the template; lists the library joins
+itself are language-free (numbers and ×). Parameters the template does not use are kept as detail (e.g. the parser's
+own error text) for the API and the logs.
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from collections.abc import Mapping
 
 PROCESS_PARAMS = frozenset({"process", "alternative"})
 MATERIAL_PARAMS = frozenset({"material"})
+UNIT_PARAMS = frozenset({"unit"})  # a length unit's English name: millimetre, inch, ...
 
 
 def N_(text: str) -> str:
@@ -154,6 +156,19 @@ TEMPLATES: dict[str, str] = {
     "assume.brake": N_("%(process)s: %(bends)d bend(s)"),
     "assume.weld": N_("%(process)s: %(length).0f mm at %(speed).0f mm/min"),
     "assume.normals_flipped": N_("face normals pointed inwards; flipped"),
+    "assume.degenerate_dropped": N_("%(faces)d zero-area triangle(s) of the tessellation dropped (tolerance "
+                                    "%(tolerance).2g mm)"),
+    "assume.voids": N_("%(count)d closed cavity(ies) inside the part subtracted from its volume"),
+    "assume.measured_exact": N_("volume and surface measured exactly on the STEP solid (OpenCASCADE B-rep)"),
+    "assume.measured_mesh": N_("volume and surface measured on the triangle mesh"),
+    "assume.step_unit": N_("lengths read in the STEP file's own unit (%(unit)s)"),
+    "assume.stl_unit_default": N_("the STL file has no unit: read in millimetres"),
+    "assume.stl_unit_mm": N_("the STL file has no unit: read in millimetres as chosen"),
+    "assume.stl_unit_cm": N_("the STL file has no unit: read in centimetres as chosen"),
+    "assume.stl_unit_m": N_("the STL file has no unit: read in metres as chosen"),
+    "assume.stl_unit_inch": N_("the STL file has no unit: read in inches as chosen"),
+    "assume.stl_maybe_inch": N_("the STL file has no unit: read in millimetres (largest side %(largest).1f mm); if "
+                                "it was drawn in inches, choose inch and quote again"),
     "assume.principal_axes": N_("part not aligned to the axes: stock and setups judged on its principal-axis box"),
     "assume.wall_scan": N_("walls and pockets scanned with axis-aligned rays on a %(cell).2f mm grid"),
     "assume.turned_guess": N_("two equal box sides and a cylinder-like volume: assumed turned about %(axis)s"),
@@ -201,6 +216,7 @@ TEMPLATES: dict[str, str] = {
                              "export it in millimetres"),
     "geometry.too_big_units": N_("the largest dimension is %(largest).4g mm (over %(limit).0f m): the file is "
                                  "probably in micrometres or the wrong unit; export it in millimetres"),
+    "geometry.several_parts": N_("the file holds %(count)d separate parts: upload each part as its own file"),
     "geometry.too_large": N_("part %(dims)s mm is larger than every machine in the cluster (largest: %(process)s, "
                              "%(envelope)s mm)"),
     "geometry.limits_cpu": N_("reading this file needs more than the %(cpu)d CPU seconds and %(memory)d MB a file "

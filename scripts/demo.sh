@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install, start the local payments server (localstripe, loopback only), load the demo cluster into the embedded
 # SQLite database and serve the site on http://127.0.0.1:5000. Ctrl-C stops everything.
-EXTRAS="server,payments-dev"
+EXTRAS="server,payments-dev,exact"
 source "$(dirname "$0")/bootstrap.sh"
 export FLASK_APP=wsgi
 PAYMENTS_PORT="${PAYMENTS_PORT:-8420}"

@@ -20,7 +20,17 @@ def _positive(message):
 
 
 class QuoteForm(FlaskForm):
-    file = FileField(_l("CAD file (STL)"))
+    file = FileField(_l("CAD file (STL or STEP)"))
+    unit = SelectField(
+        _l("Unit of an STL file"),
+        default="",
+        choices=[
+            SelectChoice("", _l("millimetres (STL files have no unit)")),
+            SelectChoice("inch", _l("inches")),
+            SelectChoice("cm", _l("centimetres")),
+            SelectChoice("m", _l("metres")),
+        ],
+    )
     length_mm = FloatField(_l("Length (mm)"), validators=[Optional(), _positive(_l("Must be greater than 0."))])
     width_mm = FloatField(_l("Width (mm)"), validators=[Optional(), _positive(_l("Must be greater than 0."))])
     height_mm = FloatField(_l("Height (mm)"), validators=[Optional(), _positive(_l("Must be greater than 0."))])
@@ -104,7 +114,9 @@ class QuoteForm(FlaskForm):
             "lead_time_tier": self.lead_time_tier.data,
             "due_date": self.due_date.data,
         }
-        if not (self.file.data and getattr(self.file.data, "filename", "")):
+        if self.file.data and getattr(self.file.data, "filename", ""):
+            data["unit"] = self.unit.data or None
+        else:
             data["bbox_mm"] = [self.length_mm.data, self.width_mm.data, self.height_mm.data]
             data["volume_mm3"] = self.volume_cm3.data * 1000
         return data

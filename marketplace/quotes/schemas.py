@@ -82,10 +82,16 @@ class QuoteCreateSchema(QuoteInputSchema):
     """JSON body: declared geometry (bbox_mm and volume_mm3 required)."""
 
 
+STL_UNITS = ("mm", "cm", "m", "inch")
+
+
 class QuoteUploadSchema(QuoteInputSchema):
     """multipart/form-data: a CAD file (STL; STEP when the server has cascadio) plus the same fields as text."""
 
     file = ma.fields.Raw(load_default=None, metadata={"type": "string", "format": "binary"})
+    unit = ma.fields.String(
+        validate=v.OneOf(STL_UNITS), load_default=None,
+        metadata={"description": "the STL's length unit (default mm; a STEP file declares its own)"})
 
     @ma.validates("file")
     def _file(self, value, **kwargs):

@@ -115,7 +115,8 @@ def part_features(inputs: dict, upload: Upload | None, max_bytes: int) -> quotin
         try:
             return part_from_bytes_isolated(upload.data, filename=upload.filename,
                                             cpu_s=current_app.config["CAD_PARSE_CPU_S"],
-                                            memory_mb=current_app.config["CAD_PARSE_MEMORY_MB"])
+                                            memory_mb=current_app.config["CAD_PARSE_MEMORY_MB"],
+                                            unit=inputs.get("unit"))
         except quoting.GeometryError as exc:
             raise rejected(exc, "file") from None
     try:

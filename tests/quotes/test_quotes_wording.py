@@ -15,7 +15,7 @@ PLACEHOLDER = re.compile(r"%\((\w+)\)[-#0 +]*\d*(?:\.\d+)?([sdfg])")
 
 
 def sample_params(template: str) -> dict:
-    from quoting.messages import MATERIAL_PARAMS, PROCESS_PARAMS
+    from quoting.messages import MATERIAL_PARAMS, PROCESS_PARAMS, UNIT_PARAMS
 
     params = {}
     for name, kind in PLACEHOLDER.findall(template):
@@ -23,6 +23,8 @@ def sample_params(template: str) -> dict:
             params[name] = "cnc_mill_3ax"
         elif name in MATERIAL_PARAMS:
             params[name] = "ss304"
+        elif name in UNIT_PARAMS:
+            params[name] = "inch"
         else:
             params[name] = "120×80" if kind == "s" else 3
     return params
@@ -64,8 +66,8 @@ def test_a_finding_survives_the_cad_reader_process(app, db, stl_bytes):
     from quoting.isolation import part_from_bytes_isolated
 
     part = part_from_bytes_isolated(stl_bytes, filename="plate.stl", cpu_s=20, memory_mb=2048)
-    assert [a.code for a in part.assumptions] == ["assume.wall_scan"]
-    assert "网格" in in_chinese(app, part.assumptions[0])
+    assert [a.code for a in part.assumptions] == ["assume.stl_unit_default", "assume.wall_scan", "assume.measured_mesh"]
+    assert "网格" in in_chinese(app, part.assumptions[1])
 
 
 @pytest.fixture
