@@ -1,4 +1,7 @@
-"""Benchmark: ``python -m quoting.bench [--n 300] [--n-stl 30] [--jobs 2000]``.
+"""Benchmark: ``python -m quoting.bench [--n 300] [--n-stl 30] [--jobs 2000]`` or ``--corpus DIR``.
+
+``--corpus DIR`` reads every STEP and STL file of DIR against exact B-rep references (``quoting.corpus``) and
+prints one line per file, then ``accept_pct= vol_err_p95_pct= vol_err_max_pct= t_p95_s= crashes=``.
 
 Measures in-process latency of quotes without CAD (declared geometry) and with a
 ~1 MB binary STL (parse + analysis + quote), and the calibration MAPE. The last
@@ -59,7 +62,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--n-stl", type=int, default=30, help="quotes from the ~1 MB STL")
     ap.add_argument("--jobs", type=int, default=2000, help="jobs for the calibration MAPE")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--corpus", help="a directory of real CAD files: acceptance, accuracy and time")
     args = ap.parse_args(argv)
+    if args.corpus:
+        return corpus_main(args.corpus)
 
     reqs = _nocad_requests()
     state = {"i": 0}
@@ -88,6 +94,24 @@ def main(argv: list[str] | None = None) -> int:
     print(f"p50_ms_nocad={p50_nc:.2f} p95_ms_nocad={p95_nc:.2f} p50_ms_stl={p50_stl:.1f} p95_ms_stl={p95_stl:.1f} "
           f"stl_bytes={len(stl)} calib_mape_before={rep.mape_before:.4f} calib_mape_after={rep.mape_after:.4f} "
           f"calib_jobs={args.jobs}")
+    return 0
+
+
+def corpus_main(directory: str) -> int:
+    from .brep import has_exact
+    from .corpus import evaluate
+
+    if not has_exact():
+        print("the corpus needs the exact extra (pip install -e '.[exact]') for its reference figures")
+        return 2
+    report = evaluate(directory, clock=time.perf_counter)
+    for f in report.files:
+        error = "" if f.volume_error_pct is None else f"{f.volume_error_pct:.4f} %"
+        print(f"{f.name[:60]:60} solids={f.solids} expected={f.expected:13} got={f.outcome:16} {error:>10} "
+              f"{f.seconds:.2f} s")
+    for crash in report.crashes:
+        print("CRASH", crash)
+    print(report.summary())
     return 0
 
 

@@ -126,9 +126,16 @@ def load_mesh_and_parts(data: bytes, filename: str | None = None, file_type: str
     return mesh, parts
 
 
-def validate_mesh(mesh) -> list[str]:
-    """Watertight, non-zero volume, plausible units. Returns assumptions (e.g. normals flipped)."""
+def validate_mesh(mesh, exact_volume: float | None = None) -> list[str]:
+    """Watertight, non-zero volume, plausible units. Returns assumptions (e.g. normals flipped). With the exact
+    solid's volume (a STEP read by OCP) an open tessellation is tolerated: it only gives the shape features."""
     notes = []
+    if not mesh.is_watertight and exact_volume is not None:
+        notes.append(Msg("assume.open_tessellation"))
+        if not exact_volume > 1e-6:
+            raise GeometryError(Msg("geometry.zero_volume"), "zero_volume")
+        _check_size(mesh)
+        return notes
     if not mesh.is_watertight:
         from trimesh.grouping import group_rows
 
@@ -145,13 +152,17 @@ def validate_mesh(mesh) -> list[str]:
     ext = mesh.extents
     if volume <= 1e-9 * max(1.0, float(np.prod(ext))) or volume <= 1e-6:
         raise GeometryError(Msg("geometry.zero_volume"), "zero_volume")
-    largest = float(ext.max())
+    _check_size(mesh)
+    return notes
+
+
+def _check_size(mesh) -> None:
+    largest = float(mesh.extents.max())
     if largest < MIN_PLAUSIBLE_MM:
         raise GeometryError(Msg("geometry.too_small", largest=largest), "implausible_units")
     if largest > MAX_PLAUSIBLE_MM:
         raise GeometryError(Msg("geometry.too_big_units", largest=largest, limit=MAX_PLAUSIBLE_MM / 1000),
                             "implausible_units")
-    return notes
 
 
 def check_envelope(features: PartFeatures, capabilities: Iterable[MachineCapability] | None) -> None:
@@ -288,25 +299,31 @@ def features_from_mesh(mesh, source: str = "stl", *, scan: bool = True,
 
 def part_from_bytes(data: bytes, filename: str | None = None, file_type: str | None = None, *,
                     capabilities: Iterable[MachineCapability] | None = None, scan: bool = True,
-                    unit: str | None = None) -> PartFeatures:
+                    unit: str | None = None, exact: bool = True) -> PartFeatures:
     """Upload bytes -> validated :class:`PartFeatures` (the usual entry point for CAD files).
 
     ``unit`` is the STL's length unit (mm, cm, m, inch; an STL has none of its own; default mm). A STEP file declares
-    its unit and is read in it. Repairs, the unit and the measuring path are stated in the assumptions."""
+    its unit and is read in it. ``exact=False`` measures on the mesh even when OCP is installed (the corpus bench
+    compares both). Repairs, the unit and the measuring path are stated in the assumptions."""
     kind = _detect_type(data, filename, file_type) if data else "stl"
-    mesh, parts = load_mesh_and_parts(data, filename, file_type)
+    mesh, _ = load_mesh_and_parts(data, filename, file_type)
+    figures = brep.exact_figures(data) if kind == "step" and exact else None
+    if figures is not None and figures.solids > 1:
+        raise GeometryError(Msg("geometry.several_parts", count=figures.solids), "several_parts")
     notes = _unit_notes(data, kind, mesh, unit)
     notes += clean(mesh)
     with np.errstate(divide="ignore", invalid="ignore"):  # degenerate meshes: trimesh divides by zero volume
-        notes += validate_mesh(mesh)
-        volume, body_notes = bodies(mesh, parts)
-        features = features_from_mesh(mesh, kind, scan=scan, notes=notes + body_notes, volume_mm3=volume)
-    exact = brep.exact_figures(data) if kind == "step" else None
-    if exact is not None:
-        features = replace(features, volume_mm3=exact.volume_mm3, area_mm2=exact.area_mm2, bbox_mm=exact.bbox_mm,
-                           assumptions=features.assumptions + (Msg("assume.measured_exact"),))
-    else:
-        features = replace(features, assumptions=features.assumptions + (Msg("assume.measured_mesh"),))
+        if figures is None:
+            notes += validate_mesh(mesh)
+            volume, body_notes = bodies(mesh)
+            notes += [*body_notes, Msg("assume.measured_mesh")]
+        else:
+            notes += validate_mesh(mesh, exact_volume=figures.volume_mm3)
+            volume = figures.volume_mm3
+            notes.append(Msg("assume.measured_exact"))
+        features = features_from_mesh(mesh, kind, scan=scan, notes=notes, volume_mm3=volume)
+    if figures is not None:
+        features = replace(features, area_mm2=figures.area_mm2, bbox_mm=figures.bbox_mm)
     check_envelope(features, capabilities)
     return features
 

@@ -160,6 +160,8 @@ TEMPLATES: dict[str, str] = {
                                     "%(tolerance).2g mm)"),
     "assume.voids": N_("%(count)d closed cavity(ies) inside the part subtracted from its volume"),
     "assume.measured_exact": N_("volume and surface measured exactly on the STEP solid (OpenCASCADE B-rep)"),
+    "assume.open_tessellation": N_("the STEP solid's triangles do not close everywhere; its exact figures are used and "
+                                   "the triangles only for the shape features"),
     "assume.measured_mesh": N_("volume and surface measured on the triangle mesh"),
     "assume.step_unit": N_("lengths read in the STEP file's own unit (%(unit)s)"),
     "assume.stl_unit_default": N_("the STL file has no unit: read in millimetres"),

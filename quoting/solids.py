@@ -67,11 +67,10 @@ def clean(mesh) -> list[Msg]:
     return notes
 
 
-def bodies(mesh, declared_parts: int | None = None) -> tuple[float, list[Msg]]:
+def bodies(mesh) -> tuple[float, list[Msg]]:
     """The solid's volume with every separate body counted: one outer body (and any voids inside it) is a part;
-    several outer bodies are several parts and are refused. Returns (volume, assumptions)."""
-    if declared_parts is not None and declared_parts > 1:
-        raise GeometryError(Msg("geometry.several_parts", count=declared_parts), "several_parts")
+    several closed outer bodies are several parts and are refused. Returns (volume, assumptions). (A STEP file
+    read with the exact extra counts its solids on the B-rep instead.)"""
     pieces = mesh.split(only_watertight=False)
     if len(pieces) <= 1:
         return abs(float(mesh.volume)), []

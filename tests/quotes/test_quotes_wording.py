@@ -66,7 +66,7 @@ def test_a_finding_survives_the_cad_reader_process(app, db, stl_bytes):
     from quoting.isolation import part_from_bytes_isolated
 
     part = part_from_bytes_isolated(stl_bytes, filename="plate.stl", cpu_s=20, memory_mb=2048)
-    assert [a.code for a in part.assumptions] == ["assume.stl_unit_default", "assume.wall_scan", "assume.measured_mesh"]
+    assert [a.code for a in part.assumptions] == ["assume.stl_unit_default", "assume.measured_mesh", "assume.wall_scan"]
     assert "网格" in in_chinese(app, part.assumptions[1])
 
 
