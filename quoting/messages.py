@@ -145,7 +145,7 @@ TEMPLATES: dict[str, str] = {
     "assume.cmm": N_("%(process)s: %(features)d features, first article %(full).1f min in setup, %(sample).0f%% "
                      "sampling"),
     "assume.sheet_declared": N_("%(process)s: sheet data as declared"),
-    "assume.sheet_thickness": N_("%(process)s: thickness %(thickness).2f mm taken as the smallest part dimension"),
+    "assume.sheet_thickness": N_("%(process)s: sheet thickness %(thickness).2f mm taken from the part's walls"),
     "assume.sheet_blank": N_("%(process)s: flat blank %(blank)s mm from volume / thickness"),
     "assume.sheet_outline": N_("%(process)s: cut length %(length).0f mm from the blank outline (no surface area "
                                "given)"),

@@ -11,8 +11,8 @@ ALTERNATIVES = {
     "cnc_mill_3ax": ("cnc_mill_5ax",),
     "cnc_mill_5ax": ("cnc_mill_3ax",),
     "cnc_turn": ("cnc_mill_3ax", "cnc_mill_5ax"),
-    "laser_cut": ("sheet_punch",),
-    "sheet_punch": ("laser_cut",),
+    "laser_cut": ("sheet_punch", "cnc_mill_3ax"),   # a flat blank can be milled where no sheet machine is
+    "sheet_punch": ("laser_cut", "cnc_mill_3ax"),
     "fdm_print": ("sls_print", "cnc_mill_3ax"),
     "sls_print": ("fdm_print", "cnc_mill_3ax"),
     "wire_edm": ("cnc_mill_5ax", "cnc_mill_3ax"),

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from ..messages import Msg, dims
 from ..results import StepEstimate
 from .base import CostContext, CostModel, assume, estimate, warn
+from ..routing import sheet_thickness
 from .machining import prismatic_contour_mm
 
 
@@ -25,7 +26,7 @@ def sheet_layout(ctx: CostContext) -> SheetLayout:
     """Thickness, flat blank, cut length and pierces (declared or derived) and the sheet yield."""
     part, spec, p = ctx.part, ctx.sheet, ctx.proc
     derived = []
-    t = spec.thickness_mm if spec else part.stock_dims_mm[2]
+    t = spec.thickness_mm if spec else (sheet_thickness(part) or part.stock_dims_mm[2])  # the routing's rule
     if spec is None:
         derived.append(assume("assume.sheet_thickness", ctx, thickness=t))
     flat_area = part.volume_mm3 / t
