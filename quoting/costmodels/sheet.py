@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from ..messages import Msg, dims
 from ..results import StepEstimate
-from .base import CostContext, CostModel, assume, estimate, warn
 from ..routing import sheet_thickness
+from .base import CostContext, CostModel, assume, estimate, warn
 from .machining import prismatic_contour_mm
 
 
