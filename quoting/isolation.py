@@ -16,9 +16,10 @@ from .brep import has_exact
 from .errors import GeometryError
 from .geometry import part_from_bytes
 from .messages import Msg
+from .preview import preview
 from .specs import PartFeatures
 
-PRELOAD = ["numpy", "trimesh", "quoting.geometry", "quoting.isolation"]
+PRELOAD = ["numpy", "trimesh", "quoting.geometry", "quoting.preview", "quoting.isolation"]
 if has_exact():  # OpenCASCADE's reader for exact figures, loaded once in the fork server (0.8 s per import)
     PRELOAD += ["OCP.STEPControl", "OCP.BRepGProp", "OCP.BRepBndLib", "OCP.GProp", "OCP.Bnd", "OCP.TopExp"]
 _start_lock = threading.Lock()
@@ -31,12 +32,16 @@ def _context():
     return context
 
 
-def _child(conn, data: bytes, filename: str | None, kwargs: dict, cpu_s: int, memory_mb: int) -> None:
+TASKS = {"features": part_from_bytes, "preview": preview}
+
+
+def _child(conn, data: bytes, filename: str | None, kwargs: dict, cpu_s: int, memory_mb: int,
+           task: str = "features") -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (cpu_s, cpu_s + 2))
     limit = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     try:
-        conn.send(("ok", part_from_bytes(data, filename, **kwargs)))
+        conn.send(("ok", TASKS[task](data, filename, **kwargs)))
     except GeometryError as exc:
         if isinstance(exc.__cause__, MemoryError) or "bad_alloc" in str(exc):  # OpenCASCADE ran out of memory
             conn.send(("limit", "memory"))
@@ -51,9 +56,20 @@ def _child(conn, data: bytes, filename: str | None, kwargs: dict, cpu_s: int, me
 def part_from_bytes_isolated(data: bytes, filename: str | None = None, *, cpu_s: int = 20, memory_mb: int = 2048,
                              **kwargs) -> PartFeatures:
     """`part_from_bytes` in a limited child process. Raises GeometryError (its own codes, or limits_exceeded)."""
+    return _isolated("features", data, filename, cpu_s, memory_mb, kwargs)
+
+
+def preview_isolated(data: bytes, filename: str | None = None, *, cpu_s: int = 20, memory_mb: int = 2048,
+                     **kwargs) -> tuple[bytes, bytes]:
+    """`quoting.preview.preview` (STL and PNG of the part) in the same limited child process."""
+    return _isolated("preview", data, filename, cpu_s, memory_mb, kwargs)
+
+
+def _isolated(task: str, data: bytes, filename: str | None, cpu_s: int, memory_mb: int, kwargs: dict):
     context = _context()
     receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(sender, data, filename, kwargs, cpu_s, memory_mb), daemon=True)
+    child = context.Process(target=_child, args=(sender, data, filename, kwargs, cpu_s, memory_mb, task),
+                            daemon=True)
     child.start()
     sender.close()
     outcome = None

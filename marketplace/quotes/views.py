@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from capacity.forms import choices
@@ -14,7 +14,7 @@ from marketplace.db_types import utcnow
 from marketplace.errors import FieldError
 from marketplace.extensions import db
 from marketplace.i18n import is_chinese
-from marketplace.quotes import services
+from marketplace.quotes import part_files, services
 from marketplace.quotes.api import max_upload_bytes, upload_dir
 from marketplace.quotes.breakdown import buyer_lines
 from marketplace.quotes.forms import QuoteForm
@@ -101,3 +101,14 @@ def show(quote_id: int):
     quote = get_readable(Quote, quote_id, owner="buyer_firm_id")
     return render_template("quotes/show.html", quote=quote, tiers=quote.offers, now=utcnow(),
                            buyer_lines=buyer_lines, show_build_up=current_user.firm.is_operator)
+
+
+@quotes_web.route("/<int:quote_id>/part.<kind>")
+@login_required
+def part_file(quote_id: int, kind: str):
+    """The quote's part for the 3D view (STL) or the static top view (PNG); see quotes/part_files.py."""
+    quote = db.session.get(Quote, quote_id)
+    if quote is None:
+        abort(404)
+    path = part_files.preview_file(quote, kind)
+    return send_file(path, mimetype=part_files.KINDS[kind], max_age=3600)
