@@ -60,8 +60,14 @@ def _names(model, key: str) -> dict[str, str]:
     cache = g.setdefault("_catalogue_names", {})
     if key not in cache:
         zh = is_chinese()
-        cache[key] = {row.code: (row.name_zh if zh else row.name_en) for row in db.session.scalars(select(model))}
+        cache[key] = {row.code: (row.name_zh if zh else row.name_en)
+                      for row in db.session.scalars(select(model).order_by(model.code))}
     return cache[key]
+
+
+def process_names() -> dict[str, str]:
+    """Every process code -> its name in the page's language, by code (form choices, lists)."""
+    return dict(_names(Process, "processes"))
 
 
 def process_name(code: str) -> str:

@@ -88,11 +88,6 @@ def _check_step_size(data: bytes) -> None:
 
 def load_mesh(data: bytes, filename: str | None = None, file_type: str | None = None):
     """Parse uploaded bytes into a ``trimesh.Trimesh`` (mm for STEP; the STL's own numbers). Raises GeometryError."""
-    return load_mesh_and_parts(data, filename, file_type)[0]
-
-
-def load_mesh_and_parts(data: bytes, filename: str | None = None, file_type: str | None = None):
-    """(mesh, number of parts a STEP file declares, or None for STL)."""
     if not data:
         raise GeometryError(Msg("geometry.empty"), "empty_file")
     if len(data) > MAX_UPLOAD_BYTES:
@@ -106,13 +101,12 @@ def load_mesh_and_parts(data: bytes, filename: str | None = None, file_type: str
             raise GeometryError(Msg("geometry.step_unsupported"), "step_unsupported")
         _check_step_size(data)
         try:
-            mesh, parts = step_mesh_mm(data)
+            mesh, _ = step_mesh_mm(data)
         except OSError as exc:  # cascadio wrote no GLB: OpenCASCADE could not parse the file
             raise GeometryError(Msg("geometry.step_unreadable"), "not_a_mesh") from exc
         except Exception as exc:
             raise GeometryError(Msg("geometry.step_failed", detail=repr(exc)[:200]), "not_a_mesh") from exc
     else:
-        parts = None
         _check_stl_bytes(data)
         try:
             with np.errstate(all="ignore"):  # garbage binary STL: NaN casts are caught below
@@ -123,7 +117,7 @@ def load_mesh_and_parts(data: bytes, filename: str | None = None, file_type: str
         raise GeometryError(Msg("geometry.no_triangles"), "not_a_mesh")
     if not np.all(np.isfinite(mesh.vertices)) or np.abs(mesh.vertices).max() > 1e7:
         raise GeometryError(Msg("geometry.bad_coordinates"), "not_a_mesh")
-    return mesh, parts
+    return mesh
 
 
 def validate_mesh(mesh, exact_volume: float | None = None) -> list[str]:
@@ -306,7 +300,7 @@ def part_from_bytes(data: bytes, filename: str | None = None, file_type: str | N
     its unit and is read in it. ``exact=False`` measures on the mesh even when OCP is installed (the corpus bench
     compares both). Repairs, the unit and the measuring path are stated in the assumptions."""
     kind = _detect_type(data, filename, file_type) if data else "stl"
-    mesh, _ = load_mesh_and_parts(data, filename, file_type)
+    mesh = load_mesh(data, filename, file_type)
     figures = brep.exact_figures(data) if kind == "step" and exact else None
     if figures is not None and figures.solids > 1:
         raise GeometryError(Msg("geometry.several_parts", count=figures.solids), "several_parts")
@@ -328,16 +322,23 @@ def part_from_bytes(data: bytes, filename: str | None = None, file_type: str | N
     return features
 
 
-def _unit_notes(data: bytes, kind: str, mesh, unit: str | None) -> list[Msg]:
+def scale_to_unit(mesh, kind: str, unit: str | None) -> None:
+    """An STL's numbers to millimetres from the unit the buyer chose (default mm); a STEP mesh is in mm already."""
     if kind == "step":
-        declared = step_header.length_unit_mm(data)
-        return [Msg("assume.step_unit", unit=declared[0])] if declared else []
+        return
     scale = STL_UNITS_MM.get(unit or "mm")
     if scale is None:
         raise GeometryError(Msg("input.unknown_choice", value=repr(unit), choices=", ".join(STL_UNITS_MM)),
                             "bad_unit", field="unit")
     if scale != 1.0:
         mesh.apply_scale(scale)
+
+
+def _unit_notes(data: bytes, kind: str, mesh, unit: str | None) -> list[Msg]:
+    if kind == "step":
+        declared = step_header.length_unit_mm(data)
+        return [Msg("assume.step_unit", unit=declared[0])] if declared else []
+    scale_to_unit(mesh, kind, unit)
     largest = float(np.max(mesh.extents)) if len(mesh.vertices) else 0.0
     if unit is None:
         return [Msg("assume.stl_maybe_inch", largest=largest)] if 0 < largest < SMALL_STL_MM \

@@ -42,18 +42,9 @@ class Msg(str):
     def __reduce__(self):  # through pickling (quoting.isolation's child process) with its code and parameters
         return _rebuild, (self.code, self.params)
 
-    def to_json(self) -> dict:
-        return {"code": self.code, "text": str(self),
-                "params": {k: v.to_json() if isinstance(v, Msg) else v for k, v in self.params.items()}}
-
 
 def _rebuild(code: str, params: dict) -> Msg:
     return Msg(code, **params)
-
-
-def as_json(value):
-    """A Msg as ``{code, text, params}``; anything else as it is (stored JSON of older rows stays readable)."""
-    return value.to_json() if isinstance(value, Msg) else value
 
 
 def text_of(value) -> str:

@@ -8,16 +8,15 @@ import zlib
 import numpy as np
 
 from ._raster import scan_axis
-from .geometry import STL_UNITS_MM, load_mesh_and_parts
+from .geometry import _detect_type, load_mesh, scale_to_unit
 
 MAX_PREVIEW_CELLS = 256
 
 
 def preview(data: bytes, filename: str | None = None, unit: str | None = None) -> tuple[bytes, bytes]:
     """(binary STL in mm, PNG top view) of an uploaded part. Raises GeometryError like ``part_from_bytes``."""
-    mesh, _ = load_mesh_and_parts(data, filename)
-    if not (filename or "").lower().endswith((".step", ".stp")) and unit in STL_UNITS_MM:
-        mesh.apply_scale(STL_UNITS_MM[unit])
+    mesh = load_mesh(data, filename)
+    scale_to_unit(mesh, _detect_type(data, filename, None), unit)
     mesh.apply_translation(-mesh.bounds.mean(axis=0))  # centred: the viewer orbits about the part
     return mesh.export(file_type="stl"), top_view_png(mesh)
 

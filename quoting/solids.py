@@ -21,7 +21,7 @@ MAX_BODIES_CHECKED = 200  # more pieces than this: refused as that many parts wi
 
 def step_mesh_mm(data: bytes):
     """A STEP file tessellated by OpenCASCADE (cascadio) as one mesh in millimetres, triangle primitives only, and
-    the number of parts (solids) the file holds."""
+    the number of parts (GLB primitives) it holds; the solids are counted on the B-rep (``quoting.brep``)."""
     import cascadio
 
     glb = cascadio.load(data, file_type="step", merge_primitives=True)

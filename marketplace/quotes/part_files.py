@@ -39,8 +39,11 @@ def preview_file(quote: Quote, kind: str) -> Path:
     suffix = Path(quote.file_name or "part.stl").suffix.lower() or ".stl"
     source = directory / f"{quote.file_sha256}{suffix}"
     unit = (quote.inputs or {}).get("unit") or "mm"
-    target = directory / f"{quote.file_sha256}.{unit}.preview.{kind}"
-    if not target.exists():
+
+    def cached(name: str) -> Path:
+        return directory / f"{quote.file_sha256}.{unit}.preview.{name}"
+
+    if not cached(kind).exists():
         if not source.exists():
             abort(404)
         try:
@@ -50,8 +53,7 @@ def preview_file(quote: Quote, kind: str) -> Path:
         except GeometryError:
             abort(404)
         for name, body in (("stl", stl), ("png", png)):
-            path = directory / f"{quote.file_sha256}.{unit}.preview.{name}"
-            tmp = path.with_suffix(path.suffix + ".tmp")
+            tmp = cached(name).with_suffix(f".{name}.tmp")
             tmp.write_bytes(body)
-            tmp.replace(path)
-    return target
+            tmp.replace(cached(name))
+    return cached(kind)

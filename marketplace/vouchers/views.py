@@ -8,23 +8,16 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from capacity.forms import choices
-from capacity.models import Process
 from marketplace.accounts.auth import firm_required
 from marketplace.accounts.models import Firm
 from marketplace.extensions import db
 from marketplace.forms_util import save_or_report
-from marketplace.i18n import is_chinese
 from marketplace.vouchers import services
 from marketplace.vouchers.forms import IssueForm, ProgrammeForm, to_fen
 from marketplace.vouchers.models import Voucher, VoucherProgramme
+from marketplace.wording import process_names
 
 vouchers_web = Blueprint("vouchers", __name__, url_prefix="/vouchers")
-
-
-def _process_names() -> dict[str, str]:
-    zh = is_chinese()
-    processes = db.session.scalars(select(Process).order_by(Process.code))
-    return {p.code: (p.name_zh if zh else p.name_en) for p in processes}
 
 
 def _programme(programme_id: int) -> VoucherProgramme:
@@ -37,7 +30,7 @@ def _programme(programme_id: int) -> VoucherProgramme:
 @vouchers_web.route("", methods=["GET", "POST"])
 @firm_required("operator")
 def index():
-    names = _process_names()
+    names = process_names()
     form = ProgrammeForm()
     form.eligible_processes.choices = choices(names.items())
     if form.validate_on_submit():
@@ -75,7 +68,7 @@ def _programme_page(programme: VoucherProgramme, issue_form: IssueForm | None = 
         report=services.programme_report(programme),
         vouchers={v.firm_id: v for v in programme.vouchers},
         issue_form=issue_form,
-        process_names=_process_names(),
+        process_names=process_names(),
     ), 422 if issue_form.errors else 200
 
 
@@ -106,4 +99,4 @@ def mine():
     vouchers = db.session.scalars(
         select(Voucher).where(Voucher.firm_id == current_user.firm_id).order_by(Voucher.issued_at.desc(), Voucher.id)
     ).all()
-    return render_template("vouchers/mine.html", vouchers=vouchers, process_names=_process_names())
+    return render_template("vouchers/mine.html", vouchers=vouchers, process_names=process_names())

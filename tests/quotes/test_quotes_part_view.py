@@ -79,11 +79,13 @@ def test_the_page_draws_the_part(live_server, page_factory, plant, buyer, stl_by
     viewer = page.locator("[data-testid=part-viewer]")
     page.wait_for_selector("[data-part-viewer][data-mode]", state="attached", timeout=15000)
     mode = viewer.get_attribute("data-mode")
-    ARTIFACTS.mkdir(exist_ok=True)
-    viewer.screenshot(path=str(ARTIFACTS / f"part-viewer-{'webgl' if webgl else 'image'}.png"))
     assert errors == []
     if webgl:
         assert mode == "3d" and page.locator("[data-part-viewer] canvas").is_visible()
     else:
-        assert mode == "image" and page.locator("[data-part-viewer] img").is_visible()
+        picture = page.locator("[data-part-viewer] img")
+        picture.wait_for(state="visible", timeout=15000)  # made on first view, in the CAD reader's child process
+        assert mode == "image" and picture.is_visible()
         assert page.locator("[data-part-viewer] img").evaluate("img => img.naturalWidth") > 0
+    ARTIFACTS.mkdir(exist_ok=True)
+    viewer.screenshot(path=str(ARTIFACTS / f"part-viewer-{'webgl' if webgl else 'image'}.png"))
