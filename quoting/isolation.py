@@ -43,14 +43,24 @@ def _child(conn, data: bytes, filename: str | None, kwargs: dict, cpu_s: int, me
     try:
         conn.send(("ok", TASKS[task](data, filename, **kwargs)))
     except GeometryError as exc:
-        if isinstance(exc.__cause__, MemoryError) or "bad_alloc" in str(exc):  # OpenCASCADE ran out of memory
-            conn.send(("limit", "memory"))
+        if isinstance(exc.__cause__, MemoryError) or "bad_alloc" in str(exc) or _near_limit(limit):
+            conn.send(("limit", "memory"))  # a reader that ran out of memory often reports only that it failed
         else:
             conn.send(("error", (exc.code, exc.message)))  # the Msg itself: its code and parameters cross over
     except MemoryError:
         conn.send(("limit", "memory"))
     finally:
         conn.close()
+
+
+def _near_limit(limit: int) -> bool:
+    """Whether this process's peak address space came within 10 % of its RLIMIT_AS (Linux: VmPeak)."""
+    try:
+        with open("/proc/self/status") as status:
+            peak_kb = next(int(line.split()[1]) for line in status if line.startswith("VmPeak:"))
+    except (OSError, StopIteration, ValueError):
+        return False
+    return peak_kb * 1024 >= 0.9 * limit
 
 
 def part_from_bytes_isolated(data: bytes, filename: str | None = None, *, cpu_s: int = 20, memory_mb: int = 2048,

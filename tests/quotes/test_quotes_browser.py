@@ -35,6 +35,7 @@ def test_buyer_uploads_an_stl_and_sees_breaks_and_tiers(
     page.fill("input[name=password]", PASSWORD)
     page.click("[data-testid=sign-in]")
     page.click("[data-testid=nav-quote]")
+    page.wait_for_url("**/quotes/new")
     assert texts[0] in page.title()
     page.set_input_files("input[name=file]", str(stl))
     page.select_option("select[name=material]", "al6061")
