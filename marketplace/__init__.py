@@ -78,6 +78,9 @@ def create_app(config: dict | None = None) -> Flask:
     from marketplace import dashboard
 
     dashboard.init_app(app)
+    from marketplace import notifications
+
+    notifications.init_app(app)
     return app
 
 
@@ -86,6 +89,9 @@ def _register_models() -> None:
     import capacity.models  # noqa: F401
     import marketplace.accounts.models
     import marketplace.dashboard.models  # noqa: F401
+    import marketplace.documents.models  # noqa: F401
+    import marketplace.messages.models  # noqa: F401
+    import marketplace.notifications.models  # noqa: F401
     import marketplace.orders.models  # noqa: F401
     import marketplace.outbox.models  # noqa: F401
     import marketplace.payments.models  # noqa: F401
@@ -98,6 +104,7 @@ def _register_models() -> None:
 def _register_handlers() -> None:
     """Every feature's outbox handlers (importing a module subscribes them)."""
     import marketplace.accounts.invitations  # noqa: F401
+    import marketplace.notifications.handlers  # noqa: F401
     import marketplace.outbox.worker  # noqa: F401  (the periodic-task handler)
     import marketplace.payments.handlers  # noqa: F401
     import marketplace.planning.handlers  # noqa: F401
@@ -108,6 +115,9 @@ def _api_blueprints():
     from capacity import equipment_api, lease_api
     from marketplace.accounts import api as accounts_api
     from marketplace.dashboard import api as dashboard_api
+    from marketplace.documents import api as documents_api
+    from marketplace.messages import api as messages_api
+    from marketplace.notifications import api as notifications_api
     from marketplace.orders import api as orders_api
     from marketplace.payments import api as payments_api
     from marketplace.planning import api as planning_api
@@ -117,7 +127,8 @@ def _api_blueprints():
 
     return (*accounts_api.BLUEPRINTS, *capacity_api.BLUEPRINTS, *equipment_api.BLUEPRINTS, *planning_api.BLUEPRINTS,
             *search_api.BLUEPRINTS, *quotes_api.BLUEPRINTS, *orders_api.BLUEPRINTS,
-            *vouchers_api.BLUEPRINTS, *lease_api.BLUEPRINTS, *dashboard_api.BLUEPRINTS, *payments_api.BLUEPRINTS)
+            *vouchers_api.BLUEPRINTS, *lease_api.BLUEPRINTS, *dashboard_api.BLUEPRINTS, *payments_api.BLUEPRINTS,
+            *documents_api.BLUEPRINTS, *messages_api.BLUEPRINTS, *notifications_api.BLUEPRINTS)
 
 
 def _web_blueprints():
@@ -126,6 +137,9 @@ def _web_blueprints():
     from capacity.views import capacity_web
     from marketplace.accounts.views import accounts_web
     from marketplace.dashboard.views import dashboard_web
+    from marketplace.documents.views import documents_web
+    from marketplace.messages.views import messages_web
+    from marketplace.notifications.views import notifications_web
     from marketplace.orders.views import orders_web
     from marketplace.outbox.views import operations_web
     from marketplace.planning.views import planning_web
@@ -135,4 +149,4 @@ def _web_blueprints():
     from marketplace.web.views import web
 
     return (web, accounts_web, capacity_web, equipment_web, planning_web, search_web, quotes_web, dashboard_web,
-            orders_web, vouchers_web, leases_web, operations_web)
+            orders_web, documents_web, messages_web, notifications_web, vouchers_web, leases_web, operations_web)

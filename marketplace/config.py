@@ -84,6 +84,11 @@ def from_environment(env: dict | None = None) -> dict:
         "SEARCH_MAP_ATTRIBUTION": env.get("SEARCH_MAP_ATTRIBUTION", ""),
         "DASHBOARD_PAST_DAYS": int(env.get("DASHBOARD_PAST_DAYS", "120")),
         "DASHBOARD_FUTURE_DAYS": int(env.get("DASHBOARD_FUTURE_DAYS", "90")),
+        "BLOB_DIR": env.get("BLOB_DIR") or None,  # None: instance/blobs (marketplace/documents/blobs.py)
+        "S3_BUCKET": env.get("S3_BUCKET") or None,  # set: documents in this S3-compatible bucket
+        "S3_ENDPOINT_URL": env.get("S3_ENDPOINT_URL") or None,
+        "S3_PREFIX": env.get("S3_PREFIX", "blobs/"),
+        "DOCUMENT_MAX_MB": int(env.get("DOCUMENT_MAX_MB", "50")),
         "SMTP_URL": env.get("SMTP_URL") or None,
         "MAIL_FROM": env.get("MAIL_FROM", "共享制造平台 <noreply@smp.local>"),
         "MAIL_DIR": env.get("MAIL_DIR") or str(INSTANCE_DIR / "mail"),

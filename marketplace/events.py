@@ -132,6 +132,44 @@ class InvitationCreated(Event):
         return f"invitation:{self.invitation_id}"
 
 
+# -- orders and messages -> notifications -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class OrderStatusChanged(Event):
+    """An order moved from one status to another (written by orders.lifecycle.transition with its audit row)."""
+    topic: ClassVar[str] = "order.status_changed"
+    order_id: int
+    order_event_id: int
+    from_status: str
+    to_status: str
+
+    @property
+    def lock_key(self) -> str | None:
+        return f"notify:order:{self.order_id}"  # not the order's own key: a page never waits for a notification
+
+
+@dataclass(frozen=True)
+class MessagePosted(Event):
+    """Someone wrote in an order's thread: tell the other participants."""
+    topic: ClassVar[str] = "message.posted"
+    order_id: int
+    message_id: int
+
+    @property
+    def lock_key(self) -> str | None:
+        return f"notify:order:{self.order_id}"
+
+
+@dataclass(frozen=True)
+class NotificationCreated(Event):
+    """A notification reached a user's inbox: e-mail it if the user wants that kind by e-mail."""
+    topic: ClassVar[str] = "notification.created"
+    notification_id: int
+
+    @property
+    def lock_key(self) -> str | None:
+        return f"notification:{self.notification_id}"
+
+
 # -- the runner itself -------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class PeriodicTask(Event):

@@ -128,8 +128,10 @@ def _truncate(url: str) -> None:
 
 
 @pytest.fixture
-def app_config(database_url):
+def app_config(database_url, tmp_path):
     return {
+        "BLOB_DIR": str(tmp_path / "blobs"),  # documents of this test only
+        "MAIL_DIR": str(tmp_path / "mail"),
         "TESTING": True,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SECRET_KEY": "test-secret",

@@ -14,9 +14,11 @@ from capacity.models import Factory
 from marketplace import bounded
 from marketplace.accounts.auth import firm_required
 from marketplace.db_types import utcnow
+from marketplace.documents.services import order_documents, quote_file
 from marketplace.errors import FieldError
 from marketplace.extensions import db
 from marketplace.i18n import local_zone
+from marketplace.messages.services import read_thread, unread_by_order
 from marketplace.orders import checkout, tracking
 from marketplace.orders.access import buyer_order, cluster_supplier, own_booking, readable_order, visible_orders
 from marketplace.orders.lifecycle import can
@@ -51,7 +53,8 @@ def index():
     # the buyer (and the operator) see the price; a factory sees what it receives for its steps, not the price
     receive = {o.id: sum(s.net_fen for s in order_shares(o) if s.firm_id == firm.id) for o in orders
                if o.buyer_firm_id != firm.id and not firm.is_operator}
-    return render_template("orders/index.html", orders=orders, receive=receive)
+    return render_template("orders/index.html", orders=orders, receive=receive,
+                           unread=unread_by_order(current_user, [o.id for o in orders]))
 
 
 @orders_web.route("/quotes/<int:quote_id>/order", methods=["GET", "POST"])
@@ -100,11 +103,18 @@ def detail(order_id: int):
     # a factory sees what it is paid for its steps, never the buyer's price (docs/payments.md, "Fee model")
     receive = None if is_buyer or current_user.firm.is_operator else sum(
         s.net_fen for s in order_shares(order) if s.firm_id == current_user.firm_id)
+    messages = read_thread(order, current_user)
+    db.session.commit()  # the thread is read up to its newest message
+    last_step = order.steps[-1] if order.steps else None
+    # where the parts go: the buyer, the operator and the factory that makes the last step (it ships)
+    show_address = is_buyer or current_user.firm.is_operator or any(
+        b.order_step_id == getattr(last_step, "id", None) for b in my_bookings)
     return render_template("orders/detail.html", order=order, subsidy=subsidy, payable=payable, receive=receive,
                            timeline=tracking.timeline(order), suppliers=suppliers, rated=rated, can=can,
                            vouchers=vouchers, my_bookings=my_bookings, in_progress=pending_for(f"order:{order.id}"),
                            payment=db.session.scalar(select(Payment).where(Payment.order_id == order.id)),
-                           is_buyer=is_buyer)
+                           is_buyer=is_buyer, documents=order_documents(order), messages=messages,
+                           show_address=show_address, order_quote_file=(quote_file(order) or (None,))[0])
 
 
 @orders_web.route("/orders/<int:order_id>/pay", methods=["POST"])

@@ -49,3 +49,24 @@ def fake_stripe(app):
     fake = FakeStripe(connect=True)
     payments.init_app(app, transport=httpx.MockTransport(fake), sleep=lambda s: None)
     return fake
+
+
+@pytest.fixture
+def planned_order(api_as, shops, buyer_user, fake_stripe, drain):
+    """A paid order planned across both factories (milling at Mill Co, anodising at Finish Co). Returns its JSON."""
+    buyer = api_as(buyer_user)
+    quote = buyer.post("/api/v1/quotes", json={"material": "al6061", "quantity": 20, "bbox_mm": [100, 60, 20],
+                                               "volume_mm3": 80000, "finish": "anodised"}).json
+    order = buyer.post("/api/v1/orders", json={"quote_id": quote["id"], "delivery_address": "长安镇振安路 88 号",
+                                               "delivery_latitude": 22.80, "delivery_longitude": 113.80}).json
+    assert buyer.post(f"/api/v1/orders/{order['id']}/pay", json={}).status_code == 202
+    drain()
+    order = buyer.get(f"/api/v1/orders/{order['id']}").json
+    assert order["status"] == "planned", order
+    return order
+
+
+@pytest.fixture
+def outsider_user(create_firm, create_user):
+    """A factory of the same cluster with nothing to do with the order."""
+    return create_user(create_firm("factory", name="Other Works"))

@@ -1,0 +1,49 @@
+"""Pages: the inbox (open one to go where it points and mark it read), mark all read, e-mail preferences."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from marketplace.extensions import db
+from marketplace.notifications import services, wording
+from marketplace.web.redirects import same_site
+
+notifications_web = Blueprint("notifications", __name__, url_prefix="/notifications")
+
+
+@notifications_web.route("/")
+@login_required
+def index():
+    return render_template("notifications/index.html", items=services.inbox(current_user), wording=wording,
+                           preferences=services.preferences(current_user))
+
+
+@notifications_web.route("/<int:notification_id>/open", methods=["POST"])
+@login_required
+def open_one(notification_id: int):
+    notification = services.own(current_user, notification_id)
+    if notification is None:
+        abort(404)
+    services.mark_read(current_user, [notification.id])
+    db.session.commit()
+    return redirect(same_site(notification.link, url_for("notifications.index")))
+
+
+@notifications_web.route("/read", methods=["POST"])
+@login_required
+def read_all():
+    services.mark_read(current_user)
+    db.session.commit()
+    return redirect(url_for("notifications.index"))
+
+
+@notifications_web.route("/preferences", methods=["POST"])
+@login_required
+def save_preferences():
+    chosen = set(request.form.getlist("email"))
+    services.set_preferences(current_user, {kind: kind in chosen for kind in wording.PREFERENCE_KINDS})
+    db.session.commit()
+    flash(_("Your e-mail preferences are saved."), "success")
+    return redirect(url_for("notifications.index"))

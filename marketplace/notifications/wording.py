@@ -1,0 +1,47 @@
+"""How each kind of notification reads: a title and a line, with the notification's parameters (the order's
+reference and title, who wrote, ...). Worded in the reader's language when shown or e-mailed."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+KINDS = {
+    "order_paid": (_l("Payment received for %(ref)s"),
+                   _l("The payment for “%(title)s” is in; the order is being planned across the cluster's factories.")),
+    "order_planned": (_l("%(ref)s is planned"),
+                      _l("“%(title)s” has its factories and dates. Follow every step on the order page.")),
+    "work_assigned": (_l("New work for you: %(ref)s"),
+                      _l("A step of “%(title)s” is booked on your machines. Open the order to see the files, "
+                         "the dates and what you are paid.")),
+    "production_started": (_l("Production of %(ref)s has started"), _l("The first step of “%(title)s” started.")),
+    "order_shipped": (_l("%(ref)s is on its way"),
+                      _l("“%(title)s” has been shipped. Confirm delivery when the parts arrive.")),
+    "rating_asked": (_l("%(ref)s delivered: rate your suppliers"),
+                     _l("You confirmed delivery of “%(title)s”. Tell the cluster how the factories did.")),
+    "order_delivered": (_l("%(ref)s delivered"),
+                        _l("The buyer confirmed delivery of “%(title)s”; your payout is being made.")),
+    "order_completed": (_l("%(ref)s completed"), _l("“%(title)s” is completed and paid out.")),
+    "order_cancelled": (_l("%(ref)s was cancelled"), _l("“%(title)s” was cancelled before production.")),
+    "order_refunded": (_l("%(ref)s was refunded"), _l("The payment for “%(title)s” was refunded.")),
+    "order_disputed": (_l("%(ref)s is disputed"),
+                       _l("The buyer's bank disputes the payment for “%(title)s”; payouts wait until it is closed.")),
+    "message": (_l("New message on %(ref)s"), _l("%(author)s (%(firm)s): %(excerpt)s")),
+}
+# what the preferences page calls each kind a user can switch off by e-mail, in its order
+LABELS = {
+    "order_paid": _l("My order's payment is received"), "order_planned": _l("My order is planned"),
+    "work_assigned": _l("Work is assigned to my factory"), "production_started": _l("Production starts"),
+    "order_shipped": _l("My order is shipped"), "rating_asked": _l("Delivered: rate the suppliers"),
+    "order_delivered": _l("The buyer confirms delivery"), "order_completed": _l("An order is completed and paid out"),
+    "order_cancelled": _l("An order is cancelled"), "order_refunded": _l("My order is refunded"),
+    "order_disputed": _l("A payment is disputed"), "message": _l("A new message in an order's thread"),
+}
+PREFERENCE_KINDS = tuple(LABELS)
+
+
+def title(kind: str, params: dict) -> str:
+    return str(KINDS[kind][0] % params) if kind in KINDS else kind
+
+
+def line(kind: str, params: dict) -> str:
+    return str(KINDS[kind][1] % params) if kind in KINDS else ""
