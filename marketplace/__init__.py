@@ -78,9 +78,6 @@ def create_app(config: dict | None = None) -> Flask:
     from marketplace import dashboard
 
     dashboard.init_app(app)
-    from marketplace import notifications
-
-    notifications.init_app(app)
     return app
 
 

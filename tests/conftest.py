@@ -624,7 +624,7 @@ ENGLISH_ALLOWED = {
     "ISO", "IATF", "CNC", "API", "REST", "CSV", "STL", "STEP", "CAD", "DFM", "JavaScript", "OpenAPI", "Swagger",
     "Authorization", "Bearer", "English", "ABS", "POM", "PLA", "PA12", "PC", "PP", "TPU", "SLS", "FDM", "EDM",
     "CMM", "Stripe", "WebGL", "Ra", "mm", "kg", "km", "cm", "CNY", "RMB", "ID", "SMP", "HIS", "Q235", "SS304",
-    "RoHS", "ASCII", "GMV", "CPU", "OpenCASCADE", "SHA",
+    "RoHS", "ASCII", "GMV", "CPU", "OpenCASCADE", "SHA", "PDF", "PNG", "JPEG", "DXF",  # file formats, as in Chinese UIs
 }
 ENGLISH_WORD = re.compile(r"[A-Za-z][A-Za-z_]{2,}")
 

@@ -22,6 +22,8 @@ from marketplace.errors import FieldError
 from marketplace.extensions import db
 from marketplace.orders.access import readable_order
 from marketplace.orders.models import Booking, Order, OrderStep
+from marketplace.quotes.api import upload_dir
+from marketplace.quotes.models import Quote
 from marketplace.tenancy import current_firm
 
 FACTORY_KINDS = ("inspection_report", "certificate")
@@ -100,9 +102,6 @@ def content(document: Document) -> bytes:
 
 def quote_file(order: Order):
     """(file name, path) of the CAD file the order was quoted from, if it had one and it is still stored."""
-    from marketplace.quotes.api import upload_dir
-    from marketplace.quotes.models import Quote
-
     quote = db.session.get(Quote, order.quote_id) if order.quote_id else None
     if quote is None or not quote.file_sha256:
         return None

@@ -100,6 +100,6 @@ def send_email(event: NotificationCreated) -> None:
     with force_locale(user.locale or "zh_Hans_CN"):
         subject = wording.title(notification.kind, notification.params)
         body = "\n\n".join([wording.line(notification.kind, notification.params), link,
-                            str(_("You can choose which notifications reach you by e-mail on your account page."))])
+                            str(_("Choose which notifications reach you by e-mail at the foot of your inbox."))])
     mail.send(user.email, subject, body)
     notification.emailed_at = utcnow()

@@ -13,6 +13,16 @@ from marketplace.web.redirects import same_site
 notifications_web = Blueprint("notifications", __name__, url_prefix="/notifications")
 
 
+@notifications_web.app_context_processor
+def _unread():
+    """`unread_notifications()` in every template: the signed-in user's unread count for the menu."""
+
+    def unread_notifications() -> int:
+        return services.unread_count(current_user) if current_user.is_authenticated else 0
+
+    return {"unread_notifications": unread_notifications}
+
+
 @notifications_web.route("/")
 @login_required
 def index():

@@ -16,6 +16,7 @@ VALID_BODIES = {
     "vouchers": {"firm_id": 1},
     "refund-requests": {"amount_fen": 100, "reason": "two parts scratched"},
     "decision": {"approve": True},
+    "messages": {"body": "let me in"},
 }
 
 
@@ -92,9 +93,28 @@ def _orders_and_money(db, a, user_a, site, machine, create_firm, create_equipmen
     db.session.flush()
     refund_request = RefundRequest(order_id=order.id, amount_fen=100, reason="scratched")
     db.session.add(refund_request)
+    document = _document(db, order, user_a)
     db.session.commit()
     return {"order_id": order.id, "booking_id": booking.id, "lease_id": lease.id, "quote_id": quote.id,
-            "run_id": run.id, "programme_id": programme.id, "request_id": refund_request.id}
+            "run_id": run.id, "programme_id": programme.id, "request_id": refund_request.id,
+            "public_id": document.public_id}
+
+
+def _document(db, order, user):
+    """A drawing of the order (in the blob store) and a message of its thread."""
+    from marketplace.documents.blobs import store
+    from marketplace.documents.models import Document
+    from marketplace.messages.models import Message
+
+    pdf = b"%PDF-1.4\n%%EOF\n"
+    document = Document(public_id="w-drawing-0123456789abcdef", order_id=order.id, kind="drawing",
+                        filename="a.pdf", content_type="application/pdf", size_bytes=len(pdf),
+                        sha256=store().put(pdf), uploader_user_id=user.id, uploader_firm_id=user.firm_id)
+    db.session.add(document)
+    db.session.flush()
+    db.session.add(Message(order_id=order.id, author_user_id=user.id, author_firm_id=user.firm_id, body="hello",
+                           document_id=document.id))
+    return document
 
 
 OPERATOR_ONLY = ("/api/v1/plan-runs/", "/api/v1/voucher-programmes/")
@@ -121,7 +141,7 @@ def snapshot(db):
 def call(client, rule, method, ids):
     url = rule.rule
     for name in rule.arguments:
-        url = url.replace(f"<int:{name}>", str(ids[name]))
+        url = url.replace(f"<int:{name}>", str(ids[name])).replace(f"<{name}>", str(ids[name]))
     assert "<" not in url, f"no id for {url}"
     body = next((b for suffix, b in VALID_BODIES.items() if rule.rule.endswith(suffix)), {})
     query = (

@@ -1,0 +1,97 @@
+"""An order's thread and what it sets off: unread counts, inbox notifications for the other participants, and
+e-mails in each reader's language through a real SMTP server on loopback — sent by the runner, never the request."""
+
+from __future__ import annotations
+
+import io
+
+from sqlalchemy import func, select
+
+from marketplace.notifications.models import Notification
+
+PDF = b"%PDF-1.4\n% a sketch\n%%EOF\n"
+
+
+def _inbox(client):
+    return client.get("/api/v1/notifications").json
+
+
+def test_a_message_with_an_attachment_reaches_the_order_and_no_one_else(app, db, api_as, planned_order, buyer_user,
+                                                                         shops, outsider_user, drain, smtp_server):
+    buyer, mill = api_as(buyer_user), api_as(shops["mill_user"])
+    shops["mill_user"].locale = "zh_Hans_CN"
+    buyer_user.locale = "en"
+    db.session.commit()
+    drain()
+    smtp_server.messages.clear()                          # the planning e-mails are not this test's subject
+    r = buyer.post(f"/api/v1/orders/{planned_order['id']}/messages",
+                   data={"body": "Can you hold ±0.02 on the bore?", "file": (io.BytesIO(PDF), "bore detail.pdf")},
+                   content_type="multipart/form-data")
+    assert r.status_code == 201, r.json
+    assert smtp_server.messages == []                    # nothing sent inside the request
+    attachment = r.json["attachment_id"]
+    assert mill.get(f"/api/v1/documents/{attachment}").data == PDF
+    assert api_as(outsider_user).get(f"/api/v1/documents/{attachment}").status_code == 404
+    assert api_as(outsider_user).get(f"/api/v1/orders/{planned_order['id']}/messages").status_code == 404
+    thread = mill.get(f"/api/v1/orders/{planned_order['id']}/messages").json
+    assert thread["unread"] == 1 and thread["items"][0]["body"] == "Can you hold ±0.02 on the bore?"
+    assert buyer.get(f"/api/v1/orders/{planned_order['id']}/messages").json["unread"] == 0   # own message
+
+    drain()
+    to_mill = [m for m in smtp_server.messages if m["To"] == shops["mill_user"].email]
+    assert len(to_mill) == 1
+    assert to_mill[0]["Subject"] == f"{planned_order['reference']} 有新消息"
+    assert "bore" in to_mill[0].get_content() and f"/orders/{planned_order['id']}#messages" in to_mill[0].get_content()
+    assert not [m for m in smtp_server.messages if m["To"] in (buyer_user.email, outsider_user.email)]
+    drain()                                              # delivered again: still one notification, one e-mail
+    assert len([m for m in smtp_server.messages if m["To"] == shops["mill_user"].email]) == 1
+    assert db.session.scalar(select(func.count(Notification.id)).where(
+        Notification.kind == "message", Notification.user_id == shops["mill_user"].id)) == 1
+
+    inbox = _inbox(mill)
+    assert inbox["unread"] >= 1 and inbox["items"][0]["kind"] == "message"
+    assert mill.post(f"/api/v1/orders/{planned_order['id']}/messages/read").status_code == 204
+    assert mill.get(f"/api/v1/orders/{planned_order['id']}/messages").json["unread"] == 0
+    assert mill.post("/api/v1/notifications/read", json={}).json["unread"] == 0
+
+
+def test_order_events_notify_buyer_and_factories_in_their_language(app, db, smtp_server, api_as, planned_order,
+                                                                   buyer_user, shops, drain):
+    drain()                                      # the SMTP server was up before the order was paid and planned
+    buyer_kinds = {n["kind"] for n in _inbox(api_as(buyer_user))["items"]}
+    assert {"order_paid", "order_planned"} <= buyer_kinds
+    mill_items = _inbox(api_as(shops["mill_user"]))["items"]
+    assert [n["kind"] for n in mill_items] == ["work_assigned"]
+    assert mill_items[0]["link"] == f"/orders/{planned_order['id']}"
+    subjects = {m["To"]: m["Subject"] for m in smtp_server.messages if "work" in m["Subject"] or "新" in m["Subject"]}
+    assert subjects[shops["mill_user"].email] == f"您有新的生产任务：{planned_order['reference']}"  # default: Chinese
+    assert subjects[shops["finish_user"].email].endswith(planned_order["reference"])
+
+
+def test_preferences_switch_email_off_but_keep_the_inbox(app, db, api_as, planned_order, buyer_user, shops, drain,
+                                                         smtp_server):
+    mill = api_as(shops["mill_user"])
+    drain()
+    r = mill.put("/api/v1/notifications/preferences", json={"email": {"message": False}})
+    assert r.status_code == 200 and r.json["email"]["message"] is False and r.json["email"]["work_assigned"] is True
+    bad = mill.put("/api/v1/notifications/preferences", json={"email": {"lottery": True}})
+    assert bad.status_code == 422
+    smtp_server.messages.clear()
+    api_as(buyer_user).post(f"/api/v1/orders/{planned_order['id']}/messages", json={"body": "图纸已更新"})
+    drain()
+    assert [m for m in smtp_server.messages if m["To"] == shops["mill_user"].email] == []
+    assert _inbox(mill)["items"][0]["text"].endswith("图纸已更新")
+
+
+def test_an_empty_or_oversized_message_is_refused_and_nothing_is_stored(db, api_as, planned_order, buyer_user):
+    from marketplace.messages.models import Message
+
+    buyer = api_as(buyer_user)
+    for body in ("   ", "长" * 4001):
+        r = buyer.post(f"/api/v1/orders/{planned_order['id']}/messages", json={"body": body})
+        assert r.status_code == 422 and "body" in r.json["errors"], r.json
+    r = buyer.post(f"/api/v1/orders/{planned_order['id']}/messages", data={"body": "x", "file": (io.BytesIO(b"MZ"),
+                   "tool.exe")}, content_type="multipart/form-data")
+    assert r.status_code == 422 and "file" in r.json["errors"]
+    db.session.rollback()
+    assert db.session.scalar(select(func.count(Message.id))) == 0
