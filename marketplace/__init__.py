@@ -85,6 +85,7 @@ def _register_models() -> None:
     import capacity.lease_models  # noqa: F401
     import capacity.models  # noqa: F401
     import marketplace.accounts.models
+    import marketplace.bids.models  # noqa: F401
     import marketplace.dashboard.models  # noqa: F401
     import marketplace.documents.models  # noqa: F401
     import marketplace.messages.models  # noqa: F401
@@ -111,6 +112,7 @@ def _api_blueprints():
     from capacity import api as capacity_api
     from capacity import equipment_api, lease_api
     from marketplace.accounts import api as accounts_api
+    from marketplace.bids import api as bids_api
     from marketplace.dashboard import api as dashboard_api
     from marketplace.documents import api as documents_api
     from marketplace.messages import api as messages_api
@@ -125,7 +127,7 @@ def _api_blueprints():
     return (*accounts_api.BLUEPRINTS, *capacity_api.BLUEPRINTS, *equipment_api.BLUEPRINTS, *planning_api.BLUEPRINTS,
             *search_api.BLUEPRINTS, *quotes_api.BLUEPRINTS, *orders_api.BLUEPRINTS,
             *vouchers_api.BLUEPRINTS, *lease_api.BLUEPRINTS, *dashboard_api.BLUEPRINTS, *payments_api.BLUEPRINTS,
-            *documents_api.BLUEPRINTS, *messages_api.BLUEPRINTS, *notifications_api.BLUEPRINTS)
+            *bids_api.BLUEPRINTS, *documents_api.BLUEPRINTS, *messages_api.BLUEPRINTS, *notifications_api.BLUEPRINTS)
 
 
 def _web_blueprints():
@@ -133,6 +135,7 @@ def _web_blueprints():
     from capacity.lease_views import leases_web
     from capacity.views import capacity_web
     from marketplace.accounts.views import accounts_web
+    from marketplace.bids.views import bids_web
     from marketplace.dashboard.views import dashboard_web
     from marketplace.documents.views import documents_web
     from marketplace.messages.views import messages_web
@@ -146,4 +149,5 @@ def _web_blueprints():
     from marketplace.web.views import web
 
     return (web, accounts_web, capacity_web, equipment_web, planning_web, search_web, quotes_web, dashboard_web,
-            orders_web, documents_web, messages_web, notifications_web, vouchers_web, leases_web, operations_web)
+            orders_web, bids_web, documents_web, messages_web, notifications_web, vouchers_web, leases_web,
+            operations_web)

@@ -170,6 +170,44 @@ class NotificationCreated(Event):
         return f"notification:{self.notification_id}"
 
 
+# -- bids -> notifications --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class BidRequestPublished(Event):
+    """A buyer published a part for bids: tell the factories that can make it."""
+    topic: ClassVar[str] = "bids.request_published"
+    request_id: int
+
+    @property
+    def lock_key(self) -> str | None:
+        return f"bid-request:{self.request_id}"
+
+
+@dataclass(frozen=True)
+class BidSubmitted(Event):
+    """A factory bid (or revised its bid): tell the buyer."""
+    topic: ClassVar[str] = "bids.bid_submitted"
+    request_id: int
+    bid_id: int
+    price_fen: int
+
+    @property
+    def lock_key(self) -> str | None:
+        return f"bid-request:{self.request_id}"
+
+
+@dataclass(frozen=True)
+class BidAwarded(Event):
+    """The buyer awarded a bid and an order was placed: tell the winner and the other bidders."""
+    topic: ClassVar[str] = "bids.awarded"
+    request_id: int
+    bid_id: int
+    order_id: int
+
+    @property
+    def lock_key(self) -> str | None:
+        return f"bid-request:{self.request_id}"
+
+
 # -- the runner itself -------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class PeriodicTask(Event):

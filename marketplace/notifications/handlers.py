@@ -3,6 +3,8 @@ delivered), then e-mail each one in its reader's language."""
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -10,8 +12,17 @@ from sqlalchemy import select
 
 from marketplace import mail
 from marketplace.accounts.models import Firm, User
+from marketplace.bids.models import Bid, BidRequest
+from marketplace.bids.services import capable_firm_ids, route_of
 from marketplace.db_types import utcnow
-from marketplace.events import MessagePosted, NotificationCreated, OrderStatusChanged
+from marketplace.events import (
+    BidAwarded,
+    BidRequestPublished,
+    BidSubmitted,
+    MessagePosted,
+    NotificationCreated,
+    OrderStatusChanged,
+)
 from marketplace.extensions import db, insert_on_conflict
 from marketplace.messages.models import Message
 from marketplace.notifications import wording
@@ -81,6 +92,41 @@ def message_posted(event: MessagePosted) -> None:
     params = {"ref": order.reference, "title": order.title, "author": message.author.name,
               "firm": message.author_firm.name, "excerpt": excerpt}
     notify(users, "message", params, f"/orders/{order.id}#messages", f"message:{message.id}")
+
+
+@subscribe(BidRequestPublished, name="notifications.bid_requested")
+def bid_requested(event: BidRequestPublished) -> None:
+    request = db.session.get(BidRequest, event.request_id)
+    if request is None or request.status != "open":
+        return
+    firms = capable_firm_ids(request.cluster_id, route_of(request)) - {request.buyer_firm_id}
+    params = {"ref": request.reference, "title": request.title,
+              "deadline": request.deadline_at.astimezone(ZoneInfo(request.buyer.cluster.timezone))
+              .strftime("%Y-%m-%d %H:%M")}
+    notify(_users_of(firms), "bid_requested", params, f"/bids/{request.id}", f"bid-request:{request.id}")
+
+
+@subscribe(BidSubmitted, name="notifications.bid_received")
+def bid_received(event: BidSubmitted) -> None:
+    request, bid = db.session.get(BidRequest, event.request_id), db.session.get(Bid, event.bid_id)
+    if request is None or bid is None:
+        return
+    params = {"ref": request.reference, "title": request.title, "firm": bid.firm.name,
+              "price": f"¥{event.price_fen / 100:,.2f}"}
+    notify(_users_of([request.buyer_firm_id]), "bid_received", params, f"/bids/{request.id}",
+           f"bid:{bid.id}:{event.price_fen}")
+
+
+@subscribe(BidAwarded, name="notifications.bid_awarded")
+def bid_awarded(event: BidAwarded) -> None:
+    request, order = db.session.get(BidRequest, event.request_id), db.session.get(Order, event.order_id)
+    if request is None or order is None:
+        return
+    params = {"ref": request.reference, "title": request.title, "order": order.reference}
+    for bid in request.bids:
+        won = bid.id == event.bid_id
+        notify(_users_of([bid.firm_id]), "bid_won" if won else "bid_lost", params,
+               f"/orders/{order.id}" if won else f"/bids/{request.id}", f"award:{request.id}")
 
 
 def wants_email(user_id: int, kind: str) -> bool:

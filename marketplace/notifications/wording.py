@@ -26,6 +26,12 @@ KINDS = {
     "order_disputed": (_l("%(ref)s is disputed"),
                        _l("The buyer's bank disputes the payment for “%(title)s”; payouts wait until it is closed.")),
     "message": (_l("New message on %(ref)s"), _l("%(author)s (%(firm)s): %(excerpt)s")),
+    "bid_requested": (_l("Bids wanted: %(ref)s"),
+                      _l("A buyer asks the cluster's factories to bid on “%(title)s” until %(deadline)s. Open it to "
+                         "see the part and its files.")),
+    "bid_received": (_l("New bid on %(ref)s"), _l("%(firm)s bids %(price)s. Compare the bids and award one.")),
+    "bid_won": (_l("You won %(ref)s"), _l("Your bid was awarded: order %(order)s. The buyer pays next.")),
+    "bid_lost": (_l("%(ref)s was awarded to another factory"), _l("Thank you for bidding on “%(title)s”.")),
 }
 # what the preferences page calls each kind a user can switch off by e-mail, in its order
 LABELS = {
@@ -35,6 +41,8 @@ LABELS = {
     "order_delivered": _l("The buyer confirms delivery"), "order_completed": _l("An order is completed and paid out"),
     "order_cancelled": _l("An order is cancelled"), "order_refunded": _l("My order is refunded"),
     "order_disputed": _l("A payment is disputed"), "message": _l("A new message in an order's thread"),
+    "bid_requested": _l("Bids are wanted on a part my factory can make"), "bid_received": _l("A bid on my request"),
+    "bid_won": _l("My bid is awarded"), "bid_lost": _l("My bid is not chosen"),
 }
 PREFERENCE_KINDS = tuple(LABELS)
 

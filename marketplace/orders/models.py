@@ -127,6 +127,8 @@ class OrderStep(db.Model):
     envelope_z_mm: Mapped[float] = mapped_column(Float, nullable=False, default=0)
     tolerance_mm: Mapped[float] = mapped_column(Float, nullable=False, default=0.1)
     predecessors: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    # awarded to this factory firm (a bid won): planning places the step on that firm's machines only
+    assigned_firm_id: Mapped[int | None] = mapped_column(ForeignKey("firms.id"))
     status: Mapped[str] = mapped_column(String(20), nullable=False, default="pending")
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

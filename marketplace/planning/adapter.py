@@ -27,6 +27,7 @@ from marketplace.orders.lifecycle import transition
 from marketplace.orders.models import Booking, Order, OrderStep
 from marketplace.placements import EquipmentRef, MachineRef, OrderRef, Placement, SiteRef, StepRef
 from marketplace.planning.models import StepDecline
+from matching.prepare import derived_duration, processing_fen
 
 PLANNED_ORDER_STATUSES = ("accepted", "paid", "planned", "in_production")
 FIXED_BOOKING_STATES = ("accepted", "started", "done")  # the factory committed to them: never moved
@@ -42,6 +43,8 @@ class Loaded:
     machines: dict[str, int] = field(default_factory=dict)  # "m12" -> machine id
     equipment: dict[str, int] = field(default_factory=dict)  # "e3@f7" -> equipment id
     steps: dict[tuple[str, str], int] = field(default_factory=dict)  # ("o5", "s9") -> order step id
+    # (firm id, process) -> that firm's machines of the process: where an awarded step may go
+    firm_machines: dict[tuple[int, str], list[mm.Machine]] = field(default_factory=dict)
 
     def minute(self, moment: datetime) -> int:
         return math.floor((moment - self.epoch).total_seconds() / 60)
@@ -137,6 +140,26 @@ def _without(item: mm.Equipment, busy) -> mm.Equipment:
     return dataclasses.replace(item, availability=tuple(windows))
 
 
+def _awarded_options(step: OrderStep, quantity: int, loaded: Loaded) -> tuple[mm.StepOption, ...]:
+    """A step awarded to a firm (a bid won) runs on that firm's machines of its process only: explicit options
+    (the firm accepted the part's size, material and tolerance by bidding)."""
+    if step.assigned_firm_id is None:
+        return ()
+    options = []
+    for m in loaded.firm_machines.get((step.assigned_firm_id, step.process_code), []):
+        duration = derived_duration(m.setup_minutes, step.run_minutes_per_unit, quantity, m.speed_factor)
+        options.append(mm.StepOption(m.id, duration, processing_fen(m.hourly_rate_fen, duration)))
+    return tuple(options)
+
+
+def _not_awarded(step: OrderStep, loaded: Loaded) -> frozenset[str]:
+    """An awarded step whose firm has no machine of its process left: every machine is excluded, so the step is
+    reported as unplaceable rather than silently placed elsewhere."""
+    if step.assigned_firm_id is None or loaded.firm_machines.get((step.assigned_firm_id, step.process_code)):
+        return frozenset()
+    return frozenset(loaded.machines)
+
+
 def order_to_problem(order: Order, loaded: Loaded, tz_name: str = "Asia/Shanghai", skip=frozenset(),
                      declined: dict[int, frozenset[str]] | None = None) -> mm.Order:
     """A database order as the optimiser sees it: released at 08:00 local on its release date, due 18:00 local."""
@@ -164,7 +187,8 @@ def order_to_problem(order: Order, loaded: Loaded, tz_name: str = "Asia/Shanghai
                 tolerance_mm=step.tolerance_mm,
                 run_minutes_per_unit=step.run_minutes_per_unit,
                 predecessors=predecessors,
-                excluded_resources=(declined or {}).get(step.id, frozenset()),
+                excluded_resources=(declined or {}).get(step.id, frozenset()) | _not_awarded(step, loaded),
+                options=_awarded_options(step, order.quantity, loaded),
             )
         )
         loaded.steps[(str(OrderRef(order.id)), str(StepRef(step.id)))] = step.id
@@ -206,6 +230,7 @@ def load_problem(
             if machine.active:
                 machines.append(_machine(machine, loaded, horizon, tz_name))
                 loaded.machines[str(MachineRef(machine.id))] = machine.id
+                loaded.firm_machines.setdefault((factory.firm_id, machine.process_code), []).append(machines[-1])
     equipment = []
     for item in db.session.scalars(
         select(Equipment).where(

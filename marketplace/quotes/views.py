@@ -10,10 +10,12 @@ from sqlalchemy import select
 from capacity.forms import choices
 from capacity.models import Material, Process
 from marketplace.accounts.auth import firm_required
+from marketplace.bids.models import BidRequest
 from marketplace.db_types import utcnow
 from marketplace.errors import FieldError
 from marketplace.extensions import db
 from marketplace.i18n import is_chinese
+from marketplace.orders.models import Order
 from marketplace.quotes import part_files, services
 from marketplace.quotes.api import max_upload_bytes, upload_dir
 from marketplace.quotes.breakdown import buyer_lines
@@ -99,8 +101,11 @@ def new():
 @firm_required("buyer", "operator")
 def show(quote_id: int):
     quote = get_readable(Quote, quote_id, owner="buyer_firm_id")
+    bid_request = db.session.scalar(select(BidRequest).where(BidRequest.quote_id == quote.id))
+    ordered = db.session.scalar(select(Order.id).where(Order.quote_id == quote.id))
     return render_template("quotes/show.html", quote=quote, tiers=quote.offers, now=utcnow(),
-                           buyer_lines=buyer_lines, show_build_up=current_user.firm.is_operator)
+                           buyer_lines=buyer_lines, show_build_up=current_user.firm.is_operator,
+                           bid_request=bid_request, quote_taken=bool(bid_request or ordered))
 
 
 @quotes_web.route("/<int:quote_id>/part.<kind>")

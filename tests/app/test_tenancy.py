@@ -17,6 +17,8 @@ VALID_BODIES = {
     "refund-requests": {"amount_fen": 100, "reason": "two parts scratched"},
     "decision": {"approve": True},
     "messages": {"body": "let me in"},
+    "bids": {"price_fen": 100, "lead_days": 5},
+    "award": {"bid_id": 1, "delivery_address": "x"},
 }
 
 
@@ -94,10 +96,15 @@ def _orders_and_money(db, a, user_a, site, machine, create_firm, create_equipmen
     refund_request = RefundRequest(order_id=order.id, amount_fen=100, reason="scratched")
     db.session.add(refund_request)
     document = _document(db, order, user_a)
+    from marketplace.bids.models import BidRequest
+
+    bid_request = BidRequest(reference="RFQ-W1", cluster_id=a.cluster_id, buyer_firm_id=a.id, user_id=user_a.id,
+                             quote_id=quote.id, title="Bracket", deadline_at=now + timedelta(days=3))
+    db.session.add(bid_request)
     db.session.commit()
     return {"order_id": order.id, "booking_id": booking.id, "lease_id": lease.id, "quote_id": quote.id,
             "run_id": run.id, "programme_id": programme.id, "request_id": refund_request.id,
-            "public_id": document.public_id}
+            "public_id": document.public_id, "bid_request_id": bid_request.id}
 
 
 def _document(db, order, user):

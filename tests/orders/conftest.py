@@ -70,3 +70,14 @@ def planned_order(api_as, shops, buyer_user, fake_stripe, drain):
 def outsider_user(create_firm, create_user):
     """A factory of the same cluster with nothing to do with the order."""
     return create_user(create_firm("factory", name="Other Works"))
+
+
+@pytest.fixture
+def big_mill(db, create_firm, create_user, create_factory, create_machine):
+    firm = create_firm("factory", name="Big Mill Co")
+    machine = create_machine(create_factory(firm, name="Big Mill plant", lat=22.83, lon=113.79), "cnc_mill_3ax",
+                             name="Gantry")
+    for day in range(7):
+        db.session.add(WeeklyWindow(machine=machine, weekday=day, start_minute=0, end_minute=1440))
+    db.session.commit()
+    return {"user": create_user(firm), "firm": firm, "machine": machine}

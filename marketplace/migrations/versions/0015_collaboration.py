@@ -1,4 +1,5 @@
-"""documents of orders and steps (content-addressed blobs), one message thread per order, notifications
+"""documents of orders and steps (content-addressed blobs), one message thread per order, notifications, requests
+for bids and bids; an order step may be assigned to the firm whose bid won
 
 Revision ID: 0015
 Revises: 0014
@@ -45,6 +46,35 @@ def upgrade():
     with op.batch_alter_table('notifications', schema=None) as batch_op:
         batch_op.create_index('ix_notifications_user_read', ['user_id', 'read_at'], unique=False)
 
+    op.create_table('bid_requests',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('reference', sa.String(length=32), nullable=False),
+    sa.Column('cluster_id', sa.Integer(), nullable=False),
+    sa.Column('buyer_firm_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('quote_id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('notes', sa.Text(), nullable=False),
+    sa.Column('deadline_at', marketplace.db_types.UTCDateTime(), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('awarded_bid_id', sa.Integer(), nullable=True),
+    sa.Column('order_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', marketplace.db_types.UTCDateTime(), nullable=False),
+    sa.CheckConstraint("status in ('open', 'awarded', 'withdrawn')", name=op.f('ck_bid_requests_status_known')),
+    sa.ForeignKeyConstraint(['buyer_firm_id'], ['firms.id'], name=op.f('fk_bid_requests_buyer_firm_id_firms')),
+    sa.ForeignKeyConstraint(['cluster_id'], ['clusters.id'], name=op.f('fk_bid_requests_cluster_id_clusters')),
+    sa.ForeignKeyConstraint(['order_id'], ['orders.id'], name=op.f('fk_bid_requests_order_id_orders')),
+    sa.ForeignKeyConstraint(['quote_id'], ['quotes.id'], name=op.f('fk_bid_requests_quote_id_quotes')),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_bid_requests_user_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_bid_requests')),
+    sa.UniqueConstraint('order_id', name=op.f('uq_bid_requests_order_id')),
+    sa.UniqueConstraint('quote_id', name=op.f('uq_bid_requests_quote_id')),
+    sa.UniqueConstraint('reference', name=op.f('uq_bid_requests_reference'))
+    )
+    with op.batch_alter_table('bid_requests', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_bid_requests_buyer_firm_id'), ['buyer_firm_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_bid_requests_cluster_id'), ['cluster_id'], unique=False)
+
     op.create_table('thread_reads',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -57,6 +87,30 @@ def upgrade():
     )
     with op.batch_alter_table('thread_reads', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_thread_reads_order_id'), ['order_id'], unique=False)
+
+    op.create_table('bids',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('request_id', sa.Integer(), nullable=False),
+    sa.Column('firm_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('price_fen', sa.Integer(), nullable=False),
+    sa.Column('lead_days', sa.Integer(), nullable=False),
+    sa.Column('notes', sa.Text(), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('created_at', marketplace.db_types.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', marketplace.db_types.UTCDateTime(), nullable=False),
+    sa.CheckConstraint("status in ('active', 'withdrawn', 'won', 'lost')", name=op.f('ck_bids_status_known')),
+    sa.CheckConstraint('lead_days >= 1', name=op.f('ck_bids_lead_positive')),
+    sa.CheckConstraint('price_fen > 0', name=op.f('ck_bids_price_positive')),
+    sa.ForeignKeyConstraint(['firm_id'], ['firms.id'], name=op.f('fk_bids_firm_id_firms')),
+    sa.ForeignKeyConstraint(['request_id'], ['bid_requests.id'], name=op.f('fk_bids_request_id_bid_requests'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_bids_user_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_bids')),
+    sa.UniqueConstraint('request_id', 'firm_id', name=op.f('uq_bids_request_id_firm_id'))
+    )
+    with op.batch_alter_table('bids', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_bids_firm_id'), ['firm_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_bids_request_id'), ['request_id'], unique=False)
 
     op.create_table('documents',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -101,9 +155,17 @@ def upgrade():
     with op.batch_alter_table('messages', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_messages_order_id'), ['order_id'], unique=False)
 
+    with op.batch_alter_table('order_steps', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('assigned_firm_id', sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(batch_op.f('fk_order_steps_assigned_firm_id_firms'), 'firms', ['assigned_firm_id'], ['id'])
+
 
 
 def downgrade():
+    with op.batch_alter_table('order_steps', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_order_steps_assigned_firm_id_firms'), type_='foreignkey')
+        batch_op.drop_column('assigned_firm_id')
+
     with op.batch_alter_table('messages', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_messages_order_id'))
 
@@ -114,10 +176,20 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_documents_order_id'))
 
     op.drop_table('documents')
+    with op.batch_alter_table('bids', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_bids_request_id'))
+        batch_op.drop_index(batch_op.f('ix_bids_firm_id'))
+
+    op.drop_table('bids')
     with op.batch_alter_table('thread_reads', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_thread_reads_order_id'))
 
     op.drop_table('thread_reads')
+    with op.batch_alter_table('bid_requests', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_bid_requests_cluster_id'))
+        batch_op.drop_index(batch_op.f('ix_bid_requests_buyer_firm_id'))
+
+    op.drop_table('bid_requests')
     with op.batch_alter_table('notifications', schema=None) as batch_op:
         batch_op.drop_index('ix_notifications_user_read')
 

@@ -1,0 +1,147 @@
+"""Pages: publish a quote for bids, the bids board, one request (bid on it, or compare and award), its CAD file."""
+
+from __future__ import annotations
+
+import io
+from decimal import ROUND_HALF_UP, Decimal
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from marketplace import bounded
+from marketplace.accounts.auth import firm_required
+from marketplace.bids import services
+from marketplace.db_types import utcnow
+from marketplace.documents.services import clean_filename
+from marketplace.errors import FieldError
+from marketplace.extensions import db
+from marketplace.quotes.api import upload_dir
+from marketplace.quotes.models import Quote
+
+bids_web = Blueprint("bids", __name__, url_prefix="/bids")
+
+
+def parse_yuan(raw: str) -> int:
+    """'1,234.5' -> 123450 fen; ValueError for anything that is not an amount."""
+    value = bounded.parse_decimal((raw or "").replace(",", "").replace("¥", "").strip(), max_abs=Decimal(10**9))
+    return int((value * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def delivery_from(form, cluster) -> dict:
+    address = form.get("delivery_address", "").strip()
+    if not address:
+        raise FieldError("delivery_address", _("Give the delivery address."))
+    return {"address": address, "latitude": cluster.center_lat or 0.0, "longitude": cluster.center_lon or 0.0}
+
+
+@bids_web.route("/")
+@login_required
+def index():
+    return render_template("bids/index.html", requests=services.visible_requests(current_user.firm), now=utcnow())
+
+
+@bids_web.route("/from-quote/<int:quote_id>", methods=["POST"])
+@firm_required("buyer")
+def publish(quote_id: int):
+    quote = db.session.get(Quote, quote_id)
+    if quote is None or quote.buyer_firm_id != current_user.firm_id:
+        abort(404)
+    try:
+        days = bounded.parse_int(request.form.get("deadline_days", "7"), max_abs=Decimal(1000))
+        bid_request = services.publish(quote, current_user, days, request.form.get("notes", ""), utcnow())
+        db.session.commit()
+    except ValueError as exc:
+        db.session.rollback()
+        flash(exc.message if isinstance(exc, FieldError) else _("Give the factories 1 to %(n)d days to bid.",
+                                                                  n=services.MAX_DEADLINE_DAYS), "error")
+        return redirect(url_for("quotes.show", quote_id=quote.id))
+    flash(_("%(ref)s is published to the factories that can make it.", ref=bid_request.reference), "success")
+    return redirect(url_for("bids.show", request_id=bid_request.id))
+
+
+@bids_web.route("/<int:request_id>")
+@login_required
+def show(request_id: int):
+    bid_request = services.readable_request(request_id)
+    firm = current_user.firm
+    mine = next((b for b in bid_request.bids if b.firm_id == firm.id), None)
+    is_buyer = bid_request.buyer_firm_id == firm.id
+    bids = bid_request.bids if is_buyer or firm.is_operator else ([mine] if mine else [])
+    return render_template("bids/show.html", req=bid_request, quote=bid_request.quote, bids=bids, mine=mine,
+                           is_buyer=is_buyer, now=utcnow(), buyer_price=services.buyer_price,
+                           route=services.route_of(bid_request),
+                           can_bid=firm.is_factory and not is_buyer and bid_request.is_open(utcnow()))
+
+
+@bids_web.route("/<int:request_id>/bid", methods=["POST"])
+@firm_required("factory")
+def bid(request_id: int):
+    bid_request = services.readable_request(request_id)
+    try:
+        try:
+            price = parse_yuan(request.form.get("price_yuan", ""))
+        except ValueError:
+            raise FieldError("price_fen", _("Give the price in yuan, e.g. 12800 or 12800.50.")) from None
+        try:
+            days = bounded.parse_int(request.form.get("lead_days", ""), max_abs=Decimal(100_000))
+        except ValueError:
+            raise FieldError("lead_days", _("Give a lead time of 1 to %(n)d days.", n=365)) from None
+        services.submit(bid_request, current_user.firm, current_user, price, days, request.form.get("notes", ""),
+                        utcnow())
+        db.session.commit()
+        flash(_("Your bid is in. You can revise it until the deadline."), "success")
+    except FieldError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    return redirect(url_for("bids.show", request_id=bid_request.id))
+
+
+@bids_web.route("/<int:request_id>/withdraw", methods=["POST"])
+@firm_required("factory")
+def withdraw(request_id: int):
+    bid_request = services.readable_request(request_id)
+    try:
+        services.withdraw(bid_request, current_user.firm, utcnow())
+        db.session.commit()
+    except FieldError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    return redirect(url_for("bids.show", request_id=bid_request.id))
+
+
+@bids_web.route("/<int:request_id>/award", methods=["POST"])
+@firm_required("buyer")
+def award(request_id: int):
+    bid_request = services.readable_request(request_id)
+    try:
+        bid_id = bounded.parse_int(request.form.get("bid_id", ""), max_abs=bounded.MAX_ID)
+    except ValueError:
+        bid_id = 0
+    try:
+        order = services.award(bid_request, bid_id, current_user,
+                               delivery_from(request.form, current_user.firm.cluster), utcnow())
+        db.session.commit()
+    except FieldError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("bids.show", request_id=bid_request.id))
+    flash(_("Order %(ref)s placed. Pay to start production.", ref=order.reference), "success")
+    return redirect(url_for("orders.detail", order_id=order.id))
+
+
+@bids_web.route("/<int:request_id>/file")
+@login_required
+def cad_file(request_id: int):
+    """The part's CAD file, for everyone who may read the request (the factories above all)."""
+    quote = services.readable_request(request_id).quote
+    if not quote.file_sha256:
+        abort(404)
+    suffix = (quote.file_name or "part.stl").rsplit(".", 1)[-1].lower()
+    path = upload_dir() / f"{quote.file_sha256}.{suffix}"
+    if not path.exists():
+        abort(404)
+    response = send_file(io.BytesIO(path.read_bytes()), mimetype="application/octet-stream", as_attachment=True,
+                         download_name=clean_filename(quote.file_name or f"part.{suffix}"), max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
