@@ -85,6 +85,7 @@ def _register_models() -> None:
     import capacity.lease_models  # noqa: F401
     import capacity.models  # noqa: F401
     import marketplace.accounts.models
+    import marketplace.addresses.models  # noqa: F401
     import marketplace.bids.models  # noqa: F401
     import marketplace.dashboard.models  # noqa: F401
     import marketplace.documents.models  # noqa: F401
@@ -112,6 +113,7 @@ def _api_blueprints():
     from capacity import api as capacity_api
     from capacity import equipment_api, lease_api
     from marketplace.accounts import api as accounts_api
+    from marketplace.addresses import api as addresses_api
     from marketplace.bids import api as bids_api
     from marketplace.dashboard import api as dashboard_api
     from marketplace.documents import api as documents_api
@@ -127,7 +129,8 @@ def _api_blueprints():
     return (*accounts_api.BLUEPRINTS, *capacity_api.BLUEPRINTS, *equipment_api.BLUEPRINTS, *planning_api.BLUEPRINTS,
             *search_api.BLUEPRINTS, *quotes_api.BLUEPRINTS, *orders_api.BLUEPRINTS,
             *vouchers_api.BLUEPRINTS, *lease_api.BLUEPRINTS, *dashboard_api.BLUEPRINTS, *payments_api.BLUEPRINTS,
-            *bids_api.BLUEPRINTS, *documents_api.BLUEPRINTS, *messages_api.BLUEPRINTS, *notifications_api.BLUEPRINTS)
+            *addresses_api.BLUEPRINTS, *bids_api.BLUEPRINTS, *documents_api.BLUEPRINTS, *messages_api.BLUEPRINTS,
+            *notifications_api.BLUEPRINTS)
 
 
 def _web_blueprints():
@@ -135,6 +138,7 @@ def _web_blueprints():
     from capacity.lease_views import leases_web
     from capacity.views import capacity_web
     from marketplace.accounts.views import accounts_web
+    from marketplace.addresses.views import addresses_web
     from marketplace.bids.views import bids_web
     from marketplace.dashboard.views import dashboard_web
     from marketplace.documents.views import documents_web
@@ -149,5 +153,5 @@ def _web_blueprints():
     from marketplace.web.views import web
 
     return (web, accounts_web, capacity_web, equipment_web, planning_web, search_web, quotes_web, dashboard_web,
-            orders_web, bids_web, documents_web, messages_web, notifications_web, vouchers_web, leases_web,
-            operations_web)
+            orders_web, addresses_web, bids_web, documents_web, messages_web, notifications_web, vouchers_web,
+            leases_web, operations_web)

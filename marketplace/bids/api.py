@@ -7,10 +7,10 @@ from flask import abort
 from flask.views import MethodView
 from flask_login import current_user
 
+from marketplace.addresses import services as addresses
 from marketplace.api_common import StrictSchema, api_blueprint
 from marketplace.bids import services
 from marketplace.bids.models import MAX_LEAD_DAYS, MAX_PRICE_FEN
-from marketplace.bids.views import delivery_from
 from marketplace.db_types import utcnow
 from marketplace.extensions import db
 from marketplace.orders.schemas import OrderSchema
@@ -69,7 +69,11 @@ class SubmitSchema(StrictSchema):
 
 class AwardSchema(StrictSchema):
     bid_id = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1, max=2**31 - 1))
-    delivery_address = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=300))
+    delivery_address_id = ma.fields.Integer(validate=ma.validate.Range(min=1, max=2**31 - 1),
+                                            metadata={"description": "one of your saved addresses"})
+    delivery_address = ma.fields.String(validate=ma.validate.Length(max=300))
+    delivery_latitude = ma.fields.Float(validate=ma.validate.Range(min=-90, max=90))
+    delivery_longitude = ma.fields.Float(validate=ma.validate.Range(min=-180, max=180))
 
 
 @bids_blp.route("")
@@ -131,8 +135,8 @@ class Award(MethodView):
         """Award one bid: the order is placed at its price plus the platform fee, every step assigned to its
         factory (planning keeps that); pay it next like any order. Once per request."""
         request = services.readable_request(bid_request_id)
-        order = services.award(request, data["bid_id"], current_user,
-                               delivery_from(data, current_firm().cluster), utcnow())
+        delivery = addresses.delivery_from_form(data, current_firm(), current_firm().cluster)
+        order = services.award(request, data["bid_id"], current_user, delivery, utcnow())
         db.session.commit()
         return order
 

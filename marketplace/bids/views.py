@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 
 from marketplace import bounded
 from marketplace.accounts.auth import firm_required
+from marketplace.addresses import services as addresses
 from marketplace.bids import services
 from marketplace.db_types import utcnow
 from marketplace.documents.services import clean_filename
@@ -26,13 +27,6 @@ def parse_yuan(raw: str) -> int:
     """'1,234.5' -> 123450 fen; ValueError for anything that is not an amount."""
     value = bounded.parse_decimal((raw or "").replace(",", "").replace("¥", "").strip(), max_abs=Decimal(10**9))
     return int((value * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
-def delivery_from(form, cluster) -> dict:
-    address = form.get("delivery_address", "").strip()
-    if not address:
-        raise FieldError("delivery_address", _("Give the delivery address."))
-    return {"address": address, "latitude": cluster.center_lat or 0.0, "longitude": cluster.center_lon or 0.0}
 
 
 @bids_web.route("/")
@@ -71,7 +65,9 @@ def show(request_id: int):
     return render_template("bids/show.html", req=bid_request, quote=bid_request.quote, bids=bids, mine=mine,
                            is_buyer=is_buyer, now=utcnow(), buyer_price=services.buyer_price,
                            route=services.route_of(bid_request),
-                           can_bid=firm.is_factory and not is_buyer and bid_request.is_open(utcnow()))
+                           can_bid=firm.is_factory and not is_buyer and bid_request.is_open(utcnow()),
+                           addresses=addresses.saved(firm) if is_buyer else [],
+                           sites=addresses.reference_sites(firm.cluster) if is_buyer else [])
 
 
 @bids_web.route("/<int:request_id>/bid", methods=["POST"])
@@ -119,8 +115,8 @@ def award(request_id: int):
     except ValueError:
         bid_id = 0
     try:
-        order = services.award(bid_request, bid_id, current_user,
-                               delivery_from(request.form, current_user.firm.cluster), utcnow())
+        delivery = addresses.delivery_from_form(request.form, current_user.firm, current_user.firm.cluster)
+        order = services.award(bid_request, bid_id, current_user, delivery, utcnow())
         db.session.commit()
     except FieldError as exc:
         db.session.rollback()

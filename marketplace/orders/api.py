@@ -8,6 +8,7 @@ from flask.views import MethodView
 from flask_login import current_user
 
 from marketplace.accounts.auth import require_kind
+from marketplace.addresses import services as addresses
 from marketplace.api_common import api_blueprint, page_of, paginate
 from marketplace.db_types import utcnow
 from marketplace.extensions import db
@@ -49,8 +50,12 @@ class Orders(MethodView):
         quote = db.session.get(Quote, data["quote_id"])
         if quote is None or quote.buyer_firm_id != current_firm().id:
             abort(404, f"No quote with id {data['quote_id']}.")
-        delivery = {"address": data["delivery_address"], "latitude": data["delivery_latitude"],
-                    "longitude": data["delivery_longitude"]}
+        if "delivery_address_id" in data:
+            saved = addresses.own(current_firm(), data["delivery_address_id"])
+            delivery = {"address": saved.address, "latitude": saved.latitude, "longitude": saved.longitude}
+        else:
+            delivery = {"address": data["delivery_address"], "latitude": data["delivery_latitude"],
+                        "longitude": data["delivery_longitude"]}
         order = checkout.place_order(quote, current_user, data["tier"], delivery, data["title"], utcnow())
         db.session.commit()
         return order

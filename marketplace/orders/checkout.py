@@ -43,6 +43,8 @@ def place_order(quote, user, tier_name: str, delivery: dict, title: str | None, 
         raise FieldError("quote_id", _("This quote cannot be produced in the cluster (see its warnings)."))
     if db.session.scalar(select(Order.id).where(Order.quote_id == quote.id)):
         raise FieldError("quote_id", _("An order was already placed from this quote."))
+    if not (delivery.get("address") or "").strip():
+        raise FieldError("delivery_address", _("Give the delivery address."))
     tier = _tier(quote, tier_name)
     tz = ZoneInfo(user.firm.cluster.timezone)
     ship_by = tier.ship_by

@@ -14,9 +14,18 @@ class PlaceOrderSchema(StrictSchema):
     quote_id = ma.fields.Integer(required=True, validate=ID_RANGE)
     tier = ma.fields.String(load_default="standard", validate=v.OneOf(("expedite", "standard", "economy")))
     title = ma.fields.String(load_default=None, validate=v.Length(max=200))
+    delivery_address_id = ma.fields.Integer(validate=ID_RANGE, metadata={
+        "description": "one of your saved addresses (/api/v1/addresses); or give the three fields below"})
     delivery_address = ma.fields.String(load_default="", validate=v.Length(max=300))
-    delivery_latitude = ma.fields.Float(required=True, validate=v.Range(min=-90, max=90))
-    delivery_longitude = ma.fields.Float(required=True, validate=v.Range(min=-180, max=180))
+    delivery_latitude = ma.fields.Float(validate=v.Range(min=-90, max=90))
+    delivery_longitude = ma.fields.Float(validate=v.Range(min=-180, max=180))
+
+    @ma.validates_schema
+    def _point(self, data, **kwargs):
+        if "delivery_address_id" not in data and ("delivery_latitude" not in data
+                                                  or "delivery_longitude" not in data):
+            raise ma.ValidationError("Give delivery_address_id, or delivery_latitude and delivery_longitude.",
+                                     "delivery_latitude")
 
 
 class PaySchema(StrictSchema):

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from capacity.models import Factory
 from marketplace import bounded
 from marketplace.accounts.auth import firm_required
+from marketplace.addresses import services as addresses
 from marketplace.db_types import utcnow
 from marketplace.documents.services import order_documents, quote_file
 from marketplace.errors import FieldError
@@ -67,25 +68,18 @@ def place(quote_id: int):
     errors: dict[str, str] = {}
     if request.method == "POST":
         try:
-            latitude = bounded.parse_float(request.form.get("delivery_latitude", ""))
-            longitude = bounded.parse_float(request.form.get("delivery_longitude", ""))
-            if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
-                raise ValueError
-        except ValueError:
-            errors["delivery_latitude"] = _("Give the delivery point as latitude and longitude.")
-        else:
-            try:
-                order = checkout.place_order(
-                    quote, current_user, request.form.get("tier", "standard"),
-                    {"address": request.form.get("delivery_address", "")[:300], "latitude": latitude,
-                     "longitude": longitude}, request.form.get("title") or None, utcnow())
-                db.session.commit()
-                flash(_("Order %(ref)s placed. Pay to start production.", ref=order.reference), "success")
-                return redirect(url_for("orders.detail", order_id=order.id))
-            except FieldError as exc:
-                db.session.rollback()
-                errors[exc.field] = exc.message
-    return render_template("orders/place.html", quote=quote, errors=errors, cluster=cluster), 422 if errors else 200
+            delivery = addresses.delivery_from_form(request.form, current_user.firm, cluster)
+            order = checkout.place_order(quote, current_user, request.form.get("tier", "standard"), delivery,
+                                         request.form.get("title") or None, utcnow())
+            db.session.commit()
+            flash(_("Order %(ref)s placed. Pay to start production.", ref=order.reference), "success")
+            return redirect(url_for("orders.detail", order_id=order.id))
+        except FieldError as exc:
+            db.session.rollback()
+            errors[exc.field] = exc.message
+    return render_template("orders/place.html", quote=quote, errors=errors, cluster=cluster,
+                           addresses=addresses.saved(current_user.firm), sites=addresses.reference_sites(cluster)), \
+        422 if errors else 200
 
 
 @orders_web.route("/orders/<int:order_id>")

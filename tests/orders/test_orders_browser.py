@@ -32,8 +32,11 @@ def test_quote_to_payout_and_rating(browser_sign_in, live_server, page_factory, 
     buyer.wait_for_selector("[data-testid=tiers]")
     buyer.click("[data-testid=order-quote]")
     buyer.fill("input[name=delivery_address]", "长安镇 Buyer Co warehouse")
-    buyer.fill("input[name=delivery_latitude]", "22.80")
-    buyer.fill("input[name=delivery_longitude]", "113.80")
+    buyer.locator("#delivery-map").click(position={"x": 240, "y": 90})     # the pin, never typed coordinates
+    pinned = float(buyer.locator("input[name=delivery_latitude]").input_value())
+    assert 22 < pinned < 24
+    screenshot(buyer, "order-place-en")
+    assert buyer.locator("#delivery-map .site-dot").count() == 2                 # the two sites as landmarks
     buyer.click("[data-testid=place-order]")
     buyer.wait_for_selector("[data-testid=pay]")
     assert buyer.locator("[data-testid=order-status]").inner_text() == "Accepted"

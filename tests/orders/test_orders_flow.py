@@ -28,7 +28,8 @@ def test_quote_to_rating(app, db, api_as, shops, buyer_user, operator_user, fake
     voucher = operator.post(f"/api/v1/voucher-programmes/{programme['id']}/vouchers",
                             json={"firm_id": buyer_user.firm_id}).json
     r = buyer.post("/api/v1/orders", json={"quote_id": quote.json["id"], "tier": "standard",
-                                           "delivery_latitude": 22.80, "delivery_longitude": 113.80})
+                                           "delivery_address": "东莞长安镇", "delivery_latitude": 22.80,
+                                           "delivery_longitude": 113.80})
     assert r.status_code == 201, r.json
     order = r.json
     assert order["status"] == "accepted" and order["total_fen"] > 0
@@ -109,8 +110,8 @@ def test_cancel_after_payment_returns_the_voucher_and_its_receivable(app, db, ap
         "valid_from": "2026-01-01", "valid_until": "2027-12-31"}).json
     code = operator.post(f"/api/v1/voucher-programmes/{programme['id']}/vouchers",
                          json={"firm_id": buyer_user.firm_id}).json["code"]
-    order = buyer.post("/api/v1/orders", json={"quote_id": quote["id"], "delivery_latitude": 22.8,
-                                               "delivery_longitude": 113.8}).json
+    order = buyer.post("/api/v1/orders", json={"quote_id": quote["id"], "delivery_address": "东莞",
+                                               "delivery_latitude": 22.8, "delivery_longitude": 113.8}).json
     assert buyer.post(f"/api/v1/orders/{order['id']}/pay", json={"voucher_code": code}).json["subsidy_fen"] == 10_000
     drain()
     assert ledger.balance(f"voucher_receivable:{programme['id']}") == 10_000  # what the programme really spent

@@ -1,5 +1,6 @@
-"""documents of orders and steps (content-addressed blobs), one message thread per order, notifications, requests
-for bids and bids; an order step may be assigned to the firm whose bid won
+"""collaboration on orders: documents of orders and steps (content-addressed blobs), one message thread per order,
+notifications, saved delivery addresses, requests for bids and bids; an order step may be assigned to the firm whose
+bid won
 
 Revision ID: 0015
 Revises: 0014
@@ -20,6 +21,22 @@ depends_on = None
 
 
 def upgrade():
+    op.create_table('delivery_addresses',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('firm_id', sa.Integer(), nullable=False),
+    sa.Column('label', sa.String(length=60), nullable=False),
+    sa.Column('address', sa.String(length=300), nullable=False),
+    sa.Column('contact', sa.String(length=100), nullable=False),
+    sa.Column('latitude', sa.Float(), nullable=False),
+    sa.Column('longitude', sa.Float(), nullable=False),
+    sa.Column('created_at', marketplace.db_types.UTCDateTime(), nullable=False),
+    sa.CheckConstraint('latitude BETWEEN -90 AND 90 AND longitude BETWEEN -180 AND 180', name=op.f('ck_delivery_addresses_point_on_earth')),
+    sa.ForeignKeyConstraint(['firm_id'], ['firms.id'], name=op.f('fk_delivery_addresses_firm_id_firms'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_delivery_addresses'))
+    )
+    with op.batch_alter_table('delivery_addresses', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_delivery_addresses_firm_id'), ['firm_id'], unique=False)
+
     op.create_table('notification_preferences',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -195,3 +212,7 @@ def downgrade():
 
     op.drop_table('notifications')
     op.drop_table('notification_preferences')
+    with op.batch_alter_table('delivery_addresses', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_delivery_addresses_firm_id'))
+
+    op.drop_table('delivery_addresses')
