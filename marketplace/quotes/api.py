@@ -129,4 +129,21 @@ class QuoteItem(MethodView):
         return get_readable(Quote, quote_id, owner="buyer_firm_id")
 
 
+@quotes_blp.route("/<int:quote_id>/requote")
+class Requote(MethodView):
+    decorators = [ratelimit.limited(ratelimit.QUOTE_UPLOADS)]
+
+    @quotes_blp.response(201, QuoteSchema)
+    def post(self, quote_id):
+        """Quote the same part again against today's capacity and rates (reorder: same material, quantity, options
+        and file; the old wish date is dropped). Order from the new quote as usual."""
+        quote = get_readable(Quote, quote_id, owner="buyer_firm_id")
+        require_kind("buyer")
+        fresh = services.requote(quote, current_user, utcnow(), upload_dir=upload_dir(),
+                                 max_upload_bytes=max_upload_bytes(),
+                                 valid_days=current_app.config["QUOTE_VALID_DAYS"])
+        db.session.commit()
+        return fresh
+
+
 BLUEPRINTS = (quotes_blp,)

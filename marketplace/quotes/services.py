@@ -367,3 +367,21 @@ def issue_quote(
     db.session.add(quote)
     db.session.flush()
     return quote
+
+
+def requote(quote: Quote, user: User, now: datetime, *, upload_dir: Path, max_upload_bytes: int,
+            valid_days: int) -> Quote:
+    """A new quote of the same part, material, quantity and options against today's capacity and rates (reorder).
+    The old quote's wish date is dropped (it has passed or will); its file is read again from the store."""
+    if quote.buyer_firm_id != user.firm_id:
+        raise FieldError("quote_id", _("No quote with id %(id)s belongs to your firm.", id=quote.id))
+    inputs = {k: v for k, v in (quote.inputs or {}).items() if k != "due_date"}
+    upload = None
+    if quote.file_sha256:
+        suffix = Path(quote.file_name or "part.stl").suffix.lower() or ".stl"
+        path = upload_dir / f"{quote.file_sha256}{suffix}"
+        if not path.exists():
+            raise FieldError("quote_id", _("The part's file is no longer stored: upload it again."))
+        upload = Upload(quote.file_name or path.name, path.read_bytes())
+    return issue_quote(user.firm, user, inputs, upload, now, upload_dir=upload_dir,
+                       max_upload_bytes=max_upload_bytes, valid_days=valid_days)

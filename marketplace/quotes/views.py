@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, redirect, render_template, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -106,6 +106,28 @@ def show(quote_id: int):
     return render_template("quotes/show.html", quote=quote, tiers=quote.offers, now=utcnow(),
                            buyer_lines=buyer_lines, show_build_up=current_user.firm.is_operator,
                            bid_request=bid_request, quote_taken=bool(bid_request or ordered))
+
+
+@quotes_web.route("/<int:quote_id>/requote", methods=["POST"])
+@firm_required("buyer")
+@ratelimit.limited(ratelimit.QUOTE_UPLOADS)
+def requote(quote_id: int):
+    """Quote the same part again against today's capacity (reorder a past order or refresh an expired quote)."""
+    quote = db.session.get(Quote, quote_id)
+    if quote is None or quote.buyer_firm_id != current_user.firm_id:
+        abort(404)
+    try:
+        fresh = services.requote(quote, current_user, utcnow(), upload_dir=upload_dir(),
+                                 max_upload_bytes=max_upload_bytes(),
+                                 valid_days=current_app.config["QUOTE_VALID_DAYS"])
+        db.session.commit()
+    except FieldError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("quotes.show", quote_id=quote.id))
+    flash(_("New quote %(ref)s against today's capacity (from %(old)s).", ref=fresh.reference, old=quote.reference),
+          "success")
+    return redirect(url_for("quotes.show", quote_id=fresh.id))
 
 
 @quotes_web.route("/<int:quote_id>/part.<kind>")

@@ -100,11 +100,14 @@ def _orders_and_money(db, a, user_a, site, machine, create_firm, create_equipmen
 
     bid_request = BidRequest(reference="RFQ-W1", cluster_id=a.cluster_id, buyer_firm_id=a.id, user_id=user_a.id,
                              quote_id=quote.id, title="Bracket", deadline_at=now + timedelta(days=3))
-    db.session.add(bid_request)
+    from marketplace.addresses.models import DeliveryAddress
+
+    address = DeliveryAddress(firm_id=a.id, address="A's dock", latitude=22.8, longitude=113.8)
+    db.session.add_all([bid_request, address])
     db.session.commit()
     return {"order_id": order.id, "booking_id": booking.id, "lease_id": lease.id, "quote_id": quote.id,
             "run_id": run.id, "programme_id": programme.id, "request_id": refund_request.id,
-            "public_id": document.public_id, "bid_request_id": bid_request.id}
+            "public_id": document.public_id, "bid_request_id": bid_request.id, "address_id": address.id}
 
 
 def _document(db, order, user):
