@@ -148,6 +148,29 @@ class OrderStatusChanged(Event):
 
 
 @dataclass(frozen=True)
+class StepFinished(Event):
+    """A factory finished a step of an order: tell the buyer how far it is."""
+    topic: ClassVar[str] = "order.step_finished"
+    order_id: int
+    order_step_id: int
+
+    @property
+    def lock_key(self) -> str | None:
+        return f"notify:order:{self.order_id}"
+
+
+@dataclass(frozen=True)
+class VoucherIssued(Event):
+    """The operator issued a service voucher to a buyer firm: tell its users."""
+    topic: ClassVar[str] = "vouchers.issued"
+    voucher_id: int
+
+    @property
+    def lock_key(self) -> str | None:
+        return f"voucher:{self.voucher_id}"
+
+
+@dataclass(frozen=True)
 class MessagePosted(Event):
     """Someone wrote in an order's thread: tell the other participants."""
     topic: ClassVar[str] = "message.posted"

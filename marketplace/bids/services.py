@@ -25,7 +25,7 @@ from marketplace.extensions import db
 from marketplace.fees import fee_bp
 from marketplace.orders.lifecycle import transition
 from marketplace.orders.models import Order, OrderStep
-from marketplace.outbox import emit
+from marketplace.outbox import emit_notice
 from marketplace.quotes.models import Quote
 from marketplace.tenancy import current_firm
 
@@ -72,7 +72,7 @@ def publish(quote: Quote, user, deadline_days: int, notes: str, now: datetime) -
                          deadline_at=now + timedelta(days=deadline_days), status="open")
     db.session.add(request)
     db.session.flush()
-    emit(BidRequestPublished(request_id=request.id), dedupe=f"bid-request:{request.id}")
+    emit_notice(BidRequestPublished(request_id=request.id), dedupe=f"bid-request:{request.id}")
     return request
 
 
@@ -133,7 +133,7 @@ def submit(request: BidRequest, firm: Firm, user, price_fen: int, lead_days: int
     bid.user_id, bid.price_fen, bid.lead_days = user.id, price_fen, lead_days
     bid.notes, bid.status = (notes or "").strip()[:2000], "active"
     db.session.flush()
-    emit(BidSubmitted(request_id=request.id, bid_id=bid.id, price_fen=price_fen),
+    emit_notice(BidSubmitted(request_id=request.id, bid_id=bid.id, price_fen=price_fen),
          dedupe=f"bid:{bid.id}:{price_fen}:{lead_days}")
     return bid
 
@@ -183,5 +183,5 @@ def award(request: BidRequest, bid_id: int, user, delivery: dict, now: datetime)
         if other.status == "active":
             other.status = "won" if other.id == bid.id else "lost"
     db.session.flush()
-    emit(BidAwarded(request_id=request.id, bid_id=bid.id, order_id=order.id), dedupe=f"award:{request.id}")
+    emit_notice(BidAwarded(request_id=request.id, bid_id=bid.id, order_id=order.id), dedupe=f"award:{request.id}")
     return order

@@ -57,7 +57,7 @@ def load(seed: int = 2026, plan_seconds: float = 10.0) -> DemoContext:
 
     context = DemoContext(rng=random.Random(seed), password_hash=generate_password_hash(DEMO_PASSWORD, "scrypt"),
                           plan_seconds=plan_seconds)
-    db.session.info["notify"] = False  # the back-filled history tells nobody (orders.lifecycle.transition)
+    db.session.info["notify"] = False  # the back-filled history tells nobody (outbox.emit_notice)
     try:
         with clock_at(utcnow() - timedelta(days=SETUP_DAYS)):
             for step in SETUP:

@@ -16,7 +16,7 @@ from marketplace.extensions import db, insert_on_conflict
 from marketplace.messages.models import MAX_BODY, Message, ThreadRead
 from marketplace.orders.access import visible_orders
 from marketplace.orders.models import Order
-from marketplace.outbox import emit
+from marketplace.outbox import emit_notice
 
 
 def post(order: Order, user, firm, body: str, attachment: tuple[str, bytes] | None = None) -> Message:
@@ -34,7 +34,7 @@ def post(order: Order, user, firm, body: str, attachment: tuple[str, bytes] | No
                       document_id=document.id if document else None)
     db.session.add(message)
     db.session.flush()
-    emit(MessagePosted(order_id=order.id, message_id=message.id), dedupe=f"message:{message.id}")
+    emit_notice(MessagePosted(order_id=order.id, message_id=message.id), dedupe=f"message:{message.id}")
     mark_read(user, order.id, message.id)
     return message
 

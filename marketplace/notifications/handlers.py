@@ -22,6 +22,8 @@ from marketplace.events import (
     MessagePosted,
     NotificationCreated,
     OrderStatusChanged,
+    StepFinished,
+    VoucherIssued,
 )
 from marketplace.extensions import db, insert_on_conflict
 from marketplace.messages.models import Message
@@ -29,6 +31,7 @@ from marketplace.notifications import wording
 from marketplace.notifications.models import Notification, NotificationPreference
 from marketplace.orders.models import Booking, Order, OrderStep
 from marketplace.outbox import emit, subscribe
+from marketplace.vouchers.models import Voucher
 
 BUYER_KINDS = {"paid": "order_paid", "planned": "order_planned", "in_production": "production_started",
                "shipped": "order_shipped", "delivered": "rating_asked", "cancelled": "order_cancelled",
@@ -74,6 +77,26 @@ def order_status(event: OrderStatusChanged) -> None:
         notify(_users_of([order.buyer_firm_id]), kind, params, link, source)
     if kind := SUPPLIER_KINDS.get(event.to_status):
         notify(_users_of(supplier_firm_ids(order.id) - {order.buyer_firm_id}), kind, params, link, source)
+
+
+@subscribe(StepFinished, name="notifications.step_finished")
+def step_finished(event: StepFinished) -> None:
+    order, step = db.session.get(Order, event.order_id), db.session.get(OrderStep, event.order_step_id)
+    if order is None or step is None or step.status != "done":
+        return
+    done = sum(1 for s in order.steps if s.status == "done")
+    params = {"ref": order.reference, "title": order.title, "process": step.process_code, "done": done,
+              "steps": len(order.steps)}
+    notify(_users_of([order.buyer_firm_id]), "step_done", params, f"/orders/{order.id}", f"step:{step.id}")
+
+
+@subscribe(VoucherIssued, name="notifications.voucher_issued")
+def voucher_issued(event: VoucherIssued) -> None:
+    voucher = db.session.get(Voucher, event.voucher_id)
+    if voucher is None:
+        return
+    params = {"ref": voucher.code, "programme": voucher.programme.name, "amount": f"¥{voucher.cap_fen / 100:,.2f}"}
+    notify(_users_of([voucher.firm_id]), "voucher_issued", params, "/vouchers/mine", f"voucher:{voucher.id}")
 
 
 @subscribe(MessagePosted, name="notifications.message_posted")

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from marketplace.wording import process_name
+
 KINDS = {
     "order_paid": (_l("Payment received for %(ref)s"),
                    _l("The payment for “%(title)s” is in; the order is being planned across the cluster's factories.")),
@@ -26,6 +28,10 @@ KINDS = {
     "order_disputed": (_l("%(ref)s is disputed"),
                        _l("The buyer's bank disputes the payment for “%(title)s”; payouts wait until it is closed.")),
     "message": (_l("New message on %(ref)s"), _l("%(author)s (%(firm)s): %(excerpt)s")),
+    "step_done": (_l("%(ref)s: %(process)s done"),
+                  _l("%(done)d of %(steps)d steps of “%(title)s” are finished.")),
+    "voucher_issued": (_l("Service voucher %(ref)s for you"),
+                       _l("%(programme)s: up to %(amount)s towards your orders. Enter the code when you pay.")),
     "bid_requested": (_l("Bids wanted: %(ref)s"),
                       _l("A buyer asks the cluster's factories to bid on “%(title)s” until %(deadline)s. Open it to "
                          "see the part and its files.")),
@@ -43,13 +49,21 @@ LABELS = {
     "order_disputed": _l("A payment is disputed"), "message": _l("A new message in an order's thread"),
     "bid_requested": _l("Bids are wanted on a part my factory can make"), "bid_received": _l("A bid on my request"),
     "bid_won": _l("My bid is awarded"), "bid_lost": _l("My bid is not chosen"),
+    "step_done": _l("A step of my order is finished"), "voucher_issued": _l("A service voucher is issued to my firm"),
 }
 PREFERENCE_KINDS = tuple(LABELS)
 
 
+def _worded(params: dict) -> dict:
+    """Codes among the parameters in the reader's language (a process by its name, never cnc_mill_3ax)."""
+    if "process" in params:
+        return params | {"process": process_name(params["process"])}
+    return params
+
+
 def title(kind: str, params: dict) -> str:
-    return str(KINDS[kind][0] % params) if kind in KINDS else kind
+    return str(KINDS[kind][0] % _worded(params)) if kind in KINDS else kind
 
 
 def line(kind: str, params: dict) -> str:
-    return str(KINDS[kind][1] % params) if kind in KINDS else ""
+    return str(KINDS[kind][1] % _worded(params)) if kind in KINDS else ""

@@ -15,7 +15,7 @@ from marketplace.errors import FieldError
 from marketplace.events import OrderStatusChanged
 from marketplace.extensions import db
 from marketplace.orders.models import Order, OrderEvent, OrderStatus
-from marketplace.outbox import emit
+from marketplace.outbox import emit_notice
 
 S = OrderStatus
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -54,8 +54,7 @@ def transition(order: Order, to: str, actor=None, reason: str = "") -> OrderEven
                        reason=reason[:300])
     order.status = to
     db.session.add(event)
-    if db.session.info.get("notify", True):  # the demo's back-filled history tells nobody
-        db.session.flush()
-        emit(OrderStatusChanged(order_id=order.id, order_event_id=event.id, from_status=event.from_status,
-                                to_status=to), dedupe=f"order-event:{event.id}")
+    db.session.flush()
+    emit_notice(OrderStatusChanged(order_id=order.id, order_event_id=event.id, from_status=event.from_status,
+                                   to_status=to), dedupe=f"order-event:{event.id}")
     return event

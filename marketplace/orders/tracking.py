@@ -14,11 +14,11 @@ from werkzeug.exceptions import Forbidden
 from marketplace.accounts.models import Firm
 from marketplace.db_types import utcnow
 from marketplace.errors import FieldError
-from marketplace.events import DeliveryConfirmed
+from marketplace.events import DeliveryConfirmed, StepFinished
 from marketplace.extensions import db
 from marketplace.orders.lifecycle import transition
 from marketplace.orders.models import Booking, Order, OrderStep, Rating
-from marketplace.outbox import emit
+from marketplace.outbox import emit, emit_notice
 from marketplace.placements import SiteRef
 from matching.model import Site, TransportConfig
 from matching.prepare import haversine_km, travel
@@ -48,6 +48,7 @@ def finish_step(booking: Booking, user, now: datetime | None = None) -> OrderSte
     if step.status != "started":
         raise FieldError("status", _("Only a started step can be finished."))
     step.status, step.finished_at, booking.status = "done", now or utcnow(), "done"
+    emit_notice(StepFinished(order_id=step.order_id, order_step_id=step.id), dedupe=f"step-finished:{step.id}")
     return step
 
 

@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from marketplace.outbox.registry import Retry, emit, subscribe
+from marketplace.outbox.registry import Retry, emit, emit_notice, subscribe
 from marketplace.outbox.runner import drain, pending_for, run_due
 from marketplace.outbox.worker import EmbeddedWorker, every
 
@@ -25,4 +25,4 @@ def init_app(app) -> None:
             worker.start()
 
 
-__all__ = ["Retry", "drain", "emit", "every", "init_app", "pending_for", "run_due", "subscribe"]
+__all__ = ["Retry", "drain", "emit", "emit_notice", "every", "init_app", "pending_for", "run_due", "subscribe"]

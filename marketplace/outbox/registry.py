@@ -81,3 +81,11 @@ def emit(event: Event, *, dedupe: str | None = None, delay_s: float = 0.0) -> li
     db.session.info.setdefault("outbox_new", []).extend(ids)
     return ids
 
+
+
+def emit_notice(event: Event, *, dedupe: str) -> list[int]:
+    """`emit` for an event that only tells people something (notifications): nothing is queued while the session is
+    marked quiet (`db.session.info["notify"] = False`, as the demo's back-filled history is)."""
+    if db.session.info.get("notify", True) is False:
+        return []
+    return emit(event, dedupe=dedupe)

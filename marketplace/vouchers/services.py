@@ -16,8 +16,10 @@ from sqlalchemy import select, update
 from marketplace.accounts.models import Firm
 from marketplace.db_types import utcnow
 from marketplace.errors import FieldError
+from marketplace.events import VoucherIssued
 from marketplace.extensions import db
 from marketplace.orders.models import Order
+from marketplace.outbox import emit_notice
 from marketplace.vouchers.models import Voucher, VoucherProgramme, VoucherRedemption
 
 
@@ -46,6 +48,7 @@ def issue(programme: VoucherProgramme, firm: Firm, cap_fen: int | None = None) -
     voucher = Voucher(programme=programme, firm=firm, cap_fen=cap, code=f"SV-{secrets.token_hex(5).upper()}")
     db.session.add(voucher)
     db.session.flush()
+    emit_notice(VoucherIssued(voucher_id=voucher.id), dedupe=f"voucher:{voucher.id}")
     return voucher
 
 

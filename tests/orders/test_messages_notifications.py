@@ -4,6 +4,7 @@ e-mails in each reader's language through a real SMTP server on loopback — sen
 from __future__ import annotations
 
 import io
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
@@ -95,3 +96,27 @@ def test_an_empty_or_oversized_message_is_refused_and_nothing_is_stored(db, api_
     assert r.status_code == 422 and "file" in r.json["errors"]
     db.session.rollback()
     assert db.session.scalar(select(func.count(Message.id))) == 0
+
+
+def test_a_finished_step_and_a_voucher_reach_the_buyer_in_chinese(db, smtp_server, api_as, planned_order,
+                                                                   buyer_user, operator_user, shops, drain):
+    mill = api_as(shops["mill_user"])
+    today = date.today()
+    rows = mill.get("/api/v1/schedule", query_string={"start": f"{today}T00:00:00+08:00",
+                                                      "end": f"{today + timedelta(days=60)}T00:00:00+08:00"}).json
+    booking = next(b for b in rows if b["order_reference"] == planned_order["reference"])
+    assert mill.post(f"/api/v1/bookings/{booking['id']}/start").status_code == 200
+    assert mill.post(f"/api/v1/bookings/{booking['id']}/finish").status_code == 200
+    programme = api_as(operator_user).post("/api/v1/voucher-programmes", json={
+        "name": "数字化服务券", "budget_fen": 1_000_000, "per_firm_cap_fen": 200_000, "kind": "percent",
+        "percent_bp": 3000, "valid_from": "2026-01-01", "valid_until": "2027-12-31"}).json
+    voucher = api_as(operator_user).post(f"/api/v1/voucher-programmes/{programme['id']}/vouchers",
+                                         json={"firm_id": buyer_user.firm_id}).json
+    drain()
+    items = {n["kind"]: n for n in api_as(buyer_user).get("/api/v1/notifications").json["items"]}
+    assert items["step_done"]["title"] == f"{planned_order['reference']}: CNC milling (3-axis) done"  # API: en
+    assert items["step_done"]["text"].startswith("1 of 2 steps")
+    mails = {m["Subject"]: m for m in smtp_server.messages if m["To"] == buyer_user.email}
+    assert f"{planned_order['reference']}：三轴数控铣削 已完成" in mails                  # e-mail: the reader's zh
+    assert f"您获得服务券 {voucher['code']}" in mails
+    assert "¥2,000.00" in mails[f"您获得服务券 {voucher['code']}"].get_content()
