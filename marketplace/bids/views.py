@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import io
 from decimal import ROUND_HALF_UP, Decimal
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -14,10 +13,10 @@ from marketplace.accounts.auth import firm_required
 from marketplace.addresses import services as addresses
 from marketplace.bids import services
 from marketplace.db_types import utcnow
-from marketplace.documents.services import clean_filename
+from marketplace.documents.services import quote_file
+from marketplace.documents.views import quote_file_response
 from marketplace.errors import FieldError
 from marketplace.extensions import db
-from marketplace.quotes.api import upload_dir
 from marketplace.quotes.models import Quote
 
 bids_web = Blueprint("bids", __name__, url_prefix="/bids")
@@ -130,14 +129,4 @@ def award(request_id: int):
 @login_required
 def cad_file(request_id: int):
     """The part's CAD file, for everyone who may read the request (the factories above all)."""
-    quote = services.readable_request(request_id).quote
-    if not quote.file_sha256:
-        abort(404)
-    suffix = (quote.file_name or "part.stl").rsplit(".", 1)[-1].lower()
-    path = upload_dir() / f"{quote.file_sha256}.{suffix}"
-    if not path.exists():
-        abort(404)
-    response = send_file(io.BytesIO(path.read_bytes()), mimetype="application/octet-stream", as_attachment=True,
-                         download_name=clean_filename(quote.file_name or f"part.{suffix}"), max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return quote_file_response(quote_file(services.readable_request(request_id).quote))

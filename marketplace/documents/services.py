@@ -24,6 +24,7 @@ from marketplace.orders.access import readable_order
 from marketplace.orders.models import Booking, Order, OrderStep
 from marketplace.quotes.api import upload_dir
 from marketplace.quotes.models import Quote
+from marketplace.quotes.services import stored_upload_path
 from marketplace.tenancy import current_firm
 
 FACTORY_KINDS = ("inspection_report", "certificate")
@@ -100,11 +101,11 @@ def content(document: Document) -> bytes:
         abort(404)
 
 
-def quote_file(order: Order):
-    """(file name, path) of the CAD file the order was quoted from, if it had one and it is still stored."""
-    quote = db.session.get(Quote, order.quote_id) if order.quote_id else None
-    if quote is None or not quote.file_sha256:
-        return None
-    suffix = PurePosixPath(quote.file_name or "part.stl").suffix.lower() or ".stl"
-    path = upload_dir() / f"{quote.file_sha256}{suffix}"
-    return (clean_filename(quote.file_name or f"part{suffix}"), path) if path.exists() else None
+def quote_file(quote: Quote | None):
+    """(file name, path) of the CAD file a quote was made from, if it had one and it is still stored."""
+    path = stored_upload_path(quote, upload_dir()) if quote is not None else None
+    return (clean_filename(quote.file_name or path.name), path) if path is not None and path.exists() else None
+
+
+def order_quote_file(order: Order):
+    return quote_file(db.session.get(Quote, order.quote_id) if order.quote_id else None)

@@ -58,15 +58,20 @@ def download(public_id: str):
     return download_response(services.readable_document(public_id))
 
 
-@documents_web.route("/orders/<int:order_id>/quote-file")
-@login_required
-def quote_file(order_id: int):
-    """The CAD file the order was quoted from, for everyone who may read the order (its factories above all)."""
-    found = services.quote_file(readable_order(order_id))
+def quote_file_response(found):
+    """The stored CAD file of a quote as a download; 404 when there is none."""
     if found is None:
         abort(404)
     name, path = found
     response = send_file(io.BytesIO(path.read_bytes()), mimetype="application/octet-stream", as_attachment=True,
                          download_name=name, max_age=0)
     response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@documents_web.route("/orders/<int:order_id>/quote-file")
+@login_required
+def quote_file(order_id: int):
+    """The CAD file the order was quoted from, for everyone who may read the order (its factories above all)."""
+    return quote_file_response(services.order_quote_file(readable_order(order_id)))

@@ -15,7 +15,7 @@ from marketplace import bounded
 from marketplace.accounts.auth import firm_required
 from marketplace.addresses import services as addresses
 from marketplace.db_types import utcnow
-from marketplace.documents.services import order_documents, quote_file
+from marketplace.documents.services import order_documents, order_quote_file
 from marketplace.errors import FieldError
 from marketplace.extensions import db
 from marketplace.i18n import local_zone
@@ -108,7 +108,7 @@ def detail(order_id: int):
                            vouchers=vouchers, my_bookings=my_bookings, in_progress=pending_for(f"order:{order.id}"),
                            payment=db.session.scalar(select(Payment).where(Payment.order_id == order.id)),
                            is_buyer=is_buyer, documents=order_documents(order), messages=messages,
-                           show_address=show_address, order_quote_file=(quote_file(order) or (None,))[0])
+                           show_address=show_address, order_quote_file=(order_quote_file(order) or (None,))[0])
 
 
 @orders_web.route("/orders/<int:order_id>/pay", methods=["POST"])

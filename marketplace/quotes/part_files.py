@@ -14,6 +14,7 @@ from marketplace.extensions import db
 from marketplace.orders.models import Booking, Order, OrderStep
 from marketplace.quotes.api import upload_dir
 from marketplace.quotes.models import Quote
+from marketplace.quotes.services import stored_upload_path
 from marketplace.tenancy import current_firm
 from quoting.errors import GeometryError
 from quoting.isolation import preview_isolated
@@ -36,8 +37,7 @@ def preview_file(quote: Quote, kind: str) -> Path:
     if kind not in KINDS or not quote.file_sha256 or not may_see(quote):
         abort(404)
     directory = upload_dir()
-    suffix = Path(quote.file_name or "part.stl").suffix.lower() or ".stl"
-    source = directory / f"{quote.file_sha256}{suffix}"
+    source = stored_upload_path(quote, directory)
     unit = (quote.inputs or {}).get("unit") or "mm"
 
     def cached(name: str) -> Path:

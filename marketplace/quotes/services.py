@@ -269,6 +269,13 @@ def new_reference(now: datetime) -> str:
     return f"Q{now:%y%m%d}-{secrets.token_hex(3).upper()}"
 
 
+def stored_upload_path(quote: Quote, directory: Path) -> Path | None:
+    """Where `store_upload` keeps the quote's file (<sha256><ext>), or None for a quote without one."""
+    if not quote.file_sha256:
+        return None
+    return directory / f"{quote.file_sha256}{Path(quote.file_name or 'part.stl').suffix.lower() or '.stl'}"
+
+
 def store_upload(upload: Upload, directory: Path) -> str:
     """Keep the file content-addressed (instance/uploads/<sha256>.<ext>); the same file is stored once."""
     digest = hashlib.sha256(upload.data).hexdigest()
@@ -376,10 +383,8 @@ def requote(quote: Quote, user: User, now: datetime, *, upload_dir: Path, max_up
     if quote.buyer_firm_id != user.firm_id:
         raise FieldError("quote_id", _("No quote with id %(id)s belongs to your firm.", id=quote.id))
     inputs = {k: v for k, v in (quote.inputs or {}).items() if k != "due_date"}
-    upload = None
-    if quote.file_sha256:
-        suffix = Path(quote.file_name or "part.stl").suffix.lower() or ".stl"
-        path = upload_dir / f"{quote.file_sha256}{suffix}"
+    upload, path = None, stored_upload_path(quote, upload_dir)
+    if path is not None:
         if not path.exists():
             raise FieldError("quote_id", _("The part's file is no longer stored: upload it again."))
         upload = Upload(quote.file_name or path.name, path.read_bytes())
