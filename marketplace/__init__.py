@@ -144,6 +144,7 @@ def _web_blueprints():
     from marketplace.documents.views import documents_web
     from marketplace.messages.views import messages_web
     from marketplace.notifications.views import notifications_web
+    from marketplace.orders.multipart_views import multipart_web
     from marketplace.orders.views import orders_web
     from marketplace.outbox.views import operations_web
     from marketplace.planning.views import planning_web
@@ -153,5 +154,5 @@ def _web_blueprints():
     from marketplace.web.views import web
 
     return (web, accounts_web, capacity_web, equipment_web, planning_web, search_web, quotes_web, dashboard_web,
-            orders_web, addresses_web, bids_web, documents_web, messages_web, notifications_web, vouchers_web,
-            leases_web, operations_web)
+            orders_web, multipart_web, addresses_web, bids_web, documents_web, messages_web, notifications_web,
+            vouchers_web, leases_web, operations_web)

@@ -13,13 +13,14 @@ from marketplace.api_common import api_blueprint, page_of, paginate
 from marketplace.db_types import utcnow
 from marketplace.extensions import db
 from marketplace.i18n import local_zone
-from marketplace.orders import checkout, tracking
+from marketplace.orders import checkout, multipart, tracking
 from marketplace.orders.access import buyer_order, cluster_supplier, own_booking, readable_order, visible_orders
 from marketplace.orders.models import Order
 from marketplace.orders.schemas import (
     OrderListArgs,
     OrderSchema,
     PaySchema,
+    PlaceMultiPartSchema,
     PlaceOrderSchema,
     RatingSchema,
     SupplierProfileSchema,
@@ -57,6 +58,23 @@ class Orders(MethodView):
             delivery = {"address": data["delivery_address"], "latitude": data["delivery_latitude"],
                         "longitude": data["delivery_longitude"]}
         order = checkout.place_order(quote, current_user, data["tier"], delivery, data["title"], utcnow())
+        db.session.commit()
+        return order
+
+
+@orders_blp.route("/orders/multi-part")
+class MultiPartOrders(MethodView):
+    @orders_blp.arguments(PlaceMultiPartSchema)
+    @orders_blp.response(201, OrderSchema)
+    def post(self, data):
+        """Place one order from several of your quotes (one line per part) with an assembly step that waits for
+        every line — planned across factories with the transport legs between them; its promise is the assembly's"""
+        require_kind("buyer")
+        firm = current_firm()
+        form = {k: v for k, v in data.items() if k.startswith("delivery_")}
+        delivery = addresses.delivery_from_form(form, firm, firm.cluster)
+        order = multipart.place_multi_part(data["quote_ids"], current_user, data["tier"], data["assembly"], delivery,
+                                           data["title"], utcnow())
         db.session.commit()
         return order
 

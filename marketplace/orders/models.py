@@ -89,6 +89,7 @@ class Order(db.Model):
     events: Mapped[list[OrderEvent]] = relationship(
         back_populates="order", cascade="all, delete-orphan", order_by="OrderEvent.id"
     )
+    lines: Mapped[list[OrderLine]] = relationship(cascade="all, delete-orphan", order_by="OrderLine.position")
 
 
 class OrderEvent(db.Model):
@@ -106,9 +107,28 @@ class OrderEvent(db.Model):
     order: Mapped[Order] = relationship(back_populates="events")
 
 
+class OrderLine(db.Model):
+    """One part of a multi-part order (RFQ): the quote it was priced by, its material, quantity and price. Its
+    steps carry `line_id`; an assembly (or packing, inspection) step of the order waits for every line."""
+
+    __tablename__ = "order_lines"
+    __table_args__ = (UniqueConstraint("order_id", "position"), CheckConstraint("quantity >= 1", name="qty_positive"))
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), nullable=False, index=True)
+    position: Mapped[int] = mapped_column(Integer, nullable=False)
+    quote_id: Mapped[int] = mapped_column(ForeignKey("quotes.id"), nullable=False, unique=True)
+    title: Mapped[str] = mapped_column(String(200), nullable=False)
+    material_code: Mapped[str] = mapped_column(ForeignKey("materials.code"), nullable=False)
+    quantity: Mapped[int] = mapped_column(Integer, nullable=False)
+    total_fen: Mapped[int] = mapped_column(Integer, nullable=False)
+    ship_by: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the line's own promise at its tier
+
+    material: Mapped[Material] = relationship()
+
+
 class OrderStep(db.Model):
     """One process step of an order; `predecessors` lists sequence numbers of steps that must finish first
-    (empty = the previous step, so a plain list of steps is a chain)."""
+    (empty = the previous step, so a plain list of steps is a chain; [0] = none, the first step of a line)."""
 
     __tablename__ = "order_steps"
     __table_args__ = (
@@ -127,6 +147,7 @@ class OrderStep(db.Model):
     envelope_z_mm: Mapped[float] = mapped_column(Float, nullable=False, default=0)
     tolerance_mm: Mapped[float] = mapped_column(Float, nullable=False, default=0.1)
     predecessors: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    line_id: Mapped[int | None] = mapped_column(ForeignKey("order_lines.id", ondelete="CASCADE"), index=True)
     # awarded to this factory firm (a bid won): planning places the step on that firm's machines only
     assigned_firm_id: Mapped[int | None] = mapped_column(ForeignKey("firms.id"))
     status: Mapped[str] = mapped_column(String(20), nullable=False, default="pending")
@@ -135,6 +156,19 @@ class OrderStep(db.Model):
 
     order: Mapped[Order] = relationship(back_populates="steps")
     process: Mapped[Process] = relationship()
+    line: Mapped[OrderLine | None] = relationship()
+
+    @property
+    def quantity(self) -> int:
+        """Pieces this step makes: its line's quantity, else the order's (an assembly makes the order's sets)."""
+        return self.line.quantity if self.line is not None else self.order.quantity
+
+    @property
+    def material_code(self) -> str:
+        """The material it works: its line's; a step of the whole order (assembly, packing) needs none."""
+        if self.line is not None:
+            return self.line.material_code
+        return "" if self.order.lines else self.order.material_code
 
 
 class Booking(db.Model):
@@ -193,4 +227,4 @@ class Rating(db.Model):
     supplier: Mapped[Firm] = relationship(foreign_keys=[supplier_firm_id])
 
 
-__all__ = ["OPEN_STATUSES", "Booking", "Order", "OrderStatus", "OrderStep", "Rating"]
+__all__ = ["OPEN_STATUSES", "Booking", "Order", "OrderLine", "OrderStatus", "OrderStep", "Rating"]

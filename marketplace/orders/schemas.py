@@ -28,13 +28,46 @@ class PlaceOrderSchema(StrictSchema):
                                      "delivery_latitude")
 
 
+class AssemblySchema(StrictSchema):
+    minutes_per_set = ma.fields.Float(required=True, validate=v.Range(min=0.1, max=24 * 60))
+    sets = ma.fields.Integer(validate=v.Range(min=1, max=10_000_000), metadata={
+        "description": "assembled sets (default: the smallest line's quantity)"})
+
+
+class PlaceMultiPartSchema(StrictSchema):
+    quote_ids = ma.fields.List(ma.fields.Integer(validate=ID_RANGE), required=True, validate=v.Length(min=2, max=20))
+    tier = ma.fields.String(load_default="standard", validate=v.OneOf(("expedite", "standard", "economy")))
+    title = ma.fields.String(load_default=None, validate=v.Length(max=200))
+    assembly = ma.fields.Nested(AssemblySchema, required=True, metadata={
+        "description": "the step that joins the lines (its predecessors are every line's last step)"})
+    delivery_address_id = ma.fields.Integer(validate=ID_RANGE)
+    delivery_address = ma.fields.String(load_default="", validate=v.Length(max=300))
+    delivery_latitude = ma.fields.Float(validate=v.Range(min=-90, max=90))
+    delivery_longitude = ma.fields.Float(validate=v.Range(min=-180, max=180))
+
+
 class PaySchema(StrictSchema):
     voucher_code = ma.fields.String(load_default=None, validate=v.Length(min=4, max=24))
+
+
+class OrderLineSchema(ma.Schema):
+    id = ma.fields.Integer()
+    position = ma.fields.Integer()
+    quote_id = ma.fields.Integer()
+    title = ma.fields.String()
+    material_code = ma.fields.String()
+    quantity = ma.fields.Integer()
+    total_fen = ma.fields.Integer()
+    ship_by = ma.fields.AwareDateTime(allow_none=True)
 
 
 class OrderStepSchema(ma.Schema):
     id = ma.fields.Integer()
     sequence = ma.fields.Integer()
+    line = ma.fields.Function(lambda s: s.line.position if s.line is not None else None, allow_none=True,
+                              metadata={"description": "the line (part) the step makes; none for an assembly"})
+    predecessors = ma.fields.List(ma.fields.Integer(), metadata={
+        "description": "sequences it waits for ([] = the previous step, [0] = none)"})
     process_code = ma.fields.String()
     status = ma.fields.String()
     started_at = ma.fields.AwareDateTime(allow_none=True)
@@ -66,6 +99,8 @@ class OrderSchema(ma.Schema):
     payable_fen = ma.fields.Integer(dump_only=True, metadata={"description": "what the buyer pays (total - subsidy)"})
     currency = ma.fields.String()
     delivery_address = ma.fields.String()
+    lines = ma.fields.List(ma.fields.Nested(OrderLineSchema), metadata={
+        "description": "the parts of a multi-part order (empty for an order of one part)"})
     steps = ma.fields.List(ma.fields.Nested(OrderStepSchema))
     events = ma.fields.List(ma.fields.Nested(OrderEventSchema))
     in_progress = ma.fields.Method("_in_progress",
@@ -88,6 +123,7 @@ class OrderListArgs(ListArgs):
 class TimelineEntrySchema(ma.Schema):
     kind = ma.fields.String()
     sequence = ma.fields.Integer()
+    line = ma.fields.Integer(allow_none=True)
     process = ma.fields.String()
     status = ma.fields.String()
     factory = ma.fields.String(allow_none=True)

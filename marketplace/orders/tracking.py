@@ -109,32 +109,45 @@ def recent_ratings(firm_id: int, limit: int) -> list[Rating]:
                                    .order_by(Rating.id.desc()).limit(limit)))
 
 
+def _predecessors(order: Order, index: int) -> list[int]:
+    """Sequence numbers the step at `index` waits for: its own list ([0] = none), else the previous step."""
+    step = order.steps[index]
+    if step.predecessors:
+        return [p for p in step.predecessors if p > 0]
+    return [order.steps[index - 1].sequence] if index else []
+
+
+def _leg(problem_stub, origin: Site, site: Site) -> dict:
+    minutes, cost = travel(problem_stub, origin, site)
+    return {"kind": "transport", "from": origin.id, "to": site.id,
+            "km": round(haversine_km(origin.lat, origin.lon, site.lat, site.lon), 1), "minutes": minutes,
+            "cost_fen": cost}
+
+
 def timeline(order: Order, transport: TransportConfig | None = None) -> list[dict]:
-    """Steps in order with where and when they run, and the transport legs between sites (and to the buyer)."""
+    """Steps in order with where and when they run, and the transport legs into each step from the sites of the
+    steps it waits for (several for an assembly of several lines), and to the buyer."""
     transport = transport or TransportConfig()
     problem_stub = SimpleNamespace(transport=transport)  # travel() reads only the transport settings
-    entries, previous_site = [], None
-    for step in order.steps:
+    entries, site_of = [], {}
+    for index, step in enumerate(order.steps):
         booking = _booking_of(step)
         factory = booking.factory if booking else None
         site = Site(str(SiteRef(factory.id)), factory.latitude, factory.longitude) if factory else None
-        if previous_site and site and previous_site.id != site.id:
-            minutes, cost = travel(problem_stub, previous_site, site)
-            entries.append({"kind": "transport", "from": previous_site.id, "to": site.id,
-                            "km": round(haversine_km(previous_site.lat, previous_site.lon, site.lat, site.lon), 1),
-                            "minutes": minutes, "cost_fen": cost})
+        origins = [site_of[p] for p in _predecessors(order, index) if site_of.get(p) is not None]
+        for origin in {o.id: o for o in origins}.values():
+            if site is not None and origin.id != site.id:
+                entries.append(_leg(problem_stub, origin, site))
         entries.append({"kind": "step", "sequence": step.sequence, "process": step.process_code,
+                        "line": step.line.position if step.line is not None else None,
                         "status": step.status, "factory": factory.name if factory else None,
                         "factory_firm_id": factory.firm_id if factory else None,
                         "machine": booking.machine.name if booking and booking.machine else None,
                         "planned_start": booking.starts_at if booking else None,
                         "planned_end": booking.ends_at if booking else None,
                         "started_at": step.started_at, "finished_at": step.finished_at})
-        previous_site = site or previous_site
-    if previous_site is not None:
-        delivery = Site("delivery", order.delivery_latitude, order.delivery_longitude)
-        minutes, cost = travel(problem_stub, previous_site, delivery)
-        entries.append({"kind": "transport", "from": previous_site.id, "to": "delivery",
-                        "km": round(haversine_km(previous_site.lat, previous_site.lon, delivery.lat, delivery.lon), 1),
-                        "minutes": minutes, "cost_fen": cost})
+        site_of[step.sequence] = site or (origins[0] if origins else None)
+    last = site_of.get(order.steps[-1].sequence) if order.steps else None
+    if last is not None:
+        entries.append(_leg(problem_stub, last, Site("delivery", order.delivery_latitude, order.delivery_longitude)))
     return entries

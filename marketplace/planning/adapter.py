@@ -181,14 +181,14 @@ def order_to_problem(order: Order, loaded: Loaded, tz_name: str = "Asia/Shanghai
             mm.Step(
                 id=str(StepRef(step.id)),
                 process=step.process_code,
-                quantity=order.quantity,
-                material=order.material_code,
+                quantity=step.quantity,
+                material=step.material_code,
                 envelope=_envelope(step.envelope_x_mm, step.envelope_y_mm, step.envelope_z_mm),
                 tolerance_mm=step.tolerance_mm,
                 run_minutes_per_unit=step.run_minutes_per_unit,
                 predecessors=predecessors,
                 excluded_resources=(declined or {}).get(step.id, frozenset()) | _not_awarded(step, loaded),
-                options=_awarded_options(step, order.quantity, loaded),
+                options=_awarded_options(step, step.quantity, loaded),
             )
         )
         loaded.steps[(str(OrderRef(order.id)), str(StepRef(step.id)))] = step.id

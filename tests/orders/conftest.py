@@ -81,3 +81,14 @@ def big_mill(db, create_firm, create_user, create_factory, create_machine):
         db.session.add(WeeklyWindow(machine=machine, weekday=day, start_minute=0, end_minute=1440))
     db.session.commit()
     return {"user": create_user(firm), "firm": firm, "machine": machine}
+
+
+@pytest.fixture
+def assembler(db, create_firm, create_user, create_factory, create_machine):
+    firm = create_firm("factory", name="Assembly Co")
+    machine = create_machine(create_factory(firm, name="Assembly hall", lat=22.88, lon=113.75), "assembly",
+                             name="Bench", materials=(), hourly_rate_fen=6000, envelope_x_mm=3000,
+                             envelope_y_mm=3000, envelope_z_mm=3000, best_tolerance_mm=0.5)
+    db.session.add_all([WeeklyWindow(machine=machine, weekday=d, start_minute=0, end_minute=1440) for d in range(7)])
+    db.session.commit()
+    return {"user": create_user(firm), "firm": firm, "machine": machine}

@@ -92,6 +92,27 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_bid_requests_buyer_firm_id'), ['buyer_firm_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_bid_requests_cluster_id'), ['cluster_id'], unique=False)
 
+    op.create_table('order_lines',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('order_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('quote_id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('material_code', sa.String(length=32), nullable=False),
+    sa.Column('quantity', sa.Integer(), nullable=False),
+    sa.Column('total_fen', sa.Integer(), nullable=False),
+    sa.Column('ship_by', marketplace.db_types.UTCDateTime(), nullable=True),
+    sa.CheckConstraint('quantity >= 1', name=op.f('ck_order_lines_qty_positive')),
+    sa.ForeignKeyConstraint(['material_code'], ['materials.code'], name=op.f('fk_order_lines_material_code_materials')),
+    sa.ForeignKeyConstraint(['order_id'], ['orders.id'], name=op.f('fk_order_lines_order_id_orders'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['quote_id'], ['quotes.id'], name=op.f('fk_order_lines_quote_id_quotes')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_order_lines')),
+    sa.UniqueConstraint('order_id', 'position', name=op.f('uq_order_lines_order_id_position')),
+    sa.UniqueConstraint('quote_id', name=op.f('uq_order_lines_quote_id'))
+    )
+    with op.batch_alter_table('order_lines', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_order_lines_order_id'), ['order_id'], unique=False)
+
     op.create_table('thread_reads',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -173,15 +194,21 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_messages_order_id'), ['order_id'], unique=False)
 
     with op.batch_alter_table('order_steps', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('line_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('assigned_firm_id', sa.Integer(), nullable=True))
+        batch_op.create_index(batch_op.f('ix_order_steps_line_id'), ['line_id'], unique=False)
         batch_op.create_foreign_key(batch_op.f('fk_order_steps_assigned_firm_id_firms'), 'firms', ['assigned_firm_id'], ['id'])
+        batch_op.create_foreign_key(batch_op.f('fk_order_steps_line_id_order_lines'), 'order_lines', ['line_id'], ['id'], ondelete='CASCADE')
 
 
 
 def downgrade():
     with op.batch_alter_table('order_steps', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_order_steps_line_id_order_lines'), type_='foreignkey')
         batch_op.drop_constraint(batch_op.f('fk_order_steps_assigned_firm_id_firms'), type_='foreignkey')
+        batch_op.drop_index(batch_op.f('ix_order_steps_line_id'))
         batch_op.drop_column('assigned_firm_id')
+        batch_op.drop_column('line_id')
 
     with op.batch_alter_table('messages', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_messages_order_id'))
@@ -202,6 +229,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_thread_reads_order_id'))
 
     op.drop_table('thread_reads')
+    with op.batch_alter_table('order_lines', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_order_lines_order_id'))
+
+    op.drop_table('order_lines')
     with op.batch_alter_table('bid_requests', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_bid_requests_cluster_id'))
         batch_op.drop_index(batch_op.f('ix_bid_requests_buyer_firm_id'))
