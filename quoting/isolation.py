@@ -18,6 +18,7 @@ from .geometry import part_from_bytes
 from .messages import Msg
 from .preview import preview
 from .specs import PartFeatures
+from .split import split_parts
 
 PRELOAD = ["numpy", "trimesh", "quoting.geometry", "quoting.preview", "quoting.isolation"]
 if has_exact():  # OpenCASCADE's reader for exact figures, loaded once in the fork server (0.8 s per import)
@@ -32,7 +33,7 @@ def _context():
     return context
 
 
-TASKS = {"features": part_from_bytes, "preview": preview}
+TASKS = {"features": part_from_bytes, "preview": preview, "split": split_parts}
 
 
 def _child(conn, data: bytes, filename: str | None, kwargs: dict, cpu_s: int, memory_mb: int,
@@ -73,6 +74,12 @@ def preview_isolated(data: bytes, filename: str | None = None, *, cpu_s: int = 2
                      **kwargs) -> tuple[bytes, bytes]:
     """`quoting.preview.preview` (STL and PNG of the part) in the same limited child process."""
     return _isolated("preview", data, filename, cpu_s, memory_mb, kwargs)
+
+
+def split_parts_isolated(data: bytes, filename: str | None = None, *, cpu_s: int = 20, memory_mb: int = 2048,
+                         **kwargs) -> list[bytes]:
+    """`quoting.split.split_parts` (one STL per separate part) in the same limited child process."""
+    return _isolated("split", data, filename, cpu_s, memory_mb, kwargs)
 
 
 def _isolated(task: str, data: bytes, filename: str | None, cpu_s: int, memory_mb: int, kwargs: dict):

@@ -209,7 +209,11 @@ TEMPLATES: dict[str, str] = {
                              "export it in millimetres"),
     "geometry.too_big_units": N_("the largest dimension is %(largest).4g mm (over %(limit).0f m): the file is "
                                  "probably in micrometres or the wrong unit; export it in millimetres"),
-    "geometry.several_parts": N_("the file holds %(count)d separate parts: upload each part as its own file"),
+    "geometry.several_parts": N_("the file holds %(count)d separate parts: tick “The file holds several parts” to "
+                                 "quote each as a line of one order, or upload each part as its own file"),
+    "geometry.one_part": N_("the file holds one part: quote it without splitting"),
+    "geometry.too_many_parts": N_("the file holds %(count)d separate parts, more than the %(max)d lines an order "
+                                  "takes: upload the parts in smaller groups"),
     "geometry.too_large": N_("part %(dims)s mm is larger than every machine in the cluster (largest: %(process)s, "
                              "%(envelope)s mm)"),
     "geometry.limits_cpu": N_("reading this file needs more than the %(cpu)d CPU seconds and %(memory)d MB a file "

@@ -45,7 +45,8 @@ def _assembly(form) -> dict:
 @firm_required("buyer")
 def place():
     firm, now, errors = current_user.firm, utcnow(), {}
-    chosen = [int(v) for v in request.form.getlist("quote_id") if v.isdigit() and len(v) < 10]
+    picked = request.form.getlist("quote_id") if request.method == "POST" else request.args.getlist("quote_id")
+    chosen = [int(v) for v in picked if v.isdigit() and len(v) < 10]
     if request.method == "POST":
         try:
             delivery = addresses.delivery_from_form(request.form, firm, firm.cluster)

@@ -29,6 +29,7 @@ from marketplace.quotes.schemas import (
     QuoteSummarySchema,
     QuoteUploadSchema,
 )
+from marketplace.quotes.splitting import issue_split_quotes
 from marketplace.security import ratelimit
 from marketplace.tenancy import current_firm, get_readable, scope
 
@@ -127,6 +128,28 @@ class QuoteItem(MethodView):
     def get(self, quote_id):
         """One quote (yours, or any of the cluster for its operator)"""
         return get_readable(Quote, quote_id, owner="buyer_firm_id")
+
+
+class SplitQuotesSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(QuoteSchema))
+
+
+@quotes_blp.route("/split")
+class SplitQuotes(MethodView):
+    decorators = [ratelimit.limited(ratelimit.QUOTE_UPLOADS)]
+
+    @quotes_blp.doc(requestBody={"required": True, "content": {"multipart/form-data": {"schema": QuoteUploadSchema}}})
+    @quotes_blp.response(201, SplitQuotesSchema)
+    def post(self):
+        """A file of several separate parts: one quote per part (each part's own STL, in mm), to order together
+        with POST /orders/multi-part. 422 naming `file` for a file of one part or of more than 20."""
+        require_kind("buyer")
+        inputs, upload = parse_request()
+        quotes = issue_split_quotes(current_firm(), current_user, inputs, upload, utcnow(), upload_dir=upload_dir(),
+                                    max_upload_bytes=max_upload_bytes(),
+                                    valid_days=current_app.config["QUOTE_VALID_DAYS"])
+        db.session.commit()
+        return {"items": quotes}
 
 
 @quotes_blp.route("/<int:quote_id>/requote")

@@ -21,6 +21,7 @@ def _positive(message):
 
 class QuoteForm(FlaskForm):
     file = FileField(_l("CAD file (STL or STEP)"))
+    split = BooleanField(_l("The file holds several parts: quote each and order them together"))
     unit = SelectField(
         _l("Unit of an STL file"),
         default="",

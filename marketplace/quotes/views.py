@@ -21,6 +21,7 @@ from marketplace.quotes.api import max_upload_bytes, upload_dir
 from marketplace.quotes.breakdown import buyer_lines
 from marketplace.quotes.forms import QuoteForm
 from marketplace.quotes.models import Quote
+from marketplace.quotes.splitting import issue_split_quotes
 from marketplace.security import ratelimit
 from marketplace.tenancy import get_readable, scope
 
@@ -76,22 +77,23 @@ def new():
         storage = form.file.data
         if storage and getattr(storage, "filename", ""):
             upload = services.Upload(storage.filename, storage.read())
+        limits = dict(upload_dir=upload_dir(), max_upload_bytes=max_upload_bytes(),
+                      valid_days=current_app.config["QUOTE_VALID_DAYS"])
         try:
-            quote = services.issue_quote(
-                current_user.firm,
-                current_user,
-                form.inputs(),
-                upload,
-                utcnow(),
-                upload_dir=upload_dir(),
-                max_upload_bytes=max_upload_bytes(),
-                valid_days=current_app.config["QUOTE_VALID_DAYS"],
-            )
+            if form.split.data:
+                parts = issue_split_quotes(current_user.firm, current_user, form.inputs(), upload, utcnow(),
+                                           **limits)
+            else:
+                quote = services.issue_quote(current_user.firm, current_user, form.inputs(), upload, utcnow(),
+                                             **limits)
         except FieldError as exc:
             db.session.rollback()
             _report(form, exc)
         else:
             db.session.commit()
+            if form.split.data:
+                flash(_("%(n)d parts quoted one by one: order them together here.", n=len(parts)), "success")
+                return redirect(url_for("multipart.place", quote_id=[q.id for q in parts]))
             return redirect(url_for("quotes.show", quote_id=quote.id))
     status = 422 if form.errors or form.form_errors else 200
     return render_template("quotes/new.html", form=form, max_mb=max_upload_bytes() // (1024 * 1024)), status
