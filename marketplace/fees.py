@@ -33,6 +33,13 @@ def fee_in(price_fen: int, bp: int | None = None) -> int:
     return price_fen - net
 
 
+def price_with_fee(net_fen: int, bp: int | None = None) -> int:
+    """A buyer's price for the factories' price `net_fen`: net + round_half_up(net × bp/10000), the quote's rule,
+    so `fee_in(price_with_fee(n)) == price_with_fee(n) - n` (a bid, an assembly step)."""
+    bp = fee_bp() if bp is None else bp
+    return net_fen + (2 * net_fen * bp + 10000) // 20000
+
+
 def split(total: int, weights: dict) -> dict:
     """``total`` split in proportion to ``weights`` by the largest-remainder method (shares sum exactly to total)."""
     weight_sum = sum(weights.values())

@@ -13,6 +13,7 @@ from marketplace.bids import services
 from marketplace.bids.models import MAX_LEAD_DAYS, MAX_PRICE_FEN
 from marketplace.db_types import utcnow
 from marketplace.extensions import db
+from marketplace.fees import price_with_fee
 from marketplace.orders.schemas import OrderSchema
 from marketplace.quotes.models import Quote
 from marketplace.tenancy import current_firm
@@ -25,7 +26,7 @@ class BidSchema(ma.Schema):
     firm_id = ma.fields.Integer()
     firm_name = ma.fields.Function(lambda b: b.firm.name)
     price_fen = ma.fields.Integer(metadata={"description": "what the factory is paid for the whole order"})
-    buyer_price_fen = ma.fields.Function(lambda b: services.buyer_price(b.price_fen),
+    buyer_price_fen = ma.fields.Function(lambda b: price_with_fee(b.price_fen),
                                          metadata={"description": "the buyer's price: the bid plus the platform fee"})
     lead_days = ma.fields.Integer()
     notes = ma.fields.String()

@@ -22,7 +22,8 @@ from marketplace.bids.models import MAX_LEAD_DAYS, MAX_PRICE_FEN, Bid, BidReques
 from marketplace.errors import FieldError
 from marketplace.events import BidAwarded, BidRequestPublished, BidSubmitted
 from marketplace.extensions import db
-from marketplace.fees import fee_bp
+from marketplace.fees import price_with_fee
+from marketplace.orders.checkout import quote_in_use
 from marketplace.orders.lifecycle import transition
 from marketplace.orders.models import Order, OrderStep
 from marketplace.outbox import emit_notice
@@ -30,13 +31,6 @@ from marketplace.quotes.models import Quote
 from marketplace.tenancy import current_firm
 
 MAX_DEADLINE_DAYS = 30
-
-
-def buyer_price(bid_fen: int) -> int:
-    """The buyer's price for a bid: the factory's price plus the platform fee on it (marketplace/fees.py), so
-    `fees.fee_in(buyer_price(p)) == buyer_price(p) - p`."""
-    bp = fee_bp()
-    return bid_fen + (2 * bid_fen * bp + 10000) // 20000
 
 
 def route_of(request: BidRequest) -> list[str]:
@@ -59,7 +53,7 @@ def capable_firm_ids(cluster_id: int, processes) -> set[int]:
 def publish(quote: Quote, user, deadline_days: int, notes: str, now: datetime) -> BidRequest:
     if quote.buyer_firm_id != user.firm_id:
         raise FieldError("quote_id", _("No quote with id %(id)s belongs to your firm.", id=quote.id))
-    if db.session.scalar(select(Order.id).where(Order.quote_id == quote.id)):
+    if quote_in_use(quote.id):
         raise FieldError("quote_id", _("An order was already placed from this quote."))
     if db.session.scalar(select(BidRequest.id).where(BidRequest.quote_id == quote.id)):
         raise FieldError("quote_id", _("This quote is already out for bids."))
@@ -167,7 +161,7 @@ def award(request: BidRequest, bid_id: int, user, delivery: dict, now: datetime)
                   title=request.title[:200], status="quoted", material_code=quote.material_code,
                   quantity=quote.quantity, release_date=now.astimezone(tz).date(), due_date=ship_by.date(),
                   delivery_address=delivery["address"].strip()[:300], delivery_latitude=delivery["latitude"],
-                  delivery_longitude=delivery["longitude"], total_fen=buyer_price(bid.price_fen), tier="bid",
+                  delivery_longitude=delivery["longitude"], total_fen=price_with_fee(bid.price_fen), tier="bid",
                   promised_at=ship_by, description=bid.notes)
     for sequence, work in enumerate(quote.work_steps, start=1):
         envelope = work.envelope_mm

@@ -17,6 +17,7 @@ from marketplace.documents.services import quote_file
 from marketplace.documents.views import quote_file_response
 from marketplace.errors import FieldError
 from marketplace.extensions import db
+from marketplace.fees import price_with_fee
 from marketplace.quotes.models import Quote
 
 bids_web = Blueprint("bids", __name__, url_prefix="/bids")
@@ -62,7 +63,7 @@ def show(request_id: int):
     is_buyer = bid_request.buyer_firm_id == firm.id
     bids = bid_request.bids if is_buyer or firm.is_operator else ([mine] if mine else [])
     return render_template("bids/show.html", req=bid_request, quote=bid_request.quote, bids=bids, mine=mine,
-                           is_buyer=is_buyer, now=utcnow(), buyer_price=services.buyer_price,
+                           is_buyer=is_buyer, now=utcnow(), buyer_price=price_with_fee,
                            route=services.route_of(bid_request),
                            can_bid=firm.is_factory and not is_buyer and bid_request.is_open(utcnow()),
                            addresses=addresses.saved(firm) if is_buyer else [],

@@ -16,7 +16,7 @@ from sqlalchemy import DateTime, bindparam, func, select, text
 from capacity.models import Equipment, Factory, Machine, Process
 from marketplace.dashboard.calendar_days import range_bounds
 from marketplace.dashboard.queries import Range, hours, supply_by_process
-from marketplace.orders.models import OPEN_STATUSES, Order, OrderStep
+from marketplace.orders.models import OPEN_STATUSES, Order, OrderLine, OrderStep
 
 TIGHT_RATIO = 0.8
 QUOTE_WINDOW_DAYS = 30
@@ -25,9 +25,11 @@ DONE_STEP_STATES = ("done", "cancelled")
 
 def order_demand_minutes(session, r: Range) -> dict[str, float]:
     """Nominal minutes (speed 1.0) per process of open orders' remaining steps."""
-    work = OrderStep.setup_minutes + OrderStep.run_minutes_per_unit * Order.quantity
+    quantity = func.coalesce(OrderLine.quantity, Order.quantity)  # a line's own quantity, else the order's sets
+    work = OrderStep.setup_minutes + OrderStep.run_minutes_per_unit * quantity
     stmt = (select(OrderStep.process_code, func.sum(work))
             .join(Order, Order.id == OrderStep.order_id)
+            .outerjoin(OrderLine, OrderLine.id == OrderStep.line_id)
             .where(Order.cluster_id == r.cluster_id, Order.status.in_(OPEN_STATUSES),
                    OrderStep.status.not_in(DONE_STEP_STATES), Order.release_date <= r.last, Order.due_date >= r.first)
             .group_by(OrderStep.process_code))

@@ -12,7 +12,7 @@ from sqlalchemy import case, func, select
 from marketplace.accounts.models import Firm
 from marketplace.dashboard.calendar_days import range_bounds
 from marketplace.dashboard.queries import Range
-from marketplace.orders.models import Order, OrderStatus
+from marketplace.orders.models import Order, OrderLine, OrderStatus
 from marketplace.payments.models import LedgerAccount, LedgerLine, LedgerTransaction, Payment, Payout
 from marketplace.quotes.models import Quote
 from marketplace.vouchers.models import VoucherProgramme
@@ -111,6 +111,11 @@ def quote_to_order(session, r: Range, tz_name: str) -> dict:
     quotes = session.scalar(select(func.count(Quote.id)).where(Quote.cluster_id == r.cluster_id,
                                                                *_in_range(Quote.created_at, r, tz_name)))
     ordered = session.scalar(select(func.count(Order.id)).join(Quote, Quote.id == Order.quote_id).where(
+        Quote.cluster_id == r.cluster_id, *_in_range(Quote.created_at, r, tz_name),
+        Order.status.in_(ACCEPTED_OR_LATER)))
+    # a quote that became a line of a multi-part order became an order too (a quote is in one order at most)
+    ordered += session.scalar(select(func.count(OrderLine.id)).join(Quote, Quote.id == OrderLine.quote_id)
+                              .join(Order, Order.id == OrderLine.order_id).where(
         Quote.cluster_id == r.cluster_id, *_in_range(Quote.created_at, r, tz_name),
         Order.status.in_(ACCEPTED_OR_LATER)))
     value = round(ordered / quotes, 4) if quotes else None

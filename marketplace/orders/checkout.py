@@ -16,7 +16,7 @@ from marketplace.errors import FieldError
 from marketplace.events import OrderCancelled, PaymentRequested
 from marketplace.extensions import db
 from marketplace.orders.lifecycle import transition
-from marketplace.orders.models import Booking, Order, OrderStep
+from marketplace.orders.models import Booking, Order, OrderLine, OrderStep
 from marketplace.outbox import emit
 from marketplace.placements import StepRef
 from marketplace.quotes.offers import TierOffer
@@ -24,7 +24,14 @@ from marketplace.vouchers import services as vouchers
 from marketplace.vouchers.models import VoucherRedemption
 
 
-def _tier(quote, name: str) -> TierOffer:
+def quote_in_use(quote_id: int) -> bool:
+    """Whether an order was placed from the quote, alone or as a line of a multi-part order."""
+    return bool(db.session.scalar(select(Order.id).where(Order.quote_id == quote_id))
+                or db.session.scalar(select(OrderLine.id).where(OrderLine.quote_id == quote_id)))
+
+
+def tier_offer(quote, name: str) -> TierOffer:
+    """The quote's orderable offer at a tier; FieldError naming `tier` otherwise."""
     tier = quote.offer(name)
     if tier is None:
         raise FieldError("tier", _("Unknown lead-time tier '%(tier)s'.", tier=name))
@@ -41,11 +48,11 @@ def place_order(quote, user, tier_name: str, delivery: dict, title: str | None, 
         raise FieldError("quote_id", _("The quote has expired; ask for a new one."))
     if not quote.feasible:
         raise FieldError("quote_id", _("This quote cannot be produced in the cluster (see its warnings)."))
-    if db.session.scalar(select(Order.id).where(Order.quote_id == quote.id)):
+    if quote_in_use(quote.id):
         raise FieldError("quote_id", _("An order was already placed from this quote."))
     if not (delivery.get("address") or "").strip():
         raise FieldError("delivery_address", _("Give the delivery address."))
-    tier = _tier(quote, tier_name)
+    tier = tier_offer(quote, tier_name)
     tz = ZoneInfo(user.firm.cluster.timezone)
     ship_by = tier.ship_by
     order = Order(reference=f"SMP-{now.astimezone(tz):%y%m}-{secrets.token_hex(3).upper()}",

@@ -19,10 +19,10 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from capacity.models import Factory, Machine
-from marketplace.bids.services import buyer_price
 from marketplace.errors import FieldError
 from marketplace.extensions import db
-from marketplace.orders.checkout import _tier
+from marketplace.fees import price_with_fee
+from marketplace.orders.checkout import quote_in_use, tier_offer
 from marketplace.orders.lifecycle import transition
 from marketplace.orders.models import Order, OrderLine, OrderStep
 from marketplace.quotes.models import Quote
@@ -49,7 +49,7 @@ def assembly_price(cluster_id: int, minutes_per_set: float, sets: int) -> tuple[
     duration = ASSEMBLY_SETUP_MIN + math.ceil(minutes_per_set * sets)
     net = processing_fen(assembly_rate_fen(cluster_id), duration)
     net = round(net * (1 + params.overhead_rate) * (1 + params.margin_rate))
-    return net, buyer_price(net)
+    return net, price_with_fee(net)
 
 
 def _lines(quote_ids, user, now: datetime) -> list[Quote]:
@@ -64,9 +64,7 @@ def _lines(quote_ids, user, now: datetime) -> list[Quote]:
         if quote.valid_until < now or not quote.feasible:
             raise FieldError("quote_ids", _("Quote %(ref)s has expired or cannot be made: quote it again.",
                                             ref=quote.reference))
-        taken = db.session.scalar(select(Order.id).where(Order.quote_id == quote.id)) or db.session.scalar(
-            select(OrderLine.id).where(OrderLine.quote_id == quote.id))
-        if taken:
+        if quote_in_use(quote.id):
             raise FieldError("quote_ids", _("An order was already placed from quote %(ref)s.", ref=quote.reference))
     return [quotes[i] for i in ids]
 
@@ -77,7 +75,7 @@ def place_multi_part(quote_ids, user, tier_name: str, assembly: dict | None, del
     quotes = _lines(quote_ids, user, now)
     if not (delivery.get("address") or "").strip():
         raise FieldError("delivery_address", _("Give the delivery address."))
-    tiers = [_tier(q, tier_name) for q in quotes]
+    tiers = [tier_offer(q, tier_name) for q in quotes]
     tz = ZoneInfo(user.firm.cluster.timezone)
     ship_by = max(t.ship_by for t in tiers)
     total = sum(t.price_fen for t in tiers)
