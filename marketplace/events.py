@@ -219,6 +219,19 @@ class BidSubmitted(Event):
 
 
 @dataclass(frozen=True)
+class BidQuestionChanged(Event):
+    """A factory asked about a request (tell the buyer), or the buyer answered (tell every capable factory)."""
+    topic: ClassVar[str] = "bids.question_changed"
+    request_id: int
+    question_id: int
+    answered: bool
+
+    @property
+    def lock_key(self) -> str | None:
+        return f"bid-request:{self.request_id}"
+
+
+@dataclass(frozen=True)
 class BidAwarded(Event):
     """The buyer awarded a bid and an order was placed: tell the winner and the other bidders."""
     topic: ClassVar[str] = "bids.awarded"

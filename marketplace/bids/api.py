@@ -34,6 +34,22 @@ class BidSchema(ma.Schema):
     updated_at = ma.fields.DateTime()
 
 
+class QuestionSchema(ma.Schema):
+    id = ma.fields.Integer()
+    question = ma.fields.String()
+    answer = ma.fields.String()
+    asked_at = ma.fields.DateTime()
+    answered_at = ma.fields.DateTime(allow_none=True)
+
+
+class AskSchema(StrictSchema):
+    question = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=2000))
+
+
+class AnswerSchema(StrictSchema):
+    answer = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=2000))
+
+
 class BidRequestSchema(ma.Schema):
     id = ma.fields.Integer()
     reference = ma.fields.String()
@@ -47,6 +63,8 @@ class BidRequestSchema(ma.Schema):
     status = ma.fields.String(metadata={"enum": ["open", "awarded", "withdrawn"]})
     order_id = ma.fields.Integer(allow_none=True)
     bids = ma.fields.Method("_bids", metadata={"description": "all bids for the buyer and operator; yours else"})
+    questions = ma.fields.List(ma.fields.Nested(QuestionSchema), metadata={
+        "description": "factories' questions and the buyer's answers, for all who see the request (not who asked)"})
 
     def _bids(self, request):
         firm = current_firm()
@@ -126,6 +144,30 @@ class Withdraw(MethodView):
         services.withdraw(request, current_firm(), utcnow())
         db.session.commit()
         return request
+
+
+@bids_blp.route("/<int:bid_request_id>/questions")
+class Questions(MethodView):
+    @bids_blp.arguments(AskSchema)
+    @bids_blp.response(201, QuestionSchema)
+    def post(self, data, bid_request_id):
+        """Ask the buyer about the request (factories that may bid, until the deadline)"""
+        request = services.readable_request(bid_request_id)
+        question = services.ask(request, current_firm(), current_user, data["question"], utcnow())
+        db.session.commit()
+        return question
+
+
+@bids_blp.route("/<int:bid_request_id>/questions/<int:question_id>/answer")
+class Answer(MethodView):
+    @bids_blp.arguments(AnswerSchema)
+    @bids_blp.response(200, QuestionSchema)
+    def post(self, data, bid_request_id, question_id):
+        """Answer a question (the buyer); every factory that sees the request is told"""
+        request = services.readable_request(bid_request_id)
+        question = services.answer(request, question_id, current_user, data["answer"], utcnow())
+        db.session.commit()
+        return question
 
 
 @bids_blp.route("/<int:bid_request_id>/award")

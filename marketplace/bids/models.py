@@ -37,6 +37,7 @@ class BidRequest(db.Model):
     quote: Mapped[Quote] = relationship()
     buyer: Mapped[Firm] = relationship()
     bids: Mapped[list[Bid]] = relationship(back_populates="request", order_by="Bid.price_fen")
+    questions: Mapped[list[BidQuestion]] = relationship(order_by="BidQuestion.id")
 
     def is_open(self, now: datetime) -> bool:
         return self.status == "open" and now < self.deadline_at
@@ -70,4 +71,20 @@ class Bid(db.Model):
     firm: Mapped[Firm] = relationship()
 
 
-__all__ = ["MAX_LEAD_DAYS", "MAX_PRICE_FEN", "Bid", "BidRequest"]
+class BidQuestion(db.Model):
+    """A factory's question on a request and the buyer's answer (答疑): every factory that sees the request reads
+    the questions and answers, never who asked."""
+
+    __tablename__ = "bid_questions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("bid_requests.id", ondelete="CASCADE"), nullable=False,
+                                            index=True)
+    firm_id: Mapped[int] = mapped_column(ForeignKey("firms.id"), nullable=False)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    question: Mapped[str] = mapped_column(Text, nullable=False)
+    answer: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    asked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+__all__ = ["MAX_LEAD_DAYS", "MAX_PRICE_FEN", "Bid", "BidQuestion", "BidRequest"]

@@ -18,9 +18,9 @@ from sqlalchemy import func, select
 
 from capacity.models import Factory, Machine
 from marketplace.accounts.models import Firm
-from marketplace.bids.models import MAX_LEAD_DAYS, MAX_PRICE_FEN, Bid, BidRequest
+from marketplace.bids.models import MAX_LEAD_DAYS, MAX_PRICE_FEN, Bid, BidQuestion, BidRequest
 from marketplace.errors import FieldError
-from marketplace.events import BidAwarded, BidRequestPublished, BidSubmitted
+from marketplace.events import BidAwarded, BidQuestionChanged, BidRequestPublished, BidSubmitted
 from marketplace.extensions import db
 from marketplace.fees import price_with_fee
 from marketplace.orders.checkout import quote_in_use
@@ -179,3 +179,40 @@ def award(request: BidRequest, bid_id: int, user, delivery: dict, now: datetime)
     db.session.flush()
     emit_notice(BidAwarded(request_id=request.id, bid_id=bid.id, order_id=order.id), dedupe=f"award:{request.id}")
     return order
+
+
+MAX_QUESTION = 2000
+
+
+def ask(request: BidRequest, firm: Firm, user, text: str, now: datetime) -> BidQuestion:
+    """A factory that may bid asks the buyer something before the deadline (the caller commits)."""
+    text = (text or "").strip()
+    if request.buyer_firm_id == firm.id or not firm.is_factory:
+        raise FieldError("question", _("Only the cluster's factories ask about a request."))
+    if not request.is_open(now):
+        raise FieldError("question", _("Bidding on %(ref)s has closed.", ref=request.reference))
+    if not 1 <= len(text) <= MAX_QUESTION:
+        raise FieldError("question", _("Write your question (at most %(n)d characters).", n=MAX_QUESTION))
+    question = BidQuestion(request_id=request.id, firm_id=firm.id, user_id=user.id, question=text)
+    db.session.add(question)
+    db.session.flush()
+    emit_notice(BidQuestionChanged(request_id=request.id, question_id=question.id, answered=False),
+                dedupe=f"bid-question:{question.id}:asked")
+    return question
+
+
+def answer(request: BidRequest, question_id: int, user, text: str, now: datetime) -> BidQuestion:
+    """The buyer answers (or corrects an answer); every factory that sees the request is told."""
+    if request.buyer_firm_id != user.firm_id:
+        abort(403, _("Only the buyer can do this."))
+    question = db.session.get(BidQuestion, question_id)
+    if question is None or question.request_id != request.id:
+        raise FieldError("question_id", _("No such question on this request."))
+    text = (text or "").strip()
+    if not 1 <= len(text) <= MAX_QUESTION:
+        raise FieldError("answer", _("Write the answer (at most %(n)d characters).", n=MAX_QUESTION))
+    question.answer, question.answered_at = text, now
+    db.session.flush()
+    emit_notice(BidQuestionChanged(request_id=request.id, question_id=question.id, answered=True),
+                dedupe=f"bid-question:{question.id}:answered:{now.isoformat()}")
+    return question

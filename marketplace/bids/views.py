@@ -93,6 +93,34 @@ def bid(request_id: int):
     return redirect(url_for("bids.show", request_id=bid_request.id))
 
 
+@bids_web.route("/<int:request_id>/questions", methods=["POST"])
+@firm_required("factory")
+def ask(request_id: int):
+    bid_request = services.readable_request(request_id)
+    _answered(lambda: services.ask(bid_request, current_user.firm, current_user, request.form.get("question", ""),
+                                   utcnow()), _("Your question is sent to the buyer."))
+    return redirect(url_for("bids.show", request_id=bid_request.id, _anchor="questions"))
+
+
+@bids_web.route("/<int:request_id>/questions/<int:question_id>/answer", methods=["POST"])
+@firm_required("buyer")
+def answer(request_id: int, question_id: int):
+    bid_request = services.readable_request(request_id)
+    _answered(lambda: services.answer(bid_request, question_id, current_user, request.form.get("answer", ""),
+                                      utcnow()), _("Answered: every factory that sees the request can read it."))
+    return redirect(url_for("bids.show", request_id=bid_request.id, _anchor="questions"))
+
+
+def _answered(action, done: str) -> None:
+    try:
+        action()
+        db.session.commit()
+        flash(done, "success")
+    except FieldError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+
+
 @bids_web.route("/<int:request_id>/withdraw", methods=["POST"])
 @firm_required("factory")
 def withdraw(request_id: int):

@@ -12,11 +12,12 @@ from sqlalchemy import select
 
 from marketplace import mail
 from marketplace.accounts.models import Firm, User
-from marketplace.bids.models import Bid, BidRequest
+from marketplace.bids.models import Bid, BidQuestion, BidRequest
 from marketplace.bids.services import capable_firm_ids, route_of
 from marketplace.db_types import utcnow
 from marketplace.events import (
     BidAwarded,
+    BidQuestionChanged,
     BidRequestPublished,
     BidSubmitted,
     MessagePosted,
@@ -138,6 +139,22 @@ def bid_received(event: BidSubmitted) -> None:
               "price": f"¥{event.price_fen / 100:,.2f}"}
     notify(_users_of([request.buyer_firm_id]), "bid_received", params, f"/bids/{request.id}",
            f"bid:{bid.id}:{event.price_fen}")
+
+
+@subscribe(BidQuestionChanged, name="notifications.bid_question")
+def bid_question(event: BidQuestionChanged) -> None:
+    request, question = db.session.get(BidRequest, event.request_id), db.session.get(BidQuestion, event.question_id)
+    if request is None or question is None:
+        return
+    params = {"ref": request.reference, "title": request.title, "excerpt": question.question[:140]}
+    if not event.answered:
+        notify(_users_of([request.buyer_firm_id]), "bid_question", params, f"/bids/{request.id}#questions",
+               f"bid-question:{question.id}")
+        return
+    firms = (capable_firm_ids(request.cluster_id, route_of(request)) | {b.firm_id for b in request.bids}) - {
+        request.buyer_firm_id}
+    notify(_users_of(firms), "bid_answer", params, f"/bids/{request.id}#questions",
+           f"bid-answer:{question.id}:{question.answered_at.isoformat()}")
 
 
 @subscribe(BidAwarded, name="notifications.bid_awarded")

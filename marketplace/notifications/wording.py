@@ -36,6 +36,8 @@ KINDS = {
                       _l("A buyer asks the cluster's factories to bid on “%(title)s” until %(deadline)s. Open it to "
                          "see the part and its files.")),
     "bid_received": (_l("New bid on %(ref)s"), _l("%(firm)s bids %(price)s. Compare the bids and award one.")),
+    "bid_question": (_l("A question on %(ref)s"), _l("A factory asks: %(excerpt)s. Answer it on the request.")),
+    "bid_answer": (_l("The buyer answered a question on %(ref)s"), _l("Question: %(excerpt)s")),
     "bid_won": (_l("You won %(ref)s"), _l("Your bid was awarded: order %(order)s. The buyer pays next.")),
     "bid_lost": (_l("%(ref)s was awarded to another factory"), _l("Thank you for bidding on “%(title)s”.")),
 }
@@ -49,6 +51,7 @@ LABELS = {
     "order_disputed": _l("A payment is disputed"), "message": _l("A new message in an order's thread"),
     "bid_requested": _l("Bids are wanted on a part my factory can make"), "bid_received": _l("A bid on my request"),
     "bid_won": _l("My bid is awarded"), "bid_lost": _l("My bid is not chosen"),
+    "bid_question": _l("A factory asks about my request"), "bid_answer": _l("The buyer answers a question"),
     "step_done": _l("A step of my order is finished"), "voucher_issued": _l("A service voucher is issued to my firm"),
 }
 PREFERENCE_KINDS = tuple(LABELS)

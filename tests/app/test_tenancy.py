@@ -18,6 +18,8 @@ VALID_BODIES = {
     "decision": {"approve": True},
     "messages": {"body": "let me in"},
     "bids": {"price_fen": 100, "lead_days": 5},
+    "questions": {"question": "may we anodise?"},
+    "answer": {"answer": "yes"},
     "award": {"bid_id": 1, "delivery_address": "x"},
 }
 
@@ -104,10 +106,16 @@ def _orders_and_money(db, a, user_a, site, machine, create_firm, create_equipmen
 
     address = DeliveryAddress(firm_id=a.id, address="A's dock", latitude=22.8, longitude=113.8)
     db.session.add_all([bid_request, address])
+    db.session.flush()
+    from marketplace.bids.models import BidQuestion
+
+    question = BidQuestion(request_id=bid_request.id, firm_id=a.id, user_id=user_a.id, question="?")
+    db.session.add(question)
     db.session.commit()
     return {"order_id": order.id, "booking_id": booking.id, "lease_id": lease.id, "quote_id": quote.id,
             "run_id": run.id, "programme_id": programme.id, "request_id": refund_request.id,
-            "public_id": document.public_id, "bid_request_id": bid_request.id, "address_id": address.id}
+            "public_id": document.public_id, "bid_request_id": bid_request.id, "address_id": address.id,
+            "question_id": question.id}
 
 
 def _document(db, order, user):

@@ -135,3 +135,28 @@ def test_two_awards_at_once_place_one_order(app, db, api_as, shops, big_mill, bu
     assert db.session.scalar(select(func.count(Order.id))) == 1
     stored = db.session.get(BidRequest, request["id"])
     assert stored.status == "awarded" and sorted(b.status for b in stored.bids) == ["lost", "won"]
+
+
+def test_questions_are_answered_for_every_factory_without_saying_who_asked(db, api_as, shops, big_mill, buyer_user,
+                                                                           drain, smtp_server):
+    buyer, mill, big = api_as(buyer_user), api_as(shops["mill_user"]), api_as(big_mill["user"])
+    _, request = _publish(buyer)
+    asked = mill.post(f"/api/v1/bid-requests/{request['id']}/questions", json={"question": "可以分两段铣吗？"})
+    assert asked.status_code == 201, asked.json
+    assert buyer.post(f"/api/v1/bid-requests/{request['id']}/questions",
+                      json={"question": "me?"}).status_code == 422                       # buyers do not ask
+    assert api_as(shops["finish_user"]).post(f"/api/v1/bid-requests/{request['id']}/questions",
+                                             json={"question": "x"}).status_code == 404  # nor outsiders
+    refused = mill.post(f"/api/v1/bid-requests/{request['id']}/questions/{asked.json['id']}/answer",
+                        json={"answer": "self-answer"})
+    assert refused.status_code == 403
+    answered = buyer.post(f"/api/v1/bid-requests/{request['id']}/questions/{asked.json['id']}/answer",
+                          json={"answer": "不可以，需整体加工。"})
+    assert answered.status_code == 200
+    seen = big.get(f"/api/v1/bid-requests/{request['id']}").json["questions"]
+    assert [(q["question"], q["answer"]) for q in seen] == [("可以分两段铣吗？", "不可以，需整体加工。")]
+    assert "firm_id" not in seen[0]
+    drain()
+    assert "bid_question" in {n["kind"] for n in buyer.get("/api/v1/notifications").json["items"]}
+    assert "bid_answer" in {n["kind"] for n in big.get("/api/v1/notifications").json["items"]}
+    assert any("回答" in m["Subject"] for m in smtp_server.messages if m["To"] == big_mill["user"].email)

@@ -36,12 +36,19 @@ def test_infeasible_part_to_bids_to_award(browser_sign_in, live_server, page_fac
         factory.fill("input[name=lead_days]", days)
         factory.click("[data-testid=submit-bid]")
         factory.wait_for_selector("[data-testid=my-bid]")
+        if locale == "en-US":
+            factory.fill("[data-testid=ask] input[name=question]", "May the part be milled in two setups?")
+            factory.click("[data-testid=ask-question]")
+            factory.wait_for_selector("text=Your question is sent to the buyer.")
         screenshot(factory, f"bid-{locale}")
     outsider = page_factory("en-US")
     browser_sign_in(outsider, live_server, shops["finish_user"])      # anodising only: not its part
     assert outsider.goto(request_url).status == 404
 
     buyer.goto(request_url)
+    buyer.fill("[data-testid=questions] input[name=answer]", "可以，但需保证平面度 0.05。")
+    buyer.click("[data-testid=answer-question]")
+    buyer.wait_for_selector("[data-testid=answer]")
     rows = buyer.locator("[data-testid=bid-row]")
     assert [rows.nth(i).get_attribute("data-firm") for i in range(rows.count())] == ["Mill Co", "Big Mill Co"]
     assert "¥10,500.00" in buyer.locator("[data-testid=bids]").inner_text()      # ¥10,000 bid + 5 % fee

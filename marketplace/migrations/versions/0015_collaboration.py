@@ -126,6 +126,23 @@ def upgrade():
     with op.batch_alter_table('thread_reads', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_thread_reads_order_id'), ['order_id'], unique=False)
 
+    op.create_table('bid_questions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('request_id', sa.Integer(), nullable=False),
+    sa.Column('firm_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('question', sa.Text(), nullable=False),
+    sa.Column('answer', sa.Text(), nullable=False),
+    sa.Column('asked_at', marketplace.db_types.UTCDateTime(), nullable=False),
+    sa.Column('answered_at', marketplace.db_types.UTCDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['firm_id'], ['firms.id'], name=op.f('fk_bid_questions_firm_id_firms')),
+    sa.ForeignKeyConstraint(['request_id'], ['bid_requests.id'], name=op.f('fk_bid_questions_request_id_bid_requests'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_bid_questions_user_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_bid_questions'))
+    )
+    with op.batch_alter_table('bid_questions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_bid_questions_request_id'), ['request_id'], unique=False)
+
     op.create_table('bids',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('request_id', sa.Integer(), nullable=False),
@@ -225,6 +242,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_bids_firm_id'))
 
     op.drop_table('bids')
+    with op.batch_alter_table('bid_questions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_bid_questions_request_id'))
+
+    op.drop_table('bid_questions')
     with op.batch_alter_table('thread_reads', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_thread_reads_order_id'))
 
