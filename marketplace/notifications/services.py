@@ -39,10 +39,10 @@ def mark_read(user, notification_ids=None) -> int:
     return db.session.execute(stmt.values(read_at=utcnow()).execution_options(synchronize_session=False)).rowcount
 
 
-def preferences(user) -> dict[str, bool]:
+def preferences(user, kinds=PREFERENCE_KINDS) -> dict[str, bool]:
     chosen = dict(db.session.execute(select(NotificationPreference.kind, NotificationPreference.email)
                                      .where(NotificationPreference.user_id == user.id)).all())
-    return {kind: chosen.get(kind, True) for kind in PREFERENCE_KINDS}
+    return {kind: chosen.get(kind, True) for kind in kinds}
 
 
 def set_preferences(user, email_kinds: dict[str, bool]) -> None:

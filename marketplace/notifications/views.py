@@ -27,7 +27,7 @@ def _unread():
 @login_required
 def index():
     return render_template("notifications/index.html", items=services.inbox(current_user), wording=wording,
-                           preferences=services.preferences(current_user))
+                           preferences=services.preferences(current_user, wording.kinds_for(current_user.firm)))
 
 
 @notifications_web.route("/<int:notification_id>/open", methods=["POST"])
@@ -53,7 +53,7 @@ def read_all():
 @login_required
 def save_preferences():
     chosen = set(request.form.getlist("email"))
-    services.set_preferences(current_user, {kind: kind in chosen for kind in wording.PREFERENCE_KINDS})
+    services.set_preferences(current_user, {kind: kind in chosen for kind in wording.kinds_for(current_user.firm)})
     db.session.commit()
     flash(_("Your e-mail preferences are saved."), "success")
     return redirect(url_for("notifications.index"))

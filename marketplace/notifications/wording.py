@@ -55,6 +55,20 @@ LABELS = {
     "step_done": _l("A step of my order is finished"), "voucher_issued": _l("A service voucher is issued to my firm"),
 }
 PREFERENCE_KINDS = tuple(LABELS)
+# which kinds reach which kind of firm (a firm of several kinds gets the union): the preferences page lists these
+KINDS_FOR = {
+    "buyer": ("order_paid", "order_planned", "production_started", "step_done", "order_shipped", "rating_asked",
+              "order_cancelled", "order_refunded", "message", "bid_received", "bid_question", "voucher_issued"),
+    "factory": ("work_assigned", "order_delivered", "order_completed", "order_cancelled", "order_disputed", "message",
+                "bid_requested", "bid_answer", "bid_won", "bid_lost"),
+    "lessor": ("message",),
+    "operator": ("message",),
+}
+
+
+def kinds_for(firm) -> tuple[str, ...]:
+    wanted = {kind for role in firm.kinds for kind in KINDS_FOR.get(role, ())}
+    return tuple(kind for kind in PREFERENCE_KINDS if kind in wanted)
 
 
 def _worded(params: dict) -> dict:

@@ -120,3 +120,18 @@ def test_a_finished_step_and_a_voucher_reach_the_buyer_in_chinese(db, smtp_serve
     assert f"{planned_order['reference']}：三轴数控铣削 已完成" in mails                  # e-mail: the reader's zh
     assert f"您获得服务券 {voucher['code']}" in mails
     assert "¥2,000.00" in mails[f"您获得服务券 {voucher['code']}"].get_content()
+
+
+def test_the_preferences_page_lists_what_reaches_each_kind_of_firm(app, sign_in, shops, buyer_user):
+    pages = {}
+    for name, user in (("buyer", buyer_user), ("factory", shops["mill_user"])):
+        client = app.test_client()
+        sign_in(client, user, "en")
+        pages[name] = client.get("/notifications/").get_data(as_text=True)
+    assert 'value="rating_asked"' in pages["buyer"] and 'value="work_assigned"' not in pages["buyer"]
+    assert 'value="work_assigned"' in pages["factory"] and 'value="rating_asked"' not in pages["factory"]
+    client = app.test_client()
+    sign_in(client, shops["mill_user"], "en")
+    assert client.post("/notifications/preferences", data={"email": ["bid_won"]}).status_code == 302
+    page = client.get("/notifications/").get_data(as_text=True)
+    assert 'value="bid_won" checked' in page and 'value="work_assigned" checked' not in page
