@@ -67,6 +67,22 @@ def clean(mesh) -> list[Msg]:
     return notes
 
 
+def separate_parts(pieces) -> list[list[int]]:
+    """The pieces of a mesh (``mesh.split``) grouped into parts, largest first: each ``[outer body, its voids...]``
+    by index. A void is a shell facing inwards (negative volume) that lies inside a body's box."""
+    signed = [float(p.volume) for p in pieces]
+    parts: dict[int, list[int]] = {}
+    for i in sorted(range(len(pieces)), key=lambda i: -abs(signed[i])):
+        low, high = pieces[i].bounds
+        host = next((j for j in parts if np.all(pieces[j].bounds[0] <= low) and np.all(high <= pieces[j].bounds[1])),
+                    None)
+        if host is not None and signed[i] < 0:
+            parts[host].append(i)
+        else:
+            parts[i] = [i]
+    return list(parts.values())
+
+
 def bodies(mesh) -> tuple[float, list[Msg]]:
     """The solid's volume with every separate body counted: one outer body (and any voids inside it) is a part;
     several closed outer bodies are several parts and are refused. Returns (volume, assumptions). (A STEP file
@@ -76,15 +92,9 @@ def bodies(mesh) -> tuple[float, list[Msg]]:
         return abs(float(mesh.volume)), []
     if len(pieces) > MAX_BODIES_CHECKED:
         raise GeometryError(Msg("geometry.several_parts", count=len(pieces)), "several_parts")
-    signed = [float(p.volume) for p in pieces]
-    order = sorted(range(len(pieces)), key=lambda i: -abs(signed[i]))
-    outer, voids = [], []
-    for i in order:
-        # a cavity is a shell facing inwards (negative volume) that lies inside a body's box
-        low, high = pieces[i].bounds
-        inside = any(np.all(pieces[j].bounds[0] <= low) and np.all(high <= pieces[j].bounds[1]) for j in outer)
-        (voids if inside and signed[i] < 0 else outer).append(i)
-    if len(outer) > 1:
-        raise GeometryError(Msg("geometry.several_parts", count=len(outer)), "several_parts")
-    volume = abs(signed[outer[0]]) - sum(abs(signed[i]) for i in voids)
+    parts = separate_parts(pieces)
+    if len(parts) > 1:
+        raise GeometryError(Msg("geometry.several_parts", count=len(parts)), "several_parts")
+    outer, *voids = parts[0]
+    volume = abs(float(pieces[outer].volume)) - sum(abs(float(pieces[i].volume)) for i in voids)
     return volume, [Msg("assume.voids", count=len(voids))] if voids else []

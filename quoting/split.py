@@ -1,15 +1,15 @@
 """A file that holds several separate parts, split into one binary STL (millimetres) per part, so each can be
-quoted as a line of one multi-part order. A part is an outer body with the voids inside it, as `solids.bodies`
-tells them apart; loose shells that are neither are refused like any other unreadable file."""
+quoted as a line of one multi-part order. A part is an outer body with the voids inside it
+(`solids.separate_parts`, the grouping `solids.bodies` counts)."""
 
 from __future__ import annotations
 
-import numpy as np
+import trimesh
 
 from .errors import GeometryError
 from .geometry import _detect_type, load_mesh, scale_to_unit
 from .messages import Msg
-from .solids import MAX_BODIES_CHECKED, clean
+from .solids import MAX_BODIES_CHECKED, clean, separate_parts
 
 MAX_PARTS = 20  # lines of one order
 
@@ -23,22 +23,10 @@ def split_parts(data: bytes, filename: str | None = None, unit: str | None = Non
     pieces = mesh.split(only_watertight=False)
     if len(pieces) > MAX_BODIES_CHECKED:
         raise GeometryError(Msg("geometry.several_parts", count=len(pieces)), "several_parts")
-    signed = [float(p.volume) for p in pieces]
-    order = sorted(range(len(pieces)), key=lambda i: -abs(signed[i]))
-    parts: dict[int, list[int]] = {}
-    for i in order:
-        low, high = pieces[i].bounds
-        host = next((j for j in parts if np.all(pieces[j].bounds[0] <= low) and np.all(high <= pieces[j].bounds[1])),
-                    None)
-        if host is not None and signed[i] < 0:
-            parts[host].append(i)      # a void of that part
-        else:
-            parts[i] = [i]
+    parts = separate_parts(pieces)
     if len(parts) < 2:
         raise GeometryError(Msg("geometry.one_part"), "one_part")
     if len(parts) > MAX_PARTS:
         raise GeometryError(Msg("geometry.too_many_parts", count=len(parts), max=MAX_PARTS), "several_parts")
-    import trimesh
-
     return [trimesh.util.concatenate([pieces[k] for k in members]).export(file_type="stl")
-            for members in parts.values()]
+            for members in parts]
