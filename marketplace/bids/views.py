@@ -12,6 +12,7 @@ from marketplace import bounded
 from marketplace.accounts.auth import firm_required
 from marketplace.addresses import services as addresses
 from marketplace.bids import services
+from marketplace.bids.models import MAX_LEAD_DAYS
 from marketplace.db_types import utcnow
 from marketplace.documents.services import quote_file
 from marketplace.documents.views import quote_file_response
@@ -70,11 +71,25 @@ def show(request_id: int):
                            sites=addresses.reference_sites(firm.cluster) if is_buyer else [])
 
 
+def _done(action, success: str | None = None) -> None:
+    """Run a change and commit it; a business-rule refusal becomes a flash message and nothing is stored."""
+    try:
+        action()
+        db.session.commit()
+    except FieldError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return
+    if success:
+        flash(success, "success")
+
+
 @bids_web.route("/<int:request_id>/bid", methods=["POST"])
 @firm_required("factory")
 def bid(request_id: int):
     bid_request = services.readable_request(request_id)
-    try:
+
+    def submit():
         try:
             price = parse_yuan(request.form.get("price_yuan", ""))
         except ValueError:
@@ -82,14 +97,11 @@ def bid(request_id: int):
         try:
             days = bounded.parse_int(request.form.get("lead_days", ""), max_abs=Decimal(100_000))
         except ValueError:
-            raise FieldError("lead_days", _("Give a lead time of 1 to %(n)d days.", n=365)) from None
+            raise FieldError("lead_days", _("Give a lead time of 1 to %(n)d days.", n=MAX_LEAD_DAYS)) from None
         services.submit(bid_request, current_user.firm, current_user, price, days, request.form.get("notes", ""),
                         utcnow())
-        db.session.commit()
-        flash(_("Your bid is in. You can revise it until the deadline."), "success")
-    except FieldError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
+
+    _done(submit, _("Your bid is in. You can revise it until the deadline."))
     return redirect(url_for("bids.show", request_id=bid_request.id))
 
 
@@ -97,8 +109,8 @@ def bid(request_id: int):
 @firm_required("factory")
 def ask(request_id: int):
     bid_request = services.readable_request(request_id)
-    _answered(lambda: services.ask(bid_request, current_user.firm, current_user, request.form.get("question", ""),
-                                   utcnow()), _("Your question is sent to the buyer."))
+    _done(lambda: services.ask(bid_request, current_user.firm, current_user, request.form.get("question", ""),
+                               utcnow()), _("Your question is sent to the buyer."))
     return redirect(url_for("bids.show", request_id=bid_request.id, _anchor="questions"))
 
 
@@ -106,31 +118,16 @@ def ask(request_id: int):
 @firm_required("buyer")
 def answer(request_id: int, question_id: int):
     bid_request = services.readable_request(request_id)
-    _answered(lambda: services.answer(bid_request, question_id, current_user, request.form.get("answer", ""),
-                                      utcnow()), _("Answered: every factory that sees the request can read it."))
+    _done(lambda: services.answer(bid_request, question_id, current_user, request.form.get("answer", ""),
+                                  utcnow()), _("Answered: every factory that sees the request can read it."))
     return redirect(url_for("bids.show", request_id=bid_request.id, _anchor="questions"))
-
-
-def _answered(action, done: str) -> None:
-    try:
-        action()
-        db.session.commit()
-        flash(done, "success")
-    except FieldError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
 
 
 @bids_web.route("/<int:request_id>/withdraw", methods=["POST"])
 @firm_required("factory")
 def withdraw(request_id: int):
     bid_request = services.readable_request(request_id)
-    try:
-        services.withdraw(bid_request, current_user.firm, utcnow())
-        db.session.commit()
-    except FieldError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
+    _done(lambda: services.withdraw(bid_request, current_user.firm, utcnow()))
     return redirect(url_for("bids.show", request_id=bid_request.id))
 
 

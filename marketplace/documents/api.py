@@ -5,9 +5,9 @@ from __future__ import annotations
 import marshmallow as ma
 from flask import request
 from flask.views import MethodView
+from flask_babel import gettext as _
 from flask_login import current_user
 
-from marketplace import bounded
 from marketplace.api_common import api_blueprint
 from marketplace.documents import services
 from marketplace.documents.models import KINDS
@@ -39,16 +39,6 @@ class DocumentUploadSchema(ma.Schema):
                                                   "description": "PDF, PNG, JPEG, STEP, STL or DXF"})
 
 
-def step_id_of(form) -> int | None:
-    value = form.get("step_id", "")
-    if value == "":
-        return None
-    try:
-        return bounded.parse_int(value, max_abs=bounded.MAX_ID)
-    except ValueError:
-        raise FieldError("step_id", "Must be the id of a step of this order.") from None
-
-
 @documents_blp.route("/orders/<int:order_id>/documents")
 class OrderDocuments(MethodView):
     @documents_blp.response(200, DocumentSchema(many=True))
@@ -65,9 +55,10 @@ class OrderDocuments(MethodView):
         order = readable_order(order_id)
         upload = request.files.get("file")
         if upload is None:
-            raise FieldError("file", "Send the file as multipart/form-data field `file`.")
+            raise FieldError("file", _("Choose a file to attach."))
         document = services.attach(order, current_user, current_user.firm, request.form.get("kind", ""),
-                                   upload.filename or "", upload.read(), step_id_of(request.form))
+                                   upload.filename or "", upload.read(),
+                                   services.parse_step_id(request.form.get("step_id")))
         db.session.commit()
         return document
 

@@ -15,6 +15,7 @@ from flask import abort, current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from marketplace import bounded
 from marketplace.documents import blobs
 from marketplace.documents.filetypes import ALLOWED, sniff
 from marketplace.documents.models import KINDS, Document
@@ -35,6 +36,16 @@ def clean_filename(name: str) -> str:
     base = PureWindowsPath(PurePosixPath(name or "").name).name
     base = "".join(c for c in unicodedata.normalize("NFC", base) if unicodedata.category(c)[0] != "C").strip()
     return (base or "document")[-200:]
+
+
+def parse_step_id(raw: str | None) -> int | None:
+    """The optional `step_id` of an upload form (pages and API): None for the whole order; FieldError otherwise."""
+    if not raw:
+        return None
+    try:
+        return bounded.parse_int(raw, max_abs=bounded.MAX_ID)
+    except ValueError:
+        raise FieldError("step_id", _("No such step in this order.")) from None
 
 
 def _step_firm_ids(step_id: int) -> set[int]:

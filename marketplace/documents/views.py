@@ -8,23 +8,12 @@ from flask import Blueprint, abort, flash, redirect, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from marketplace import bounded
 from marketplace.documents import services
 from marketplace.errors import FieldError
 from marketplace.extensions import db
 from marketplace.orders.access import readable_order
 
 documents_web = Blueprint("documents", __name__)
-
-
-def _step_id() -> int | None:
-    value = request.form.get("step_id", "")
-    if not value:
-        return None
-    try:
-        return bounded.parse_int(value, max_abs=bounded.MAX_ID)
-    except ValueError:
-        raise FieldError("step_id", _("No such step in this order.")) from None
 
 
 @documents_web.route("/orders/<int:order_id>/documents", methods=["POST"])
@@ -34,7 +23,8 @@ def attach(order_id: int):
     upload = request.files.get("file")
     try:
         document = services.attach(order, current_user, current_user.firm, request.form.get("kind", ""),
-                                   upload.filename if upload else "", upload.read() if upload else b"", _step_id())
+                                   upload.filename if upload else "", upload.read() if upload else b"",
+                                   services.parse_step_id(request.form.get("step_id")))
         db.session.commit()
         flash(_("%(name)s attached.", name=document.filename), "success")
     except FieldError as exc:
@@ -43,13 +33,17 @@ def attach(order_id: int):
     return redirect(url_for("orders.detail", order_id=order.id, _anchor="documents"))
 
 
-def download_response(document):
-    response = send_file(io.BytesIO(services.content(document)), mimetype=document.content_type, as_attachment=True,
-                         download_name=document.filename, max_age=0)
+def attachment_response(data: bytes, filename: str, mimetype: str):
+    """Stored bytes as a download that no browser renders in the site's origin or caches."""
+    response = send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=filename, max_age=0)
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "sandbox"
     return response
+
+
+def download_response(document):
+    return attachment_response(services.content(document), document.filename, document.content_type)
 
 
 @documents_web.route("/documents/<public_id>")
@@ -63,11 +57,7 @@ def quote_file_response(found):
     if found is None:
         abort(404)
     name, path = found
-    response = send_file(io.BytesIO(path.read_bytes()), mimetype="application/octet-stream", as_attachment=True,
-                         download_name=name, max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return attachment_response(path.read_bytes(), name, "application/octet-stream")
 
 
 @documents_web.route("/orders/<int:order_id>/quote-file")

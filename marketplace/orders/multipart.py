@@ -43,13 +43,13 @@ def assembly_rate_fen(cluster_id: int) -> int:
     return int(statistics.median(rates))
 
 
-def assembly_price(cluster_id: int, minutes_per_set: float, sets: int) -> tuple[int, int]:
-    """(factories' price, buyer's price) of assembling `sets` sets at `minutes_per_set`."""
+def assembly_price(cluster_id: int, minutes_per_set: float, sets: int) -> int:
+    """The buyer's price of assembling `sets` sets at `minutes_per_set` (the factories' price plus the fee)."""
     params = quote_params()
     duration = ASSEMBLY_SETUP_MIN + math.ceil(minutes_per_set * sets)
     net = processing_fen(assembly_rate_fen(cluster_id), duration)
     net = round(net * (1 + params.overhead_rate) * (1 + params.margin_rate))
-    return net, price_with_fee(net)
+    return price_with_fee(net)
 
 
 def _lines(quote_ids, user, now: datetime) -> list[Quote]:
@@ -69,28 +69,23 @@ def _lines(quote_ids, user, now: datetime) -> list[Quote]:
     return [quotes[i] for i in ids]
 
 
-def place_multi_part(quote_ids, user, tier_name: str, assembly: dict | None, delivery: dict, title: str | None,
+def place_multi_part(quote_ids, user, tier_name: str, assembly: dict, delivery: dict, title: str | None,
                      now: datetime) -> Order:
-    """Create the accepted order with one line per quote (and the assembly step); the caller commits."""
+    """Create the accepted order with one line per quote and the assembly step that joins them (the caller
+    commits). `assembly` = {minutes_per_set, sets (default: the smallest line's quantity)}."""
     quotes = _lines(quote_ids, user, now)
     if not (delivery.get("address") or "").strip():
         raise FieldError("delivery_address", _("Give the delivery address."))
     tiers = [tier_offer(q, tier_name) for q in quotes]
     tz = ZoneInfo(user.firm.cluster.timezone)
-    ship_by = max(t.ship_by for t in tiers)
-    total = sum(t.price_fen for t in tiers)
-    sets = min(q.quantity for q in quotes)
-    assembly_step = None
-    if assembly:
-        minutes, sets = float(assembly["minutes_per_set"]), int(assembly.get("sets") or sets)
-        if not 0 < minutes <= 24 * 60 or not 1 <= sets <= min(q.quantity for q in quotes):
-            raise FieldError("assembly_minutes", _("Give the assembly minutes per set (up to a day) and at most as "
-                                                   "many sets as the smallest line has parts."))
-        assembly_fen = assembly_price(quotes[0].cluster_id, minutes, sets)[1]
-        total += assembly_fen
-        ship_by += timedelta(minutes=ASSEMBLY_SETUP_MIN + math.ceil(minutes * sets)) + HANDLING
-        assembly_step = OrderStep(process_code="assembly", setup_minutes=ASSEMBLY_SETUP_MIN,
-                                  run_minutes_per_unit=minutes, tolerance_mm=1.0)
+    most_sets = min(q.quantity for q in quotes)
+    minutes, sets = float(assembly["minutes_per_set"]), int(assembly.get("sets") or most_sets)
+    if not 0 < minutes <= 24 * 60 or not 1 <= sets <= most_sets:
+        raise FieldError("assembly_minutes", _("Give the assembly minutes per set (up to a day) and at most as "
+                                               "many sets as the smallest line has parts."))
+    total = sum(t.price_fen for t in tiers) + assembly_price(quotes[0].cluster_id, minutes, sets)
+    ship_by = (max(t.ship_by for t in tiers) + timedelta(minutes=ASSEMBLY_SETUP_MIN + math.ceil(minutes * sets))
+               + HANDLING)
     order = Order(reference=f"SMP-{now.astimezone(tz):%y%m}-{secrets.token_hex(3).upper()}",
                   cluster_id=quotes[0].cluster_id, buyer_firm_id=user.firm_id, quote_id=None,
                   title=(title or " + ".join(q.reference for q in quotes))[:200], status="quoted",
@@ -112,11 +107,9 @@ def place_multi_part(quote_ids, user, tier_name: str, assembly: dict | None, del
                                          envelope_z_mm=envelope[2], tolerance_mm=work.tolerance_mm,
                                          predecessors=[0] if index == 0 else [sequence - 1]))
         last_steps.append(sequence)
-    if assembly_step is not None:
-        assembly_step.sequence, assembly_step.predecessors = sequence + 1, last_steps  # waits for every line
-        order.steps.append(assembly_step)
+    order.steps.append(OrderStep(sequence=sequence + 1, process_code="assembly", setup_minutes=ASSEMBLY_SETUP_MIN,
+                                 run_minutes_per_unit=minutes, tolerance_mm=1.0, predecessors=last_steps))
     db.session.add(order)
     db.session.flush()
-    transition(order, "accepted", user, f"placed from {len(quotes)} quotes, {tier_name} tier"
-               + (", with assembly" if assembly_step is not None else ""))
+    transition(order, "accepted", user, f"placed from {len(quotes)} quotes, {tier_name} tier, with assembly")
     return order

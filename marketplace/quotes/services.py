@@ -106,12 +106,16 @@ def rejected(exc: quoting.QuotingError, field: str | None = None, default: str =
     return FieldError(field or exc.field or default, word(exc.message), exc.code)
 
 
+def check_size(upload: Upload, max_bytes: int) -> None:
+    if len(upload.data) > max_bytes:
+        raise FieldError("file", _("The file has %(size)s bytes; the limit is %(limit)s bytes.",
+                                   size=len(upload.data), limit=max_bytes), "file_too_large")
+
+
 def part_features(inputs: dict, upload: Upload | None, max_bytes: int) -> quoting.PartFeatures:
     """Geometry from the uploaded file, or from the declared box and volume."""
     if upload is not None:
-        if len(upload.data) > max_bytes:
-            raise FieldError("file", _("The file has %(size)s bytes; the limit is %(limit)s bytes.",
-                                       size=len(upload.data), limit=max_bytes), "file_too_large")
+        check_size(upload, max_bytes)
         try:
             return part_from_bytes_isolated(upload.data, filename=upload.filename,
                                             cpu_s=current_app.config["CAD_PARSE_CPU_S"],

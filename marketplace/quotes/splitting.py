@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 import quoting
 from marketplace.errors import FieldError
 from marketplace.quotes.models import Quote
-from marketplace.quotes.services import Upload, issue_quote, rejected
+from marketplace.quotes.services import Upload, check_size, issue_quote, rejected
 from quoting.isolation import split_parts_isolated
 
 
@@ -22,9 +22,7 @@ def issue_split_quotes(firm, user, inputs: dict, upload: Upload | None, now: dat
     commits). FieldError naming `file` when there is no file, one part only, or the file cannot be read."""
     if upload is None:
         raise FieldError("file", _("Choose the CAD file to split into its parts."))
-    if len(upload.data) > max_upload_bytes:
-        raise FieldError("file", _("The file has %(size)s bytes; the limit is %(limit)s bytes.",
-                                   size=len(upload.data), limit=max_upload_bytes), "file_too_large")
+    check_size(upload, max_upload_bytes)
     try:
         parts = split_parts_isolated(upload.data, upload.filename, cpu_s=current_app.config["CAD_PARSE_CPU_S"],
                                      memory_mb=current_app.config["CAD_PARSE_MEMORY_MB"], unit=inputs.get("unit"))
