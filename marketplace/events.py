@@ -120,6 +120,19 @@ class StepDeclined(Event):
         return f"cluster:{self.cluster_id}:plan"  # before the full re-plan queued with it, never beside it
 
 
+@dataclass(frozen=True)
+class CounterOfferChanged(Event):
+    """A factory answered an assignment with a later start, or the buyer decided on it: tell the other side."""
+    topic: ClassVar[str] = "plan.counter_offer_changed"
+    counter_offer_id: int
+    order_id: int
+    status: str  # open accepted rejected withdrawn
+
+    @property
+    def lock_key(self) -> str | None:
+        return f"notify:order:{self.order_id}"
+
+
 # -- accounts -> mail ---------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class InvitationCreated(Event):

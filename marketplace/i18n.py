@@ -81,9 +81,23 @@ def local_zone() -> ZoneInfo:
     return ZoneInfo(select_timezone())
 
 
+def local_input(moment: datetime | None) -> str:
+    """A moment as the value of a datetime-local field in the reader's zone, e.g. 2026-12-05T08:00."""
+    return "" if moment is None else moment.astimezone(local_zone()).strftime("%Y-%m-%dT%H:%M")
+
+
+def from_local_input(raw: str) -> datetime | None:
+    """A datetime-local field's value, read in the reader's zone; None if it is not one."""
+    try:
+        return datetime.strptime(raw.strip(), "%Y-%m-%dT%H:%M").replace(tzinfo=local_zone())
+    except ValueError:
+        return None
+
+
 def init_app(app) -> None:
     app.jinja_env.filters["local_dt"] = local_datetime
     app.jinja_env.filters["yuan"] = yuan
+    app.jinja_env.filters["local_input"] = local_input
     app.jinja_env.filters["yuan_compact"] = yuan_compact
     app.jinja_env.globals["local_span"] = local_span
 

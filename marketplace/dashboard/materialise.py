@@ -37,7 +37,7 @@ from marketplace.orders.models import Booking
 
 log = logging.getLogger(__name__)
 STATE_KEY = "dashboard_refresh_state"
-COUNTED_BOOKING_STATES = ("planned", "accepted", "started", "done")
+COUNTED_BOOKING_STATES = ("planned", "countered", "accepted", "started", "done")
 MAX_COVERAGE_DAYS = 1500  # a request far outside the covered range starts a new coverage instead of filling the gap
 ALL = None  # "every covered day" in a dirty span
 

@@ -20,6 +20,7 @@ from marketplace.events import (
     BidQuestionChanged,
     BidRequestPublished,
     BidSubmitted,
+    CounterOfferChanged,
     MessagePosted,
     NotificationCreated,
     OrderStatusChanged,
@@ -32,6 +33,7 @@ from marketplace.notifications import wording
 from marketplace.notifications.models import Notification, NotificationPreference
 from marketplace.orders.models import Booking, Order, OrderStep
 from marketplace.outbox import emit, subscribe
+from marketplace.planning.models import CounterOffer
 from marketplace.vouchers.models import Voucher
 
 BUYER_KINDS = {"paid": "order_paid", "planned": "order_planned", "in_production": "production_started",
@@ -89,6 +91,23 @@ def step_finished(event: StepFinished) -> None:
     params = {"ref": order.reference, "title": order.title, "process": step.process_code, "done": done,
               "steps": len(order.steps)}
     notify(_users_of([order.buyer_firm_id]), "step_done", params, f"/orders/{order.id}", f"step:{step.id}")
+
+
+@subscribe(CounterOfferChanged, name="notifications.counter_offer")
+def counter_offer_changed(event: CounterOfferChanged) -> None:
+    """An open offer asks the buyer to decide; a decision tells the factory (a withdrawal tells no one)."""
+    offer = db.session.get(CounterOffer, event.counter_offer_id)
+    if offer is None or event.status == "withdrawn":
+        return
+    order = db.session.get(Order, offer.order_id)
+    params = {"ref": order.reference, "title": order.title, "firm": offer.firm.name,
+              "process": offer.step.process_code, "start": offer.proposed_start.isoformat()}
+    if event.status == "open":
+        notify(_users_of([order.buyer_firm_id]), "counter_offer", params, f"/orders/{order.id}#counter-offers",
+               f"counter-offer:{offer.id}")
+    else:
+        notify(_users_of([offer.firm_id]), f"counter_offer_{event.status}", params, "/schedule",
+               f"counter-offer:{offer.id}:{event.status}")
 
 
 @subscribe(VoucherIssued, name="notifications.voucher_issued")

@@ -3,8 +3,11 @@ reference and title, who wrote, ...). Worded in the reader's language when shown
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask_babel import lazy_gettext as _l
 
+from marketplace.i18n import local_datetime
 from marketplace.wording import process_name
 
 KINDS = {
@@ -40,6 +43,13 @@ KINDS = {
     "bid_answer": (_l("The buyer answered a question on %(ref)s"), _l("Question: %(excerpt)s")),
     "bid_won": (_l("You won %(ref)s"), _l("Your bid was awarded: order %(order)s. The buyer pays next.")),
     "bid_lost": (_l("%(ref)s was awarded to another factory"), _l("Thank you for bidding on “%(title)s”.")),
+    "counter_offer": (_l("Counter-offer on %(ref)s"),
+                      _l("%(firm)s can do %(process)s of “%(title)s” from %(start)s instead. Accept or reject it on "
+                         "the order page.")),
+    "counter_offer_accepted": (_l("Counter-offer accepted: %(ref)s"),
+                               _l("The buyer accepted your start of %(process)s at %(start)s; it is committed.")),
+    "counter_offer_rejected": (_l("Counter-offer rejected: %(ref)s"),
+                               _l("The buyer keeps the date; %(process)s of “%(title)s” goes to other capacity.")),
 }
 # what the preferences page calls each kind a user can switch off by e-mail, in its order
 LABELS = {
@@ -52,15 +62,20 @@ LABELS = {
     "bid_requested": _l("Bids are wanted on a part my factory can make"), "bid_received": _l("A bid on my request"),
     "bid_won": _l("My bid is awarded"), "bid_lost": _l("My bid is not chosen"),
     "bid_question": _l("A factory asks about my request"), "bid_answer": _l("The buyer answers a question"),
+    "counter_offer": _l("A factory proposes a later start"),
+    "counter_offer_accepted": _l("The buyer accepts my counter-offer"),
+    "counter_offer_rejected": _l("The buyer rejects my counter-offer"),
     "step_done": _l("A step of my order is finished"), "voucher_issued": _l("A service voucher is issued to my firm"),
 }
 PREFERENCE_KINDS = tuple(LABELS)
 # which kinds reach which kind of firm (a firm of several kinds gets the union): the preferences page lists these
 KINDS_FOR = {
     "buyer": ("order_paid", "order_planned", "production_started", "step_done", "order_shipped", "rating_asked",
-              "order_cancelled", "order_refunded", "message", "bid_received", "bid_question", "voucher_issued"),
+              "order_cancelled", "order_refunded", "message", "bid_received", "bid_question", "voucher_issued",
+              "counter_offer"),
     "factory": ("work_assigned", "order_delivered", "order_completed", "order_cancelled", "order_disputed", "message",
-                "bid_requested", "bid_answer", "bid_won", "bid_lost"),
+                "bid_requested", "bid_answer", "bid_won", "bid_lost", "counter_offer_accepted",
+                "counter_offer_rejected"),
     "lessor": ("message",),
     "operator": ("message",),
 }
@@ -73,9 +88,12 @@ def kinds_for(firm) -> tuple[str, ...]:
 
 def _worded(params: dict) -> dict:
     """Codes among the parameters in the reader's language (a process by its name, never cnc_mill_3ax)."""
+    worded = dict(params)
     if "process" in params:
-        return params | {"process": process_name(params["process"])}
-    return params
+        worded["process"] = process_name(params["process"])
+    if "start" in params:  # stored as an ISO moment; read in the reader's zone
+        worded["start"] = local_datetime(datetime.fromisoformat(params["start"]))
+    return worded
 
 
 def title(kind: str, params: dict) -> str:

@@ -29,6 +29,7 @@ from marketplace.outbox import pending_for
 from marketplace.payments import settlement as payments
 from marketplace.payments import statement
 from marketplace.payments.models import Payment
+from marketplace.planning import counter_offers
 from marketplace.quotes.models import Quote
 from marketplace.vouchers.models import Voucher
 from marketplace.web.redirects import same_site
@@ -108,7 +109,9 @@ def detail(order_id: int):
                            vouchers=vouchers, my_bookings=my_bookings, in_progress=pending_for(f"order:{order.id}"),
                            payment=db.session.scalar(select(Payment).where(Payment.order_id == order.id)),
                            is_buyer=is_buyer, documents=order_documents(order), messages=messages,
-                           show_address=show_address, order_quote_file=(order_quote_file(order) or (None,))[0])
+                           show_address=show_address, order_quote_file=(order_quote_file(order) or (None,))[0],
+                           offers=[o for o in counter_offers.of_order(order)
+                                   if is_buyer or current_user.firm.is_operator or o.firm_id == current_user.firm_id])
 
 
 @orders_web.route("/orders/<int:order_id>/pay", methods=["POST"])

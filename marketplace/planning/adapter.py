@@ -30,7 +30,7 @@ from marketplace.planning.models import StepDecline
 from matching.prepare import derived_duration, processing_fen
 
 PLANNED_ORDER_STATUSES = ("accepted", "paid", "planned", "in_production")
-FIXED_BOOKING_STATES = ("accepted", "started", "done")  # the factory committed to them: never moved
+FIXED_BOOKING_STATES = ("accepted", "countered", "started", "done")  # committed or held for an answer: never moved
 DEFAULT_HORIZON_DAYS = 28
 
 

@@ -11,11 +11,14 @@ from sqlalchemy import select
 from marketplace.accounts.auth import require_kind
 from marketplace.api_common import api_blueprint, page_of, paginate
 from marketplace.extensions import db
+from marketplace.orders.access import readable_order
 from marketplace.orders.models import Booking
-from marketplace.planning import runner, services
+from marketplace.planning import counter_offers, runner, services
 from marketplace.planning.models import PlanRun
 from marketplace.planning.schemas import (
     BookingSchema,
+    CounterOfferRequestSchema,
+    CounterOfferSchema,
     DeclineSchema,
     PlanRunListArgs,
     PlanRunRequestSchema,
@@ -97,6 +100,68 @@ class Decline(MethodView):
         cluster = booking.machine.factory.firm.cluster
         services.decline(booking, current_firm(), data["reason"], current_user)
         return runner.request_run(cluster, current_user, f"declined by {current_firm().name}")
+
+
+@planning_blp.route("/bookings/<int:booking_id>/counter-offer")
+class CounterOfferCreate(MethodView):
+    @planning_blp.arguments(CounterOfferRequestSchema)
+    @planning_blp.response(201, CounterOfferSchema)
+    def post(self, data, booking_id):
+        """Answer a proposed assignment with a later start on the same machine instead of declining it; the booking
+        holds its place until the order's buyer accepts or rejects (a rejection is a decline)"""
+        offer = counter_offers.propose(_own_booking(booking_id), current_firm(), data["starts_at"], data["note"],
+                                       current_user)
+        db.session.commit()
+        return offer
+
+
+@planning_blp.route("/orders/<int:order_id>/counter-offers")
+class OrderCounterOffers(MethodView):
+    @planning_blp.response(200, CounterOfferSchema(many=True))
+    def get(self, order_id):
+        """The counter-offers made on an order's assignments, oldest first"""
+        return counter_offers.of_order(readable_order(order_id))
+
+
+@planning_blp.route("/counter-offers/<int:offer_id>")
+class CounterOfferItem(MethodView):
+    @planning_blp.response(200, CounterOfferSchema)
+    def get(self, offer_id):
+        """One counter-offer"""
+        return counter_offers.readable(offer_id)
+
+
+@planning_blp.route("/counter-offers/<int:offer_id>/accept")
+class CounterOfferAccept(MethodView):
+    @planning_blp.response(200, CounterOfferSchema)
+    def post(self, offer_id):
+        """Accept a counter-offer (the order's buyer): the step moves to the proposed start and is committed; the
+        order's later steps are re-planned after it in the background"""
+        offer = counter_offers.accept(counter_offers.answerable(offer_id), current_user)
+        db.session.commit()
+        runner.request_run(current_firm().cluster, current_user, f"counter-offer {offer.id} accepted")
+        return offer
+
+
+@planning_blp.route("/counter-offers/<int:offer_id>/reject")
+class CounterOfferReject(MethodView):
+    @planning_blp.response(200, CounterOfferSchema)
+    def post(self, offer_id):
+        """Reject a counter-offer (the order's buyer): as a decline, the step is re-placed on other capacity"""
+        offer = counter_offers.reject(counter_offers.answerable(offer_id), current_user)
+        db.session.commit()
+        runner.request_run(current_firm().cluster, current_user, f"counter-offer {offer.id} rejected")
+        return offer
+
+
+@planning_blp.route("/counter-offers/<int:offer_id>/withdraw")
+class CounterOfferWithdraw(MethodView):
+    @planning_blp.response(200, CounterOfferSchema)
+    def post(self, offer_id):
+        """Withdraw your counter-offer (the factory): the assignment is proposed again as planned"""
+        offer = counter_offers.withdraw(counter_offers.own(offer_id), current_user)
+        db.session.commit()
+        return offer
 
 
 BLUEPRINTS = (planning_blp,)

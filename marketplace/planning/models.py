@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import JSON, BigInteger, Float, ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.db_types import UTCDateTime, utcnow
 from marketplace.extensions import db
@@ -51,3 +51,32 @@ class StepDecline(db.Model):
     firm_id: Mapped[int] = mapped_column(ForeignKey("firms.id"), nullable=False)
     reason: Mapped[str] = mapped_column(String(200), nullable=False, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+
+class CounterOffer(db.Model):
+    """A factory answers an assignment with a later start on the same machine instead of a plain decline. While it is
+    open the booking holds its place ("countered"); the buyer accepts (the booking moves there and is committed) or
+    rejects (a decline: the step is re-placed elsewhere)."""
+
+    __tablename__ = "counter_offers"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), nullable=False, index=True)
+    order_step_id: Mapped[int] = mapped_column(ForeignKey("order_steps.id", ondelete="CASCADE"), nullable=False,
+                                               index=True)
+    booking_id: Mapped[int | None] = mapped_column(ForeignKey("bookings.id", ondelete="SET NULL"), index=True)
+    machine_id: Mapped[int] = mapped_column(ForeignKey("machines.id", ondelete="CASCADE"), nullable=False)
+    firm_id: Mapped[int] = mapped_column(ForeignKey("firms.id"), nullable=False, index=True)
+    planned_start: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    planned_end: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    proposed_start: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    proposed_end: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    note: Mapped[str] = mapped_column(String(300), nullable=False, default="")
+    status: Mapped[str] = mapped_column(String(12), nullable=False, default="open")  # open accepted rejected withdrawn
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    machine = relationship("Machine")
+    firm = relationship("Firm")
+    step = relationship("OrderStep")

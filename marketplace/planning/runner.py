@@ -83,6 +83,7 @@ def request_run(cluster: Cluster, user=None, reason: str = "", time_limit_s: flo
     queued = db.session.scalar(select(PlanRun).where(PlanRun.cluster_id == cluster.id, PlanRun.state == "queued",
                                                      PlanRun.attempts == 0).order_by(PlanRun.id.desc()).limit(1))
     if queued is not None:
+        db.session.commit()  # the caller's change (a decline, a decided counter-offer) is kept either way
         return queued
     run = PlanRun(
         cluster_id=cluster.id,

@@ -69,3 +69,27 @@ class DeclineSchema(StrictSchema):
 
 class PlanRunListArgs(ListArgs):
     state = ma.fields.String(validate=v.OneOf(("queued", "running", "done", "failed")))
+
+
+class CounterOfferRequestSchema(StrictSchema):
+    starts_at = ma.fields.AwareDateTime(required=True, metadata={"description": "the later start the factory can do"})
+    note = ma.fields.String(load_default="", validate=v.Length(max=300))
+
+
+class CounterOfferSchema(ma.Schema):
+    id = ma.fields.Integer()
+    order_id = ma.fields.Integer()
+    order_step_id = ma.fields.Integer()
+    booking_id = ma.fields.Integer(allow_none=True)
+    machine_id = ma.fields.Integer()
+    firm_id = ma.fields.Integer()
+    firm_name = ma.fields.String(attribute="firm.name")
+    process_code = ma.fields.String(attribute="step.process_code")
+    planned_start = ma.fields.AwareDateTime()
+    planned_end = ma.fields.AwareDateTime()
+    proposed_start = ma.fields.AwareDateTime()
+    proposed_end = ma.fields.AwareDateTime()
+    note = ma.fields.String()
+    status = ma.fields.String(metadata={"description": "open, accepted, rejected or withdrawn"})
+    created_at = ma.fields.AwareDateTime()
+    decided_at = ma.fields.AwareDateTime(allow_none=True)

@@ -15,10 +15,10 @@ from capacity.weekview import week_bounds, week_start
 from marketplace.accounts.auth import firm_required
 from marketplace.errors import FieldError
 from marketplace.extensions import db
-from marketplace.i18n import local_zone
+from marketplace.i18n import from_local_input, local_zone
 from marketplace.orders.models import Booking
 from marketplace.orders.shares import order_shares
-from marketplace.planning import runner, services
+from marketplace.planning import counter_offers, runner, services
 from marketplace.planning.models import PlanRun
 
 planning_web = Blueprint("planning", __name__)
@@ -72,7 +72,8 @@ def schedule():
     for order in {b.step.order for b in upcoming}:
         receive.update({s.booking_id: s.net_fen for s in order_shares(order)})
     return render_template("planning/schedule.html", machines=machines, bars=bars, monday=monday,
-                           timedelta=timedelta, upcoming=upcoming, receive=receive)
+                           timedelta=timedelta, upcoming=upcoming, receive=receive,
+                           offers=counter_offers.open_of_bookings([b.id for b in upcoming]))
 
 
 def _own_booking(booking_id: int) -> Booking:
@@ -103,3 +104,55 @@ def answer(booking_id: int, action: str):
         db.session.rollback()
         flash(exc.message, "error")
     return redirect(url_for("planning.schedule", week=request.args.get("week")))
+
+
+def _committed(action, success: str, order_id: int | None = None, replan: str = "") -> None:
+    """Run one counter-offer action; commit it (and queue a re-plan if asked) or show why not."""
+    try:
+        offer = action()
+        db.session.commit()
+        if replan:
+            runner.request_run(current_user.firm.cluster, current_user, replan % offer.id)
+        flash(success, "success")
+    except FieldError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+
+
+@planning_web.route("/schedule/bookings/<int:booking_id>/counter-offer", methods=["POST"])
+@firm_required("factory")
+def counter_offer(booking_id: int):
+    booking = _own_booking(booking_id)
+    starts_at = from_local_input(request.form.get("starts_at", ""))
+    if starts_at is None:
+        flash(_("The start must be a date and time like 2026-12-05 08:00."), "error")
+    else:
+        _committed(lambda: counter_offers.propose(booking, current_user.firm, starts_at,
+                                                  request.form.get("note", ""), current_user),
+                   _("Counter-offer sent; the buyer decides. The booking holds its place until then."))
+    return redirect(url_for("planning.schedule", week=request.args.get("week")))
+
+
+@planning_web.route("/counter-offers/<int:offer_id>/withdraw", methods=["POST"])
+@firm_required("factory")
+def withdraw_counter_offer(offer_id: int):
+    offer = counter_offers.own(offer_id)
+    _committed(lambda: counter_offers.withdraw(offer, current_user), _("Counter-offer withdrawn."))
+    return redirect(url_for("planning.schedule", week=request.args.get("week")))
+
+
+@planning_web.route("/counter-offers/<int:offer_id>/<action>", methods=["POST"])
+@firm_required()
+def decide_counter_offer(offer_id: int, action: str):
+    if action not in ("accept", "reject"):
+        abort(404)
+    offer = counter_offers.answerable(offer_id)
+    if action == "accept":
+        _committed(lambda: counter_offers.accept(offer, current_user),
+                   _("Counter-offer accepted: the step starts at the new time; the later steps are re-planned."),
+                   replan="counter-offer %s accepted")
+    else:
+        _committed(lambda: counter_offers.reject(offer, current_user),
+                   _("Counter-offer rejected: the step is being placed on other capacity."),
+                   replan="counter-offer %s rejected")
+    return redirect(url_for("orders.detail", order_id=offer.order_id) + "#counter-offers")

@@ -21,6 +21,7 @@ VALID_BODIES = {
     "questions": {"question": "may we anodise?"},
     "answer": {"answer": "yes"},
     "award": {"bid_id": 1, "delivery_address": "x"},
+    "counter-offer": {"starts_at": "2027-01-10T08:00:00+08:00"},
 }
 
 
@@ -110,12 +111,18 @@ def _orders_and_money(db, a, user_a, site, machine, create_firm, create_equipmen
     from marketplace.bids.models import BidQuestion
 
     question = BidQuestion(request_id=bid_request.id, firm_id=a.id, user_id=user_a.id, question="?")
-    db.session.add(question)
+    from marketplace.planning.models import CounterOffer
+
+    offer = CounterOffer(order_id=order.id, order_step_id=step.id, booking_id=booking.id, machine_id=machine.id,
+                         firm_id=a.id, planned_start=booking.starts_at, planned_end=booking.ends_at,
+                         proposed_start=booking.starts_at + timedelta(days=1),
+                         proposed_end=booking.ends_at + timedelta(days=1))
+    db.session.add_all([question, offer])
     db.session.commit()
     return {"order_id": order.id, "booking_id": booking.id, "lease_id": lease.id, "quote_id": quote.id,
             "run_id": run.id, "programme_id": programme.id, "request_id": refund_request.id,
             "public_id": document.public_id, "bid_request_id": bid_request.id, "address_id": address.id,
-            "question_id": question.id}
+            "question_id": question.id, "offer_id": offer.id}
 
 
 def _document(db, order, user):
