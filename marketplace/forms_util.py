@@ -22,6 +22,21 @@ def save_or_report(form, action) -> bool:
     return True
 
 
+def commit_or_flash(action, success: str | None = None) -> bool:
+    """Run a change and commit it; a business-rule refusal (FieldError) rolls back, nothing is stored, and its message
+    becomes the page's error. Flashes ``success`` when given; returns whether it was stored."""
+    try:
+        action()
+        db.session.commit()
+    except FieldError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return False
+    if success:
+        flash(success, "success")
+    return True
+
+
 def remove_or_flash(action) -> bool:
     """Run a removal and commit. A refusal (Conflict: work or history depends on it) rolls back and becomes the
     page's error message; returns whether it was removed."""

@@ -19,6 +19,7 @@ from marketplace.documents.views import quote_file_response
 from marketplace.errors import FieldError
 from marketplace.extensions import db
 from marketplace.fees import price_with_fee
+from marketplace.forms_util import commit_or_flash
 from marketplace.quotes.models import Quote
 
 bids_web = Blueprint("bids", __name__, url_prefix="/bids")
@@ -71,19 +72,6 @@ def show(request_id: int):
                            sites=addresses.reference_sites(firm.cluster) if is_buyer else [])
 
 
-def _done(action, success: str | None = None) -> None:
-    """Run a change and commit it; a business-rule refusal becomes a flash message and nothing is stored."""
-    try:
-        action()
-        db.session.commit()
-    except FieldError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return
-    if success:
-        flash(success, "success")
-
-
 @bids_web.route("/<int:request_id>/bid", methods=["POST"])
 @firm_required("factory")
 def bid(request_id: int):
@@ -101,7 +89,7 @@ def bid(request_id: int):
         services.submit(bid_request, current_user.firm, current_user, price, days, request.form.get("notes", ""),
                         utcnow())
 
-    _done(submit, _("Your bid is in. You can revise it until the deadline."))
+    commit_or_flash(submit, _("Your bid is in. You can revise it until the deadline."))
     return redirect(url_for("bids.show", request_id=bid_request.id))
 
 
@@ -109,7 +97,7 @@ def bid(request_id: int):
 @firm_required("factory")
 def ask(request_id: int):
     bid_request = services.readable_request(request_id)
-    _done(lambda: services.ask(bid_request, current_user.firm, current_user, request.form.get("question", ""),
+    commit_or_flash(lambda: services.ask(bid_request, current_user.firm, current_user, request.form.get("question", ""),
                                utcnow()), _("Your question is sent to the buyer."))
     return redirect(url_for("bids.show", request_id=bid_request.id, _anchor="questions"))
 
@@ -118,7 +106,7 @@ def ask(request_id: int):
 @firm_required("buyer")
 def answer(request_id: int, question_id: int):
     bid_request = services.readable_request(request_id)
-    _done(lambda: services.answer(bid_request, question_id, current_user, request.form.get("answer", ""),
+    commit_or_flash(lambda: services.answer(bid_request, question_id, current_user, request.form.get("answer", ""),
                                   utcnow()), _("Answered: every factory that sees the request can read it."))
     return redirect(url_for("bids.show", request_id=bid_request.id, _anchor="questions"))
 
@@ -127,7 +115,7 @@ def answer(request_id: int, question_id: int):
 @firm_required("factory")
 def withdraw(request_id: int):
     bid_request = services.readable_request(request_id)
-    _done(lambda: services.withdraw(bid_request, current_user.firm, utcnow()))
+    commit_or_flash(lambda: services.withdraw(bid_request, current_user.firm, utcnow()))
     return redirect(url_for("bids.show", request_id=bid_request.id))
 
 

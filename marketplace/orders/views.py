@@ -18,12 +18,13 @@ from marketplace.db_types import utcnow
 from marketplace.documents.services import order_documents, order_quote_file
 from marketplace.errors import FieldError
 from marketplace.extensions import db
+from marketplace.forms_util import commit_or_flash
 from marketplace.i18n import local_zone
 from marketplace.messages.services import read_thread, unread_by_order
 from marketplace.orders import checkout, tracking
 from marketplace.orders.access import buyer_order, cluster_supplier, own_booking, readable_order, visible_orders
 from marketplace.orders.lifecycle import can
-from marketplace.orders.models import Booking, Order, Rating
+from marketplace.orders.models import Booking, Rating
 from marketplace.orders.shares import order_shares
 from marketplace.outbox import pending_for
 from marketplace.payments import settlement as payments
@@ -35,16 +36,6 @@ from marketplace.vouchers.models import Voucher
 from marketplace.web.redirects import same_site
 
 orders_web = Blueprint("orders", __name__)
-
-
-def _act(order: Order, action) -> None:
-    """Run an action; business-rule refusals become a flash message, nothing is stored."""
-    try:
-        action()
-        db.session.commit()
-    except FieldError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
 
 
 @orders_web.route("/orders")
@@ -120,7 +111,7 @@ def pay(order_id: int):
     order = buyer_order(order_id)
     code = request.form.get("voucher_code", "").strip()
     today = utcnow().astimezone(local_zone()).date()
-    _act(order, lambda: checkout.pay(order, current_user, code, today))
+    commit_or_flash(lambda: checkout.pay(order, current_user, code, today))
     return redirect(url_for("orders.detail", order_id=order.id))
 
 
@@ -128,7 +119,7 @@ def pay(order_id: int):
 @login_required
 def cancel(order_id: int):
     order = buyer_order(order_id)
-    _act(order, lambda: checkout.cancel(order, current_user, request.form.get("reason", "")))
+    commit_or_flash(lambda: checkout.cancel(order, current_user, request.form.get("reason", "")))
     return redirect(url_for("orders.detail", order_id=order.id))
 
 
@@ -158,7 +149,7 @@ def rate(order_id: int):
     if not 1 <= score <= 5:
         flash(_("Choose a score from 1 to 5."), "error")
         return redirect(url_for("orders.detail", order_id=order.id))
-    _act(order, lambda: tracking.rate(order, current_user, supplier, score, request.form.get("comment", "")[:2000]))
+    commit_or_flash(lambda: tracking.rate(order, current_user, supplier, score, request.form.get("comment", "")[:2000]))
     return redirect(url_for("orders.detail", order_id=order.id))
 
 
@@ -166,7 +157,7 @@ def rate(order_id: int):
 @firm_required("factory")
 def ship(order_id: int):
     order = readable_order(order_id)
-    _act(order, lambda: tracking.ship(order, current_user))
+    commit_or_flash(lambda: tracking.ship(order, current_user))
     return redirect(url_for("orders.detail", order_id=order.id))
 
 
@@ -176,9 +167,9 @@ def step_action(booking_id: int, action: str):
     booking = own_booking(booking_id)
     order = booking.step.order
     if action == "start":
-        _act(order, lambda: tracking.start_step(booking, current_user))
+        commit_or_flash(lambda: tracking.start_step(booking, current_user))
     elif action == "finish":
-        _act(order, lambda: tracking.finish_step(booking, current_user))
+        commit_or_flash(lambda: tracking.finish_step(booking, current_user))
     else:
         abort(404)
     return redirect(same_site(request.form.get("next"), url_for("orders.detail", order_id=order.id)))

@@ -135,11 +135,10 @@ class CounterOfferItem(MethodView):
 class CounterOfferAccept(MethodView):
     @planning_blp.response(200, CounterOfferSchema)
     def post(self, offer_id):
-        """Accept a counter-offer (the order's buyer): the step moves to the proposed start and is committed; the
-        order's later steps are re-planned after it in the background"""
+        """Accept a counter-offer (the order's buyer): the step moves to the proposed start and is committed; a
+        re-plan queued after commit moves the order's later steps after it"""
         offer = counter_offers.accept(counter_offers.answerable(offer_id), current_user)
         db.session.commit()
-        runner.request_run(current_firm().cluster, current_user, f"counter-offer {offer.id} accepted")
         return offer
 
 
@@ -150,7 +149,6 @@ class CounterOfferReject(MethodView):
         """Reject a counter-offer (the order's buyer): as a decline, the step is re-placed on other capacity"""
         offer = counter_offers.reject(counter_offers.answerable(offer_id), current_user)
         db.session.commit()
-        runner.request_run(current_firm().cluster, current_user, f"counter-offer {offer.id} rejected")
         return offer
 
 

@@ -2,7 +2,8 @@
 and the order's buyer accepts or rejects it (docs/collaboration.md, "Counter-offers").
 
 While an offer is open its booking is "countered": planning keeps it where it is. Accepting moves the booking to the
-proposed slot and commits it ("accepted"; later steps are re-planned after it); rejecting is a decline — the machine
+proposed slot and commits it ("accepted"; a re-plan after commit, through the outbox, moves the later steps after
+it); rejecting is a decline — the machine
 is excluded and the step re-placed on other capacity. Each decision is one conditional update of the offer's status,
 so two answers at once decide it once. The price is not negotiable here: what the factory is paid stays the share of
 the order's paid price shown on its schedule."""
@@ -24,6 +25,7 @@ from marketplace.orders.access import buyer_order, readable_order
 from marketplace.orders.models import Booking, Order, OrderStep
 from marketplace.outbox import emit
 from marketplace.planning import services
+from marketplace.planning.adapter import FIXED_BOOKING_STATES
 from marketplace.planning.models import CounterOffer
 from marketplace.tenancy import current_firm
 
@@ -38,11 +40,12 @@ def _overlapping(booking: Booking, start: datetime, end: datetime) -> int:
 
 
 def _committed_successors(step: OrderStep) -> list[OrderStep]:
+    """The order's next steps that planning will not move (committed, or held by their own counter-offer)."""
     later = [s for s in step.order.steps if step.sequence in (s.predecessors or [])]
     if not later:
         return []
     fixed = set(db.session.scalars(select(Booking.order_step_id).where(
-        Booking.order_step_id.in_([s.id for s in later]), Booking.status.in_(("accepted", "started", "done")))))
+        Booking.order_step_id.in_([s.id for s in later]), Booking.status.in_(FIXED_BOOKING_STATES))))
     return [s for s in later if s.id in fixed or s.status in ("started", "done")]
 
 
@@ -85,7 +88,8 @@ def propose(booking: Booking, firm: Firm, starts_at: datetime, note: str = "", u
 
 
 def _decide(offer: CounterOffer, status: str, user) -> None:
-    """Move an open offer to ``status`` once: a second answer (or a concurrent one) is refused."""
+    """Move an open offer to ``status`` once — a second answer (or a concurrent one) is refused — and tell the
+    other side (and planning) after commit."""
     done = db.session.execute(update(CounterOffer).where(CounterOffer.id == offer.id, CounterOffer.status == "open")
                               .values(status=status, decided_by_id=getattr(user, "id", None), decided_at=utcnow())
                               .execution_options(synchronize_session=False))
@@ -93,6 +97,7 @@ def _decide(offer: CounterOffer, status: str, user) -> None:
         db.session.rollback()
         raise FieldError("status", _("This counter-offer was already answered."))
     db.session.refresh(offer)
+    emit(CounterOfferChanged(counter_offer_id=offer.id, order_id=offer.order_id, status=status))
 
 
 def _booking_of(offer: CounterOffer) -> Booking:
@@ -103,7 +108,8 @@ def _booking_of(offer: CounterOffer) -> Booking:
 
 
 def accept(offer: CounterOffer, user) -> CounterOffer:
-    """The buyer takes the later start: the booking moves there and is committed; later steps follow on re-planning."""
+    """The buyer takes the later start: the booking moves there and is committed; later steps follow on the re-plan
+    queued after commit (planning.handlers)."""
     booking = _booking_of(offer)
     if booking.step.order.status not in OPEN_ORDER_STATUSES:
         raise FieldError("status", _("The order is no longer open for changes."))
@@ -112,7 +118,6 @@ def accept(offer: CounterOffer, user) -> CounterOffer:
     booking.starts_at, booking.ends_at, booking.status = offer.proposed_start, offer.proposed_end, "accepted"
     booking.note = f"counter-offer {offer.id}"
     db.session.flush()
-    emit(CounterOfferChanged(counter_offer_id=offer.id, order_id=offer.order_id, status="accepted"))
     return offer
 
 
@@ -122,7 +127,6 @@ def reject(offer: CounterOffer, user) -> CounterOffer:
     _decide(offer, "rejected", user)
     booking.status = "planned"
     services.decline(booking, offer.firm, f"counter-offer {offer.id} rejected", user)
-    emit(CounterOfferChanged(counter_offer_id=offer.id, order_id=offer.order_id, status="rejected"))
     return offer
 
 
@@ -131,7 +135,6 @@ def withdraw(offer: CounterOffer, user) -> CounterOffer:
     booking = _booking_of(offer)
     _decide(offer, "withdrawn", user)
     booking.status = "planned"
-    emit(CounterOfferChanged(counter_offer_id=offer.id, order_id=offer.order_id, status="withdrawn"))
     return offer
 
 

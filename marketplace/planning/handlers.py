@@ -1,11 +1,12 @@
 """Planning's outbox handlers: a paid order asks for a plan, a plan request runs the solver, a declined step is
-repaired at once and re-planned in the background."""
+repaired at once and re-planned in the background, a decided counter-offer re-plans the order's later steps."""
 
 from __future__ import annotations
 
 from marketplace.accounts.models import Cluster
-from marketplace.events import OrderPaid, PlanRequested, StepDeclined
+from marketplace.events import CounterOfferChanged, OrderPaid, PlanRequested, StepDeclined
 from marketplace.extensions import db
+from marketplace.orders.models import Order
 from marketplace.outbox import subscribe
 from marketplace.planning import runner
 
@@ -23,3 +24,12 @@ def execute(event: PlanRequested) -> None:
 @subscribe(StepDeclined, name="planning.repair_declined_step")
 def repair_declined_step(event: StepDeclined) -> None:
     runner.repair_declined_step(event.order_step_id)
+
+
+@subscribe(CounterOfferChanged, name="planning.replan_after_counter_offer")
+def replan_after_counter_offer(event: CounterOfferChanged) -> None:
+    """Accepted: the later steps move after the committed slot; rejected: the full re-plan after the repair."""
+    order = db.session.get(Order, event.order_id)
+    if order is not None and event.status in ("accepted", "rejected"):
+        runner.request_run(db.session.get(Cluster, order.cluster_id), None, f"counter-offer {event.counter_offer_id} "
+                           f"{event.status}")

@@ -15,6 +15,7 @@ from capacity.weekview import week_bounds, week_start
 from marketplace.accounts.auth import firm_required
 from marketplace.errors import FieldError
 from marketplace.extensions import db
+from marketplace.forms_util import commit_or_flash
 from marketplace.i18n import from_local_input, local_zone
 from marketplace.orders.models import Booking
 from marketplace.orders.shares import order_shares
@@ -106,19 +107,6 @@ def answer(booking_id: int, action: str):
     return redirect(url_for("planning.schedule", week=request.args.get("week")))
 
 
-def _committed(action, success: str, order_id: int | None = None, replan: str = "") -> None:
-    """Run one counter-offer action; commit it (and queue a re-plan if asked) or show why not."""
-    try:
-        offer = action()
-        db.session.commit()
-        if replan:
-            runner.request_run(current_user.firm.cluster, current_user, replan % offer.id)
-        flash(success, "success")
-    except FieldError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-
-
 @planning_web.route("/schedule/bookings/<int:booking_id>/counter-offer", methods=["POST"])
 @firm_required("factory")
 def counter_offer(booking_id: int):
@@ -127,9 +115,9 @@ def counter_offer(booking_id: int):
     if starts_at is None:
         flash(_("The start must be a date and time like 2026-12-05 08:00."), "error")
     else:
-        _committed(lambda: counter_offers.propose(booking, current_user.firm, starts_at,
-                                                  request.form.get("note", ""), current_user),
-                   _("Counter-offer sent; the buyer decides. The booking holds its place until then."))
+        commit_or_flash(lambda: counter_offers.propose(booking, current_user.firm, starts_at,
+                                                       request.form.get("note", ""), current_user),
+                        _("Counter-offer sent; the buyer decides. The booking holds its place until then."))
     return redirect(url_for("planning.schedule", week=request.args.get("week")))
 
 
@@ -137,7 +125,7 @@ def counter_offer(booking_id: int):
 @firm_required("factory")
 def withdraw_counter_offer(offer_id: int):
     offer = counter_offers.own(offer_id)
-    _committed(lambda: counter_offers.withdraw(offer, current_user), _("Counter-offer withdrawn."))
+    commit_or_flash(lambda: counter_offers.withdraw(offer, current_user), _("Counter-offer withdrawn."))
     return redirect(url_for("planning.schedule", week=request.args.get("week")))
 
 
@@ -148,11 +136,9 @@ def decide_counter_offer(offer_id: int, action: str):
         abort(404)
     offer = counter_offers.answerable(offer_id)
     if action == "accept":
-        _committed(lambda: counter_offers.accept(offer, current_user),
-                   _("Counter-offer accepted: the step starts at the new time; the later steps are re-planned."),
-                   replan="counter-offer %s accepted")
+        commit_or_flash(lambda: counter_offers.accept(offer, current_user),
+                        _("Counter-offer accepted: the step starts at the new time; the later steps are re-planned."))
     else:
-        _committed(lambda: counter_offers.reject(offer, current_user),
-                   _("Counter-offer rejected: the step is being placed on other capacity."),
-                   replan="counter-offer %s rejected")
+        commit_or_flash(lambda: counter_offers.reject(offer, current_user),
+                        _("Counter-offer rejected: the step is being placed on other capacity."))
     return redirect(url_for("orders.detail", order_id=offer.order_id) + "#counter-offers")
