@@ -8,7 +8,7 @@ from flask.views import MethodView
 from marshmallow import validate as v
 from sqlalchemy import or_, select
 
-from capacity import leasing
+from capacity import lease_lifecycle, leasing
 from capacity.lease_models import Lease
 from capacity.models import Equipment, Factory
 from marketplace.api_common import ID_RANGE, ListArgs, StrictSchema, api_blueprint, page_of, paginate
@@ -23,6 +23,8 @@ class LeaseRequestSchema(StrictSchema):
     start_date = ma.fields.Date(required=True)
     end_date = ma.fields.Date(required=True)
     site_factory_id = ma.fields.Integer(load_default=None, allow_none=True, validate=ID_RANGE)
+    delivery_address = ma.fields.String(load_default="", validate=v.Length(max=300), metadata={
+        "description": "Where an item delivered to the lessee goes when the lessee gives no site"})
     instalment_months = ma.fields.Integer(load_default=None, allow_none=True, validate=v.Range(min=2, max=60))
 
 
@@ -42,6 +44,7 @@ class LeaseSchema(ma.Schema):
     equipment = ma.fields.String(attribute="equipment.name")
     lessee_firm_id = ma.fields.Integer()
     site_factory_id = ma.fields.Integer(allow_none=True)
+    delivery_address = ma.fields.String()
     start_date = ma.fields.Date()
     end_date = ma.fields.Date()
     days = ma.fields.Integer()
@@ -53,7 +56,44 @@ class LeaseSchema(ma.Schema):
     total_payable_fen = ma.fields.Integer()
     currency = ma.fields.String()
     status = ma.fields.String()
+    payment_attempt = ma.fields.Integer()
+    decision_note = ma.fields.String()
+    handover_note = ma.fields.String()
+    return_note = ma.fields.String()
+    kept_fen = ma.fields.Integer()
+    kept_reason = ma.fields.String()
+    decided_at = ma.fields.AwareDateTime(allow_none=True)
+    handed_over_at = ma.fields.AwareDateTime(allow_none=True)
+    returned_at = ma.fields.AwareDateTime(allow_none=True)
+    closed_at = ma.fields.AwareDateTime(allow_none=True)
+    actions = ma.fields.Method("_actions", metadata={"description": "What your firm may do with the lease now"})
     instalments = ma.fields.List(ma.fields.Nested(InstalmentSchema))
+
+    def _actions(self, record):
+        return list(lease_lifecycle.actions(record, current_firm(), _today()))
+
+
+class LeaseDeclineSchema(StrictSchema):
+    reason = ma.fields.String(required=True, validate=v.Length(min=1, max=300))
+
+
+class LeaseNoteSchema(StrictSchema):
+    note = ma.fields.String(load_default="", validate=v.Length(max=lease_lifecycle.NOTE_MAX))
+
+
+class LeaseHandOverSchema(StrictSchema):
+    note = ma.fields.String(required=True, validate=v.Length(min=1, max=lease_lifecycle.NOTE_MAX),
+                            metadata={"description": "The item's condition at handover, as both sides saw it"})
+
+
+class LeaseInspectSchema(StrictSchema):
+    kept_fen = ma.fields.Integer(load_default=0, validate=v.Range(min=0, max=10**13),
+                                 metadata={"description": "Part of the deposit the lessor keeps (0: all back)"})
+    reason = ma.fields.String(load_default="", validate=v.Length(max=300))
+
+
+def _today():
+    return utcnow().astimezone(local_zone()).date()
 
 
 leases_blp = api_blueprint("leases_api", __name__, "/leases", "Leasing equipment, also on instalments")
@@ -82,8 +122,8 @@ class Leases(MethodView):
             abort(404, f"No equipment listing with id {data['equipment_id']}.")
         site = db.session.get(Factory, data["site_factory_id"]) if data["site_factory_id"] else None
         record = leasing.lease(item, firm, data["start_date"], data["end_date"], site=site,
-                               instalment_months=data["instalment_months"],
-                               today=utcnow().astimezone(local_zone()).date())
+                               delivery_address=data["delivery_address"], instalment_months=data["instalment_months"],
+                               today=_today())
         db.session.commit()
         return record
 
@@ -103,17 +143,71 @@ class LeaseItem(MethodView):
         return _lease(lease_id)
 
 
+def _act(lease_id: int, move, *args) -> Lease:
+    record = _lease(lease_id)
+    move(record, current_firm(), _today(), *args)
+    db.session.commit()
+    return record
+
+
+@leases_blp.route("/<int:lease_id>/approve")
+class ApproveLease(MethodView):
+    @leases_blp.response(200, LeaseSchema)
+    def post(self, lease_id):
+        """Approve a request (the lessor): the deposit and the first rent are charged next"""
+        return _act(lease_id, lease_lifecycle.approve)
+
+
+@leases_blp.route("/<int:lease_id>/decline")
+class DeclineLease(MethodView):
+    @leases_blp.arguments(LeaseDeclineSchema)
+    @leases_blp.response(200, LeaseSchema)
+    def post(self, data, lease_id):
+        """Decline a request with a reason the lessee sees (the lessor)"""
+        return _act(lease_id, lease_lifecycle.decline, data["reason"])
+
+
+@leases_blp.route("/<int:lease_id>/pay-again")
+class PayLeaseAgain(MethodView):
+    @leases_blp.response(200, LeaseSchema)
+    def post(self, lease_id):
+        """Charge the deposit and first rent again after a decline (the lessee)"""
+        return _act(lease_id, lease_lifecycle.pay_again)
+
+
 @leases_blp.route("/<int:lease_id>/cancel")
 class CancelLease(MethodView):
     @leases_blp.response(200, LeaseSchema)
     def post(self, lease_id):
-        """Cancel a lease that has not started (the lessee)"""
-        record = _lease(lease_id)
-        if record.lessee_firm_id != current_firm().id:
-            abort(403, "Only the lessee can cancel a lease.")
-        leasing.cancel(record, utcnow().astimezone(local_zone()).date())
-        db.session.commit()
-        return record
+        """Cancel before the first day (the lessee); what was paid is refunded"""
+        return _act(lease_id, lease_lifecycle.cancel)
+
+
+@leases_blp.route("/<int:lease_id>/hand-over")
+class HandOverLease(MethodView):
+    @leases_blp.arguments(LeaseHandOverSchema)
+    @leases_blp.response(200, LeaseSchema)
+    def post(self, data, lease_id):
+        """Hand the paid item over with condition notes (the lessor): the lease is in use"""
+        return _act(lease_id, lease_lifecycle.hand_over, data["note"])
+
+
+@leases_blp.route("/<int:lease_id>/return")
+class ReturnLease(MethodView):
+    @leases_blp.arguments(LeaseNoteSchema)
+    @leases_blp.response(200, LeaseSchema)
+    def post(self, data, lease_id):
+        """Record the item's return (either side), with notes"""
+        return _act(lease_id, lease_lifecycle.give_back, data["note"])
+
+
+@leases_blp.route("/<int:lease_id>/inspect")
+class InspectLease(MethodView):
+    @leases_blp.arguments(LeaseInspectSchema)
+    @leases_blp.response(200, LeaseSchema)
+    def post(self, data, lease_id):
+        """Close a returned lease (the lessor): refund the deposit, or keep part of it with a reason"""
+        return _act(lease_id, lease_lifecycle.inspect, data["kept_fen"], data["reason"])
 
 
 BLUEPRINTS = (leases_blp,)

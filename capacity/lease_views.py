@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 
-from capacity import leasing
+from capacity import lease_lifecycle, leasing
 from capacity.forms import choices
 from capacity.lease_forms import LeaseForm
 from capacity.lease_models import Lease
@@ -40,7 +40,7 @@ def _form(item: Equipment) -> LeaseForm:
         [(0, _("Pay in full"))]
         + [
             (p.months, _("%(m)d monthly instalments at %(r)s %% a year", m=p.months, r=f"{p.annual_rate_bp / 100:.2f}"))
-            for p in item.instalment_plans
+            for p in item.instalment_plans  # one that does not fit the dates is refused with the reason
         ]
     )
     return form
@@ -64,6 +64,7 @@ def _lease(item: Equipment, form: LeaseForm):
     chosen = form.site_factory_id.data if item.delivered_to_lessee else 0  # on-site items work where they stand
     site = db.session.get(Factory, chosen) if chosen else None
     return leasing.lease(item, current_user.firm, form.start_date.data, form.end_date.data, site=site,
+                         delivery_address=form.delivery_address.data or "",
                          instalment_months=form.instalment_months.data or None, today=_today())
 
 
@@ -86,8 +87,9 @@ def new(equipment_id: int):
         else:
             booked = []
             if save_or_report(form, lambda: booked.append(_lease(item, form))):
-                flash(_("Lease %(ref)s booked.", ref=booked[0].reference), "success")
-                return redirect(url_for("leases.index"))
+                flash(_("Lease %(ref)s requested: the lessor approves it, then the deposit and first rent are "
+                        "charged.", ref=booked[0].reference), "success")
+                return redirect(url_for("lease_pages.detail", lease_id=booked[0].id))
             item = _listed(equipment_id)
     if form.is_submitted():
         preview = _preview(item, form)
@@ -107,20 +109,5 @@ def index():
     ).all()
     held = [r for r in leases if r.lessee_firm_id == firm_id]
     let = [r for r in leases if r.equipment.owner_firm_id == firm_id]
-    return render_template("leases/index.html", held=held, let=let, today=_today())
-
-
-@leases_web.route("/leases/<int:lease_id>/cancel", methods=["POST"])
-@login_required
-def cancel(lease_id: int):
-    record = db.session.get(Lease, lease_id)
-    if record is None or record.lessee_firm_id != current_user.firm_id:
-        abort(404)
-    try:
-        leasing.cancel(record, _today())
-        db.session.commit()
-        flash(_("Lease %(ref)s cancelled.", ref=record.reference), "info")
-    except FieldError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-    return redirect(url_for("leases.index"))
+    return render_template("leases/index.html", held=held, let=let, today=_today(),
+                           status_name=lease_lifecycle.status_name)

@@ -12,14 +12,14 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select, update
 from werkzeug.exceptions import Conflict
 
-from capacity.lease_models import Lease
+from capacity.lease_models import HOLDING_STATES, Lease
 from capacity.models import Equipment, Factory, Machine
 from marketplace.extensions import db
 from marketplace.orders.models import Booking, Order, OrderStep
 from marketplace.quotes.models import CompletedJob
 
 FINAL_ORDER_STATES = ("completed", "cancelled", "refunded")
-OPEN_LEASE_STATES = ("reserved", "active")
+OPEN_LEASE_STATES = HOLDING_STATES
 
 
 def _open_work(condition) -> tuple[str, str] | None:

@@ -89,10 +89,12 @@ def _register_models() -> None:
     import marketplace.bids.models  # noqa: F401
     import marketplace.dashboard.models  # noqa: F401
     import marketplace.documents.models  # noqa: F401
+    import marketplace.leasing.models  # noqa: F401
     import marketplace.messages.models  # noqa: F401
     import marketplace.notifications.models  # noqa: F401
     import marketplace.orders.models  # noqa: F401
     import marketplace.outbox.models  # noqa: F401
+    import marketplace.payments.lease_models  # noqa: F401
     import marketplace.payments.models  # noqa: F401
     import marketplace.planning.models  # noqa: F401
     import marketplace.quotes.models  # noqa: F401
@@ -104,8 +106,10 @@ def _register_handlers() -> None:
     """Every feature's outbox handlers (importing a module subscribes them)."""
     import marketplace.accounts.invitations  # noqa: F401
     import marketplace.notifications.handlers  # noqa: F401
+    import marketplace.notifications.lease_handlers  # noqa: F401
     import marketplace.outbox.worker  # noqa: F401  (the periodic-task handler)
     import marketplace.payments.handlers  # noqa: F401
+    import marketplace.payments.lease_handlers  # noqa: F401
     import marketplace.planning.handlers  # noqa: F401
 
 
@@ -142,6 +146,7 @@ def _web_blueprints():
     from marketplace.bids.views import bids_web
     from marketplace.dashboard.views import dashboard_web
     from marketplace.documents.views import documents_web
+    from marketplace.leasing.views import lease_pages
     from marketplace.messages.views import messages_web
     from marketplace.notifications.views import notifications_web
     from marketplace.orders.multipart_views import multipart_web
@@ -155,4 +160,4 @@ def _web_blueprints():
 
     return (web, accounts_web, capacity_web, equipment_web, planning_web, search_web, quotes_web, dashboard_web,
             orders_web, multipart_web, addresses_web, bids_web, documents_web, messages_web, notifications_web,
-            vouchers_web, leases_web, operations_web)
+            vouchers_web, leases_web, lease_pages, operations_web)

@@ -257,6 +257,33 @@ class BidAwarded(Event):
         return f"bid-request:{self.request_id}"
 
 
+# -- leases -> payments, notifications ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class LeaseChanged(Event):
+    """A lease moved to `status`: approved (charge the deposit and the first rent; `attempt` counts the lessee's
+    tries after a decline), cancelled (refund what was paid), closed (refund the deposit, less what the lessor
+    kept); requested, declined, active and returned only tell people."""
+    topic: ClassVar[str] = "leases.changed"
+    lease_id: int
+    status: str
+    attempt: int = 1
+
+    @property
+    def lock_key(self) -> str | None:
+        return f"lease:{self.lease_id}"
+
+
+@dataclass(frozen=True)
+class LeaseMoneyDue(Event):
+    """The sweep found work on a lease's money: an instalment due, or a charge or refund whose outcome is unknown."""
+    topic: ClassVar[str] = "leases.money_due"
+    lease_id: int
+
+    @property
+    def lock_key(self) -> str | None:
+        return f"lease:{self.lease_id}"
+
+
 # -- the runner itself -------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class PeriodicTask(Event):

@@ -8,10 +8,12 @@ import httpx
 from flask import current_app
 from sqlalchemy import func, select
 
+from capacity import lease_lifecycle
 from capacity.lease_models import Lease
-from capacity.leasing import lease
+from capacity.leasing import lease, plans_for
 from capacity.models import Equipment, Factory
 from marketplace.extensions import db
+from marketplace.outbox.runner import drain
 from marketplace.vouchers import services as vouchers
 from marketplace.vouchers.models import VoucherProgramme
 
@@ -51,6 +53,17 @@ def seed_leases(context) -> None:
         site = db.session.scalar(select(Factory).where(Factory.firm_id == lessee.id).limit(1))
         window = item.availability[0]
         start = max(window.start_date, context.today + timedelta(days=1))
-        plan = item.instalment_plans[-1].months if item.instalment_plans and n % 2 else None
-        lease(item, lessee, start, start + timedelta(days=max(item.min_days, 7) - 1), site=site,
-              instalment_months=plan, today=context.today)
+        end = min(window.end_date, start + timedelta(days=max(item.min_days, 95 if n % 2 else 7) - 1))
+        fitting = plans_for(item, start, end) if n % 2 else []
+        plan = fitting[-1].months if fitting else None
+        record = lease(item, lessee, start, end, site=site, instalment_months=plan, today=context.today)
+        owner = item.owner
+        if n == 0:
+            continue  # one request waits for its lessor
+        if n == 3:
+            lease_lifecycle.decline(record, owner, context.today, "维护期间不出租 In maintenance that week")
+            continue
+        lease_lifecycle.approve(record, owner, context.today)  # paid through the payments API below
+    db.session.commit()
+    if payments_server_up():
+        drain(handlers=("payments.lease_money",))

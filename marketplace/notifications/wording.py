@@ -50,6 +50,30 @@ KINDS = {
                                _l("The buyer accepted your start of %(process)s at %(start)s; it is committed.")),
     "counter_offer_rejected": (_l("Counter-offer rejected: %(ref)s"),
                                _l("The buyer keeps the date; %(process)s of “%(title)s” goes to other capacity.")),
+    "lease_requested": (_l("Lease request %(ref)s"),
+                        _l("%(lessee)s asks to lease %(equipment)s from %(start)s to %(end)s. Approve or decline it.")),
+    "lease_approved": (_l("Lease %(ref)s approved"),
+                       _l("The lessor approved %(equipment)s for %(start)s – %(end)s; the deposit %(deposit)s and "
+                          "the first rent are being charged.")),
+    "lease_declined": (_l("Lease %(ref)s declined"), _l("The lessor declined %(equipment)s: %(reason)s")),
+    "lease_payment_failed": (_l("Payment for lease %(ref)s failed"),
+                             _l("The deposit and first rent for %(equipment)s could not be charged. Pay again on "
+                                "the lease page.")),
+    "lease_paid": (_l("Lease %(ref)s paid"),
+                   _l("%(lessee)s paid the deposit and first rent for %(equipment)s. Hand it over on %(start)s.")),
+    "lease_cancelled": (_l("Lease %(ref)s cancelled"),
+                        _l("%(lessee)s cancelled the lease of %(equipment)s; what was paid is refunded.")),
+    "lease_handed_over": (_l("%(equipment)s handed over"),
+                          _l("Lease %(ref)s is in use until %(end)s. The handover notes are on the lease page.")),
+    "lease_returned": (_l("%(equipment)s returned"),
+                       _l("%(lessee)s returned %(equipment)s (lease %(ref)s). Inspect it and settle the deposit.")),
+    "lease_closed": (_l("Lease %(ref)s closed"),
+                     _l("Deposit %(deposit)s: %(back)s refunded to you, %(kept)s kept by the lessor. %(reason)s")),
+    "instalment_due": (_l("Instalment %(number)d of lease %(ref)s due on %(due)s"),
+                       _l("%(amount)s for %(equipment)s is charged on %(due)s.")),
+    "instalment_overdue": (_l("Instalment %(number)d of lease %(ref)s is overdue"),
+                           _l("%(amount)s for %(equipment)s, due on %(due)s, could not be charged. It is tried "
+                              "again every day.")),
 }
 # what the preferences page calls each kind a user can switch off by e-mail, in its order
 LABELS = {
@@ -65,18 +89,27 @@ LABELS = {
     "counter_offer": _l("A factory proposes a later start"),
     "counter_offer_accepted": _l("The buyer accepts my counter-offer"),
     "counter_offer_rejected": _l("The buyer rejects my counter-offer"),
+    "lease_requested": _l("A firm asks to lease my equipment"), "lease_approved": _l("My lease is approved"),
+    "lease_declined": _l("My lease is declined"), "lease_payment_failed": _l("A lease payment fails"),
+    "lease_paid": _l("A lease of my equipment is paid"), "lease_cancelled": _l("A lease of my equipment is cancelled"),
+    "lease_handed_over": _l("Leased equipment is handed over to me"),
+    "lease_returned": _l("Leased equipment is returned"), "lease_closed": _l("My lease is closed"),
+    "instalment_due": _l("An instalment is due soon"), "instalment_overdue": _l("An instalment is overdue"),
     "step_done": _l("A step of my order is finished"), "voucher_issued": _l("A service voucher is issued to my firm"),
 }
 PREFERENCE_KINDS = tuple(LABELS)
+LESSEE_KINDS = ("lease_approved", "lease_declined", "lease_payment_failed", "lease_handed_over", "lease_closed",
+                "instalment_due", "instalment_overdue")
+LESSOR_KINDS = ("lease_requested", "lease_paid", "lease_cancelled", "lease_returned", "instalment_overdue")
 # which kinds reach which kind of firm (a firm of several kinds gets the union): the preferences page lists these
 KINDS_FOR = {
     "buyer": ("order_paid", "order_planned", "production_started", "step_done", "order_shipped", "rating_asked",
               "order_cancelled", "order_refunded", "message", "bid_received", "bid_question", "voucher_issued",
-              "counter_offer"),
+              "counter_offer") + LESSEE_KINDS,
     "factory": ("work_assigned", "order_delivered", "order_completed", "order_cancelled", "order_disputed", "message",
                 "bid_requested", "bid_answer", "bid_won", "bid_lost", "counter_offer_accepted",
-                "counter_offer_rejected"),
-    "lessor": ("message",),
+                "counter_offer_rejected") + LESSEE_KINDS + LESSOR_KINDS,
+    "lessor": ("message",) + LESSOR_KINDS,
     "operator": ("message",),
 }
 

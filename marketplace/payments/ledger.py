@@ -7,6 +7,7 @@ Accounts (the platform's books, in fen):
     buyer:<firm>               liability  funds received for a buyer firm's orders, not yet settled to factories
     factory_payable:<firm>     liability  what the platform owes a factory firm
     payouts_pending            liability  payouts approved but waiting for manual settlement (no Connect)
+    deposits_held              liability  lease deposits the platform holds until the lessor inspects the return
     platform_fees              revenue    the platform's fee
     refunds                    expense    refunds paid after the order was already settled to factories
     dispute_losses             expense    disputes lost after the order was already settled to factories
@@ -25,7 +26,8 @@ from marketplace.extensions import db, insert_on_conflict
 from marketplace.payments.models import LedgerAccount, LedgerLine, LedgerTransaction
 
 KINDS = {"psp_clearing": "asset", "voucher_receivable": "asset", "buyer": "liability",
-         "factory_payable": "liability", "payouts_pending": "liability", "platform_fees": "revenue",
+         "factory_payable": "liability", "payouts_pending": "liability", "deposits_held": "liability",
+         "platform_fees": "revenue",
          "refunds": "expense", "dispute_losses": "expense"}
 
 

@@ -18,6 +18,7 @@ from marketplace.extensions import db
 from marketplace.orders.models import Order
 from marketplace.payments import ledger
 from marketplace.payments.client import PaymentError, received_fen
+from marketplace.payments.lease_models import LeaseCharge
 from marketplace.payments.models import (
     LedgerAccount,
     LedgerLine,
@@ -75,10 +76,15 @@ def _ledger_sum(code: str, kind: str | None = None, order_id: int | None = None)
 def differences(state: dict) -> list[dict]:
     diffs: list[dict] = []
     payments = {p.intent_id: p for p in db.session.scalars(select(Payment).where(Payment.intent_id.is_not(None)))}
+    lease_charges = {c.intent_id: c for c in db.session.scalars(
+        select(LeaseCharge).where(LeaseCharge.intent_id.is_not(None)))}
     for intent in state["intents"]:
         payment = payments.get(intent["id"])
         succeeded = sum(int(r["amount"]) for r in state["refunds"][intent["id"]] if r.get("status") == "succeeded")
         received = received_fen(intent) if intent.get("status") == "succeeded" else 0
+        if payment is None and intent["id"] in lease_charges:
+            diffs += _lease_charge_differences(lease_charges[intent["id"]], received, succeeded)
+            continue
         if payment is None:
             if intent.get("status") in VOIDABLE or received > succeeded:
                 diffs.append({"kind": "orphan_intent", "intent": intent["id"], "status": intent.get("status"),
@@ -116,6 +122,17 @@ def differences(state: dict) -> list[dict]:
         diffs.append({"kind": "balance", "provider": provider_balance, "ledger": books, "orphans": orphans})
     if not ledger.balanced():
         diffs.append({"kind": "ledger_unbalanced"})
+    return diffs
+
+
+def _lease_charge_differences(charge: LeaseCharge, received: int, refunded: int) -> list[dict]:
+    captured = charge.amount_fen if charge.status == "succeeded" else 0
+    diffs = []
+    if captured != received:
+        diffs.append({"kind": "lease_captured", "lease": charge.lease_id, "db": captured, "provider": received})
+    if charge.refunded_fen != refunded:
+        diffs.append({"kind": "lease_refunded", "lease": charge.lease_id, "db": charge.refunded_fen,
+                      "provider": refunded})
     return diffs
 
 

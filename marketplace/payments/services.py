@@ -337,27 +337,38 @@ def refund_order(order: Order, amount_fen: int, reason: str = "", *, key: str | 
     return refund
 
 
-def send_refund(order: Order, payment: Payment, refund: Refund) -> None:
-    rec, new = record(refund.idempotency_key, "refund", order.id, {"amount": refund.amount_fen})
+def refund_at_provider(key: str, intent_id: str, amount_fen: int, *, order_id: int | None = None,
+                       **meta) -> dict:
+    """The provider's refund for business key `key` (order or lease money): the record is committed first; a
+    resend looks the refund up by its key before creating one. A refusal is recorded as failed and re-raised (the
+    caller marks its row, in the same commit); a retryable error leaves the outcome unknown."""
+    rec, new = record(key, "refund", order_id, {"amount": amount_fen})
     response = None
     if not new:
-        found = client().find_by_metadata("/v1/refunds", {"refund_key": refund.idempotency_key},
-                                          {"payment_intent": payment.intent_id})
+        found = client().find_by_metadata("/v1/refunds", {"refund_key": key}, {"payment_intent": intent_id})
         response = found[0] if found else None
     if response is None:
         try:
-            response = client().create_refund(
-                payment_intent=payment.intent_id, amount=refund.amount_fen,
-                metadata=metadata(order=order.id, refund_key=refund.idempotency_key),
-                idempotency_key=refund.idempotency_key)
+            response = client().create_refund(payment_intent=intent_id, amount=amount_fen,
+                                              metadata=metadata(**meta, refund_key=key), idempotency_key=key)
         except PaymentError as exc:
-            if exc.retryable:
-                raise
-            refund.status, refund.failure = "failed", exc.message[:300]
-            finish(rec, "failed", error=exc.message)
-            db.session.commit()
-            raise FieldError("amount_fen", exc.message) from exc
+            if not exc.retryable:
+                finish(rec, "failed", error=exc.message)
+            raise
     finish(rec, "succeeded", response["id"])
+    return response
+
+
+def send_refund(order: Order, payment: Payment, refund: Refund) -> None:
+    try:
+        response = refund_at_provider(refund.idempotency_key, payment.intent_id, refund.amount_fen,
+                                      order_id=order.id, order=order.id)
+    except PaymentError as exc:
+        if exc.retryable:
+            raise
+        refund.status, refund.failure = "failed", exc.message[:300]
+        db.session.commit()
+        raise FieldError("amount_fen", exc.message) from exc
     refund.refund_id = response["id"]
     apply_refund(order, payment, refund, response)
     db.session.commit()

@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 
 import matching.model as mm
 from capacity.catalogue import MATERIAL_CODES
+from capacity.lease_models import PLANNED_STATES
 from capacity.leasing import active_leases
 from capacity.models import Equipment, Factory, Machine
 from capacity.services import idle_intervals
@@ -246,11 +247,11 @@ def load_problem(
     tz = ZoneInfo(tz_name)
     leased_busy: dict[int, list[tuple[int, int]]] = {}
     for lease in active_leases(cluster.id, epoch.astimezone(tz).date(), loaded.at(horizon).astimezone(tz).date()):
-        if lease.site_factory_id is None:
-            continue
         window = _windows([(datetime.combine(lease.start_date, time(0), tzinfo=tz),
                             datetime.combine(lease.end_date + timedelta(days=1), time(0), tzinfo=tz))], loaded, horizon)
         leased_busy.setdefault(lease.equipment_id, []).extend(window)
+        if lease.site_factory_id is None or lease.status not in PLANNED_STATES:
+            continue  # held for a lessee whose lease is not paid yet: nobody's resource meanwhile
         record = dataclasses.replace(_equipment(lease.equipment, lease.site_factory_id, loaded, horizon, tz),
                                      id=str(EquipmentRef(lease.equipment_id, lease.site_factory_id, lease.id)),
                                      daily_lease_fen=0, availability=window)

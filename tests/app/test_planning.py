@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from capacity.models import CalendarException, WeeklyWindow
+from marketplace.i18n import local_zone
 from marketplace.orders.models import Booking, Order, OrderStep
 from marketplace.planning import runner
 from marketplace.planning.adapter import current_plan, load_problem
@@ -297,9 +298,16 @@ def test_a_leased_item_works_at_the_lessees_site(app, db, create_firm, create_fa
     lessee = create_firm("factory", name="Lessee")
     lessee_site = create_factory(lessee, name="Lessee plant", lat=22.83, lon=113.79)
     db.session.commit()
-    lease(item, lessee, date(2026, 11, 23), date(2026, 12, 5), site=lessee_site)
+    record = lease(item, lessee, date(2026, 11, 23), date(2026, 12, 5), site=lessee_site)
     db.session.commit()
     order = create_order(steps=(("cnc_mill_3ax", 6.0),))              # no machine anywhere, only the leased item
+    run = plan_now(order.buyer.cluster, time_limit_s=3)
+    # Only requested: the item is held for the lessee, so it is nobody's resource in those days (not even as a
+    # listing to lease); the order waits for capacity after the lease's last day.
+    assert run.state == "done"
+    assert all(b.starts_at.astimezone(local_zone()).date() > record.end_date for b in bookings(db)), run.unplaced
+    record.status = "paid"  # as the payments handler leaves it once the deposit and first rent are in
+    db.session.commit()
     run = plan_now(order.buyer.cluster, time_limit_s=3)
     assert run.state == "done" and run.assignments == 1, (run.error, run.unplaced)
     booking = bookings(db)[0]

@@ -22,6 +22,10 @@ VALID_BODIES = {
     "answer": {"answer": "yes"},
     "award": {"bid_id": 1, "delivery_address": "x"},
     "counter-offer": {"starts_at": "2027-01-10T08:00:00+08:00"},
+    "decline": {"reason": "busy"},
+    "hand-over": {"note": "fine"},
+    "return": {"note": "back"},
+    "inspect": {"kept_fen": 0},
 }
 
 

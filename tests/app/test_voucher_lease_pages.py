@@ -141,7 +141,7 @@ def listed(db, create_firm, create_equipment, create_factory):
     return item
 
 
-def lease_form(site, start=10, end=39, **change):
+def lease_form(site, start=10, end=191, **change):
     return {"start_date": (TODAY + timedelta(days=start)).isoformat(),
             "end_date": (TODAY + timedelta(days=end)).isoformat(),
             "site_factory_id": site.id, "instalment_months": "6", "action": "lease"} | change
@@ -157,8 +157,13 @@ def test_factory_leases_listed_equipment(sign_in, client, db, factory_user, dumm
     preview = client.post(f"/equipment/{listed.id}/lease", data=lease_form(dummy_factory, action="preview"))
     html = preview.get_data(as_text=True)
     assert preview.status_code == 200 and count(db, Lease) == 0  # a preview keeps nothing
-    assert "30 days × ¥1,500.00" in html and "¥45,000.00" in html and "¥50,000.00" in html
+    assert "182 days × ¥1,500.00" in html and "¥273,000.00" in html and "¥50,000.00" in html
     assert html.count("<tr><td>6</td>") == 1 and 'data-testid="schedule"' in html
+
+    month = client.post(f"/equipment/{listed.id}/lease", data=lease_form(dummy_factory, end=39))  # 30 days, 6 months
+    assert month.status_code == 422 and count(db, Lease) == 0
+    assert ('data-field="instalment_months">A 6-month plan needs a lease of at least 6 months; pay this lease in '
+            'full.</small>') in month.get_data(as_text=True)
 
     missing_site = client.post(f"/equipment/{listed.id}/lease", data=lease_form(dummy_factory, site_factory_id="0"))
     assert missing_site.status_code == 422 and 'data-field="site_factory_id"' in missing_site.get_data(as_text=True)
@@ -171,10 +176,10 @@ def test_factory_leases_listed_equipment(sign_in, client, db, factory_user, dumm
     assert count(db, Lease) == 0
 
     r = client.post(f"/equipment/{listed.id}/lease", data=lease_form(dummy_factory))
-    assert r.status_code == 302 and r.headers["Location"].endswith("/leases")
     record = db.session.scalar(select(Lease))
-    assert (record.days, record.rent_fen, record.site_factory_id, len(record.instalments)) == (
-        30, 4_500_000, dummy_factory.id, 6)
+    assert r.status_code == 302 and r.headers["Location"].endswith(f"/leases/{record.id}")
+    assert (record.days, record.rent_fen, record.site_factory_id, len(record.instalments), record.status) == (
+        182, 27_300_000, dummy_factory.id, 6, "requested")
 
     # Another factory cannot lease the same item for an overlapping period.
     client.post("/sign-out")
@@ -186,23 +191,25 @@ def test_factory_leases_listed_equipment(sign_in, client, db, factory_user, dumm
     db.session.add(rival_site)
     db.session.commit()
     sign_in(client, rival)
-    clash = client.post(f"/equipment/{listed.id}/lease", data=lease_form(rival_site, start=20, end=25))
+    clash = client.post(f"/equipment/{listed.id}/lease", data=lease_form(rival_site, start=20, end=25,
+                                                                          instalment_months="0"))
     assert clash.status_code == 422
     assert f'data-field="start_date">Already leased for part of this period (lease {record.reference}).' in (
         clash.get_data(as_text=True))
     assert count(db, Lease) == 1
 
 
-@pytest.mark.parametrize("language, words", [("en", ["Equipment you lease", "Cancel", "Payment"]),
-                                              ("zh", ["您租用的设备", "取消", "付款方式"])])
+@pytest.mark.parametrize("language, words", [("en", ["Equipment you lease", "Cancel the lease", "Payment"]),
+                                              ("zh", ["您租用的设备", "取消租赁", "付款方式"])])
 def test_leases_page_lists_and_cancels(sign_in, client, db, factory_user, dummy_factory, listed, create_user,
                                        language, words):
     sign_in(client, factory_user, language)
     assert client.post(f"/equipment/{listed.id}/lease", data=lease_form(dummy_factory)).status_code == 302
     record = db.session.scalar(select(Lease))
     page = client.get("/leases").get_data(as_text=True)
-    assert record.reference in page and listed.name in page and "¥45,000.00" in page and "¥50,000.00" in page
-    assert all(w in page for w in words[:2]) and 'data-testid="nav-leases"' in page
+    assert record.reference in page and listed.name in page and "¥273,000.00" in page and "¥50,000.00" in page
+    assert words[0] in page and 'data-testid="nav-leases"' in page
+    assert words[1] in client.get(f"/leases/{record.id}").get_data(as_text=True)
     assert words[2] in client.get(f"/equipment/{listed.id}/lease").get_data(as_text=True)
 
     owner = create_user(listed.owner)  # the owner sees the lease of their equipment, without a cancel button
@@ -210,7 +217,10 @@ def test_leases_page_lists_and_cancels(sign_in, client, db, factory_user, dummy_
     sign_in(owner_client, owner, language)
     owner_page = owner_client.get("/leases").get_data(as_text=True)
     assert record.reference in owner_page and "Jinhui Precision" in owner_page
-    assert owner_client.post(f"/leases/{record.id}/cancel").status_code == 404
+    owner_client.post(f"/leases/{record.id}/cancel")  # the lessor cannot cancel for the lessee
+    db.session.refresh(record)
+    assert record.status == "requested"
+    assert words[1] not in owner_client.get(f"/leases/{record.id}").get_data(as_text=True)
 
     r = client.post(f"/leases/{record.id}/cancel")
     assert r.status_code == 302

@@ -138,7 +138,7 @@ def item(db, create_firm, create_equipment, create_factory):
     equipment = create_equipment(owner, site_factory_id=site.id, delivered_to_lessee=False, min_days=3,
                                  daily_rate_fen=150_000, deposit_fen=5_000_000)
     db.session.add_all([EquipmentAvailability(equipment=equipment, start_date=date(2026, 12, 1),
-                                              end_date=date(2027, 3, 31)),
+                                              end_date=date(2027, 6, 30)),
                         InstalmentPlan(equipment=equipment, months=6, annual_rate_bp=600)])
     db.session.commit()
     return equipment
@@ -146,20 +146,24 @@ def item(db, create_firm, create_equipment, create_factory):
 
 def test_lease_rules_and_schedule(db, item, create_firm):
     lessee = create_firm("factory")
-    record = lease(item, lessee, date(2026, 12, 1), date(2026, 12, 30), instalment_months=6, today=TODAY)
-    assert (record.days, record.rent_fen) == (30, 4_500_000)
-    assert len(record.instalments) == 6 and sum(i.principal_fen for i in record.instalments) == 4_500_000
-    assert record.total_payable_fen == sum(i.amount_fen for i in record.instalments) > 4_500_000
+    with pytest.raises(FieldError) as error:  # a month's lease cannot be paid over six months
+        lease(item, lessee, date(2026, 12, 1), date(2026, 12, 30), instalment_months=6, today=TODAY)
+    assert error.value.field == "instalment_months" and "6" in error.value.message
+    record = lease(item, lessee, date(2026, 12, 1), date(2027, 5, 31), instalment_months=6, today=TODAY)
+    assert (record.days, record.rent_fen, record.status) == (182, 27_300_000, "requested")
+    assert len(record.instalments) == 6 and sum(i.principal_fen for i in record.instalments) == 27_300_000
+    assert record.instalments[-1].due_date == date(2027, 5, 1) <= record.end_date
+    assert record.total_payable_fen == sum(i.amount_fen for i in record.instalments) > 27_300_000
     assert record.site_factory_id == item.site_factory_id        # on-site equipment works at its owner's site
     for start, end, field in [(date(2026, 12, 20), date(2027, 1, 5), "start_date"),    # overlaps
                               (date(2027, 1, 1), date(2027, 1, 2), "end_date"),        # under the minimum
-                              (date(2027, 3, 25), date(2027, 4, 5), "start_date"),     # beyond availability
+                              (date(2027, 6, 25), date(2027, 7, 5), "start_date"),     # beyond availability
                               (date(2026, 11, 1), date(2026, 11, 5), "start_date")]:   # in the past
         with pytest.raises(FieldError) as error:
             lease(item, lessee, start, end, today=TODAY)
         assert error.value.field == field
     with pytest.raises(FieldError) as error:
-        lease(item, lessee, date(2027, 1, 1), date(2027, 1, 5), instalment_months=12, today=TODAY)
+        lease(item, lessee, date(2027, 6, 1), date(2027, 6, 5), instalment_months=12, today=TODAY)
     assert error.value.field == "instalment_months"
 
 

@@ -1,0 +1,67 @@
+"""What a lease's money looks like to its two sides: charged, refunded, the deposit's state, instalments unpaid;
+and a lessor's totals for the money page. Reads only: the rows payments/leases.py writes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+
+from capacity.lease_models import Lease, LeaseInstalment
+from capacity.models import Equipment
+from marketplace.extensions import db
+from marketplace.payments.lease_models import LeaseCharge, LeaseRefund
+
+
+@dataclass
+class LeaseMoney:
+    charges: list[LeaseCharge]
+    refunds: list[LeaseRefund]
+    rent_received_fen: int = 0  # rent and interest charged, less rent refunded
+    deposit_charged_fen: int = 0
+    deposit_refunded_fen: int = 0
+    deposit_kept_fen: int = 0
+    unpaid: list[LeaseInstalment] = field(default_factory=list)
+
+    @property
+    def deposit_held_fen(self) -> int:
+        return self.deposit_charged_fen - self.deposit_refunded_fen - self.deposit_kept_fen
+
+    @property
+    def lessor_earned_fen(self) -> int:
+        return self.rent_received_fen + self.deposit_kept_fen
+
+
+def of_lease(lease: Lease) -> LeaseMoney:
+    charges = list(db.session.scalars(select(LeaseCharge).where(LeaseCharge.lease_id == lease.id)
+                                      .order_by(LeaseCharge.number)))
+    refunds = list(db.session.scalars(select(LeaseRefund).where(LeaseRefund.lease_id == lease.id)
+                                      .order_by(LeaseRefund.id)))
+    paid = [c for c in charges if c.status == "succeeded"]
+    back = [r for r in refunds if r.status == "succeeded"]
+    money = LeaseMoney(charges, refunds)
+    money.deposit_charged_fen = sum(c.deposit_fen for c in paid)
+    money.deposit_refunded_fen = sum(r.deposit_fen for r in back)
+    money.rent_received_fen = sum(c.rent_fen for c in paid) - sum(r.amount_fen - r.deposit_fen for r in back)
+    kept_posted = lease.status == "closed" and money.deposit_charged_fen > 0
+    money.deposit_kept_fen = lease.kept_fen if kept_posted else 0
+    if lease.status in ("paid", "active", "returned", "closed"):
+        money.unpaid = [line for line in lease.instalments if line.paid_at is None]
+    return money
+
+
+def lessor_summary(firm, today: date) -> dict:
+    """The lessor's money page: received, receivable (instalments not yet paid), deposits held, kept, overdue."""
+    leases = db.session.scalars(select(Lease).join(Equipment).where(Equipment.owner_firm_id == firm.id)
+                                .order_by(Lease.start_date.desc(), Lease.id.desc()).limit(1000)).all()
+    rows = [(lease, of_lease(lease)) for lease in leases]
+    unpaid = sorted(((lease, line) for lease, money in rows for line in money.unpaid),
+                    key=lambda pair: (pair[1].due_date, pair[0].id))
+    return {"rows": [(lease, money) for lease, money in rows if money.charges or money.unpaid],
+            "received_fen": sum(m.rent_received_fen for _, m in rows),
+            "kept_fen": sum(m.deposit_kept_fen for _, m in rows),
+            "deposits_held_fen": sum(m.deposit_held_fen for _, m in rows),
+            "receivable_fen": sum(line.amount_fen for _, line in unpaid),
+            "overdue_fen": sum(line.amount_fen for _, line in unpaid if line.overdue(today)),
+            "upcoming": unpaid[:20]}

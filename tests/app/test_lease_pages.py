@@ -1,0 +1,103 @@
+"""The lease page with the test client: photos at handover (only JPEG or PNG; a bad one refuses the whole handover
+and nothing is kept), served to the lease's two sides only; the actions shown follow the viewer's role."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+import pytest
+from PIL import Image
+from sqlalchemy import func, select
+
+from capacity import lease_lifecycle
+from capacity.lease_models import Lease
+from capacity.leasing import lease
+from capacity.models import EquipmentAvailability
+from marketplace.db_types import utcnow
+from marketplace.i18n import local_zone
+from marketplace.leasing.models import LeasePhoto
+
+
+def png(colour=(200, 30, 30)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), colour).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def paid_lease(db, create_firm, create_user, create_equipment, create_factory):
+    owner, lessee = create_firm("lessor", name="Owner Leasing"), create_firm("factory", name="Lessee Works")
+    users = create_user(owner), create_user(lessee)
+    site = create_factory(lessee)
+    item = create_equipment(owner, min_days=1, daily_rate_fen=10_000, deposit_fen=50_000, delivered_to_lessee=True)
+    today = utcnow().astimezone(local_zone()).date()
+    db.session.add(EquipmentAvailability(equipment=item, start_date=today, end_date=today + timedelta(days=30)))
+    db.session.commit()
+    record = lease(item, lessee, today + timedelta(days=2), today + timedelta(days=4), site=site, today=today)
+    lease_lifecycle.approve(record, owner, today)
+    lease_lifecycle.mark_paid(record)  # as the payments handler does once the charge succeeded
+    db.session.commit()
+    return record, users
+
+
+@pytest.mark.parametrize("language, words", [("en", ["Hand over", "paid, awaiting handover"]),
+                                              ("zh", ["交付设备", "已付款，待交付"])])
+def test_handover_with_photos(sign_in, app, client, db, paid_lease, create_user, create_firm, language, words):
+    record, (owner_user, lessee_user) = paid_lease
+    sign_in(client, owner_user, language)
+    page = client.get(f"/leases/{record.id}").get_data(as_text=True)
+    assert all(w in page for w in words) and 'data-testid="cancel"' not in page
+
+    refused = client.post(f"/leases/{record.id}/hand-over", content_type="multipart/form-data", data={
+        "note": "fine", "photos": [(io.BytesIO(png()), "front.png"), (io.BytesIO(b"%PDF-1.4 x"), "manual.pdf")]})
+    assert refused.status_code == 422 and 'data-field="photos"' in refused.get_data(as_text=True)
+    db.session.refresh(record)
+    assert record.status == "paid" and db.session.scalar(select(func.count(LeasePhoto.id))) == 0
+
+    done = client.post(f"/leases/{record.id}/hand-over", content_type="multipart/form-data", data={
+        "note": "Spindle 1,204 h", "photos": [(io.BytesIO(png()), "front.png"), (io.BytesIO(png((0, 90, 0))),
+                                                                                   "side.png")]})
+    assert done.status_code == 302
+    db.session.refresh(record)
+    assert record.status == "active"
+    photos = db.session.scalars(select(LeasePhoto).order_by(LeasePhoto.id)).all()
+    assert [(p.stage, p.filename, p.content_type) for p in photos] == [
+        ("handover", "front.png", "image/png"), ("handover", "side.png", "image/png")]
+    url = f"/leases/{record.id}/photos/{photos[0].public_id}"
+    assert url in client.get(f"/leases/{record.id}").get_data(as_text=True)
+
+    lessee_client = app.test_client()
+    sign_in(lessee_client, lessee_user, language)
+    served = lessee_client.get(url)
+    assert served.status_code == 200 and served.data == png() and served.headers["Content-Type"] == "image/png"
+    assert served.headers["X-Content-Type-Options"] == "nosniff"
+
+    outsider = app.test_client()
+    sign_in(outsider, create_user(create_firm("factory")), language)
+    assert outsider.get(url).status_code == 404 and outsider.get(f"/leases/{record.id}").status_code == 404
+    assert db.session.get(Lease, record.id).status == "active"
+
+
+def test_buyer_without_a_site_leases_to_a_delivery_address(sign_in, client, db, create_firm, create_user,
+                                                             create_equipment):
+    owner, buyer = create_firm("lessor"), create_firm("buyer", name="Humen Garments")
+    item = create_equipment(owner, min_days=1, daily_rate_fen=10_000, deposit_fen=50_000, delivered_to_lessee=True)
+    today = utcnow().astimezone(local_zone()).date()
+    db.session.add(EquipmentAvailability(equipment=item, start_date=today, end_date=today + timedelta(days=30)))
+    db.session.commit()
+    sign_in(client, create_user(buyer), "zh")
+    form = {"start_date": (today + timedelta(days=2)).isoformat(), "end_date": (today + timedelta(days=4)).isoformat(),
+            "instalment_months": "0", "action": "lease"}
+    page = client.get(f"/equipment/{item.id}/lease").get_data(as_text=True)
+    assert 'name="delivery_address"' in page and 'name="site_factory_id"' not in page  # no site to choose
+    blank = client.post(f"/equipment/{item.id}/lease", data=form)
+    assert blank.status_code == 422 and 'data-field="delivery_address"' in blank.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Lease.id))) == 0
+    done = client.post(f"/equipment/{item.id}/lease", data=form | {
+        "delivery_address": "  东莞市虎门镇  连升路 8 号，王先生 138 0000 0000 "})
+    assert done.status_code == 302
+    record = db.session.scalar(select(Lease))
+    assert (record.site_factory_id, record.delivery_address, record.status) == (
+        None, "东莞市虎门镇 连升路 8 号，王先生 138 0000 0000", "requested")
+    assert "东莞市虎门镇" in client.get(f"/leases/{record.id}").get_data(as_text=True)
