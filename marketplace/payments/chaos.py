@@ -4,7 +4,8 @@
 
 It builds a small cluster in a fresh database (SQLite by default), serves the app in a child process (its embedded
 outbox thread included) and drives buyers over HTTP: pay then confirm delivery, pay then cancel, cancel before
-paying, two Pay presses at once. Meanwhile it SIGKILLs the app at random moments (and the app kills itself at the
+paying, two Pay presses at once; and lessees and their lessor: request, approve, then hand over, return and
+inspect keeping part of the deposit, or cancel after paying (chaos_leases.py). Meanwhile it SIGKILLs the app at random moments (and the app kills itself at the
 two crash points of every provider call, CHAOS_CRASH_RATE), restarts it, and the buyers retry what failed. With
 --outage the payments server becomes unreachable for a few seconds now and then (a proxy in front of it stops
 listening). At the end it lets the background work finish and checks the books against localstripe; the last line
@@ -31,6 +32,7 @@ from werkzeug.serving import make_server
 
 from marketplace import create_app
 from marketplace.devtools.localstripe_server import free_port, start_local_server
+from marketplace.payments import chaos_leases
 from marketplace.payments.chaos_world import build_world, check, fresh_postgres_schema, shipped
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -176,17 +178,21 @@ def _request(server: Server, method: str, path: str, token: str, stop: threading
     raise RuntimeError("stopped")
 
 
-def _wait_status(server, order_id, token, wanted, stop, timeout=900.0) -> str:
-    """A buyer who keeps the page open: the app may be down (and restarted) many times meanwhile."""
+def _wait_for(server, path, token, wanted, stop, timeout=900.0) -> str:
+    """A user who keeps the page open: the app may be down (and restarted) many times meanwhile."""
     deadline = time.monotonic() + timeout
     status = "?"
     while time.monotonic() < deadline and not stop.is_set():
-        response = _request(server, "GET", f"/api/v1/orders/{order_id}", token, stop)
+        response = _request(server, "GET", path, token, stop)
         status = response.json().get("status", "?")
         if status in wanted:
             return status
         time.sleep(0.15)
     return status
+
+
+def _wait_status(server, order_id, token, wanted, stop, timeout=900.0) -> str:
+    return _wait_for(server, f"/api/v1/orders/{order_id}", token, wanted, stop, timeout)
 
 
 def run_script(kind: str, order: dict, server: Server, database: str, stop: threading.Event, log: Counter) -> None:
@@ -223,6 +229,7 @@ def main(argv=None) -> int:
     parser.add_argument("--kills", type=int, default=20)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--orders", type=int, default=None, help="default: max(12, kills / 2)")
+    parser.add_argument("--leases", type=int, default=None, help="default: orders / 3")
     parser.add_argument("--database", default=None, help="SQLAlchemy URL; default a fresh SQLite file")
     parser.add_argument("--crash-rate", type=float, default=0.03, help="self-kill chance at each crash point")
     parser.add_argument("--outage", action="store_true", help="also make the payments server unreachable")
@@ -239,12 +246,18 @@ def main(argv=None) -> int:
     proxy = Proxy(stripe.port)
     started = time.monotonic()
     try:
-        orders = build_world(database, stripe.base_url, args.orders or max(12, args.kills // 2), rng)
+        count = args.orders or max(12, args.kills // 2)
+        orders, lease_jobs = build_world(database, stripe.base_url, count, rng,
+                                         count // 3 if args.leases is None else args.leases)
         server = Server(database, f"http://127.0.0.1:{proxy.port}", args.crash_rate)
         server.start()
         stop, log = threading.Event(), Counter()
         jobs = [(rng.choice(SCRIPTS), order) for order in orders]
         plan = {order["id"]: kind for kind, order in jobs}
+        lease_scripts = [(rng.choice(chaos_leases.SCRIPTS), job) for job in lease_jobs]
+        lease_plan = {job["item"]: kind for kind, job in lease_scripts}
+        jobs += lease_scripts
+        rng.shuffle(jobs)
         lock = threading.Lock()
 
         def client():
@@ -254,7 +267,13 @@ def main(argv=None) -> int:
                         return
                     kind, order = jobs.pop()
                 try:
-                    run_script(kind, order, server, database, stop, log)
+                    if kind in chaos_leases.SCRIPTS:
+                        chaos_leases.run_lease_script(
+                            kind, order, lambda method, path, token, **kw: _request(server, method, path, token, stop,
+                                                                                    **kw),
+                            lambda path, token, wanted: _wait_for(server, path, token, wanted, stop), stop, log)
+                    else:
+                        run_script(kind, order, server, database, stop, log)
                 except Exception as exc:  # noqa: BLE001 - a harness bug is reported, not hidden
                     log[f"client_error:{type(exc).__name__}"] += 1
 
@@ -276,14 +295,15 @@ def main(argv=None) -> int:
         for t in clients:
             t.join(timeout=900)
         time.sleep(1)
-        result = check(database, stripe.base_url, plan, server, timeout_s=120)
+        result = check(database, stripe.base_url, plan, server, timeout_s=120, lease_plan=lease_plan)
         server.kill()
         result.update(kills=server.kills + server.self_kills, killed_by_harness=server.kills,
                       self_kills=server.self_kills, outages=outages, orders=len(orders),
                       client_errors=sum(v for k, v in log.items() if k.startswith("client_error")),
-                      pay_not_done=log["pay_not_done"],
+                      pay_not_done=log["pay_not_done"], lease_not_paid=log["lease_not_paid"],
                       wall_s=round(time.monotonic() - started, 1))
-        damage = ("inconsistent", "double_captures", "double_refunds", "stuck_orders", "reconcile_diffs")
+        damage = ("inconsistent", "double_captures", "double_refunds", "stuck_orders", "reconcile_diffs",
+                  "lease_inconsistent", "lease_double_charges", "lease_double_refunds", "stuck_leases")
         print(" ".join(f"{k}={v}" for k, v in result.items()))
         return 1 if any(result[k] for k in damage) or result["client_errors"] else 0
     finally:

@@ -20,7 +20,7 @@ from marketplace.extensions import db
 from marketplace.orders.lifecycle import transition
 from marketplace.orders.models import Booking, Order, OrderStep
 from marketplace.outbox.models import OutboxMessage
-from marketplace.payments import ledger
+from marketplace.payments import chaos_leases, ledger
 from marketplace.payments.client import received_fen
 from marketplace.payments.models import Payment
 from marketplace.payments.reconcile import provider_state, reconcile
@@ -51,9 +51,10 @@ def fresh_postgres_schema(database: str, name: str) -> str:
     return f"{database}{separator}options=-csearch_path%3D{name}"
 
 
-def build_world(database: str, stripe_base: str, orders: int, rng) -> list[dict]:
+def build_world(database: str, stripe_base: str, orders: int, rng, leases: int = 0) -> tuple[list[dict], list[dict]]:
     """Migrate, seed the catalogue, and create a factory, buyers with API tokens and `orders` accepted orders
-    (half promised within days: authorised then captured on delivery; half later: charged at once)."""
+    (half promised within days: authorised then captured on delivery; half later: charged at once), and `leases`
+    items of a lessor, each with a lessee of its own (chaos_leases)."""
     app = _app(database, stripe_base)
     out = []
     with app.app_context():
@@ -94,9 +95,10 @@ def build_world(database: str, stripe_base: str, orders: int, rng) -> list[dict]
             db.session.flush()
             transition(order, "accepted", None, "chaos world")
             out.append({"id": order.id, "token": secret})
+        lease_jobs = chaos_leases.build_leases(cluster, leases)
         db.session.commit()
         db.engine.dispose()
-    return out
+    return out, lease_jobs
 
 
 @cache
@@ -126,8 +128,10 @@ def _expected(kind: str, order, payment) -> bool:
     return False
 
 
-def check(database: str, stripe_base: str, plan: dict[int, str], server, timeout_s: float = 120) -> dict:
+def check(database: str, stripe_base: str, plan: dict[int, str], server, timeout_s: float = 120,
+          lease_plan: dict[int, str] | None = None) -> dict:
     """Let the background work finish (the app keeps running), then count the damage."""
+    lease_plan = lease_plan or {}
     app = _app(database, stripe_base)
     with app.app_context():
         deadline = time.monotonic() + timeout_s
@@ -140,13 +144,16 @@ def check(database: str, stripe_base: str, plan: dict[int, str], server, timeout
             orders = {o.id: o for o in db.session.scalars(select(Order).where(Order.id.in_(plan)))}
             payments = {p.order_id: p for p in db.session.scalars(select(Payment))}
             done = all(_expected(kind, orders[oid], payments.get(oid)) for oid, kind in plan.items())
+            leases = chaos_leases.leases_by_script(lease_plan)
+            done = done and all(chaos_leases.expected(kind, leases[i]) for i, kind in lease_plan.items())
             db.session.rollback()
             if done and not busy:
                 break
             time.sleep(0.5)
         state = provider_state()  # what reconciliation reads: this deployment's intents and their refunds
         intents, refunds = state["intents"], state["refunds"]
-        live = Counter((i.get("metadata") or {}).get("order") for i in intents if i.get("status") in LIVE)
+        live = Counter((i.get("metadata") or {}).get("order") for i in intents if i.get("status") in LIVE
+                       and (i.get("metadata") or {}).get("order"))
         orders = {o.id: o for o in db.session.scalars(select(Order).where(Order.id.in_(plan)))}
         payments = {p.order_id: p for p in db.session.scalars(select(Payment))}
         by_intent = {i["id"]: i for i in intents}
@@ -166,9 +173,10 @@ def check(database: str, stripe_base: str, plan: dict[int, str], server, timeout
                     "requires_capture", "succeeded"):
                 inconsistent += 1
         stuck = sum(1 for oid, kind in plan.items() if not _expected(kind, orders[oid], payments.get(oid)))
+        leased = chaos_leases.damage(lease_plan, state)
         run = reconcile(repair=False)
         db.engine.dispose()
-        return {"inconsistent": inconsistent, "double_captures": sum(1 for n in live.values() if n > 1),
+        return leased | {"inconsistent": inconsistent, "double_captures": sum(1 for n in live.values() if n > 1),
                 "double_refunds": double_refunds, "stuck_orders": stuck,
                 "reconcile_diffs": len(run.differences) + (1 if run.error else 0),
                 "payments": len(payments), "provider_intents": len(intents),

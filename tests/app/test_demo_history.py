@@ -54,3 +54,20 @@ def test_the_demo_history_happened_in_time(db, paid_demo):
         for booking in db.session.scalars(select(Booking).where(Booking.order_step_id.in_([s.id for s in steps]))):
             # reserved from the quote's slot: the planner's grid starts at the hour of the quote, never earlier
             assert booking.starts_at >= quote.created_at.replace(minute=0, second=0, microsecond=0)
+
+
+def test_the_demo_leases_went_through_their_lessors(db, paid_demo):
+    """One request waits for its lessor, one was declined with a reason, the others were approved and paid at the
+    local payments server (deposit and first rent), with the ledger holding exactly their deposits."""
+    from capacity.lease_models import Lease
+    from marketplace.payments import ledger
+    from marketplace.payments.lease_models import LeaseCharge
+
+    leases = db.session.scalars(select(Lease).order_by(Lease.id)).all()
+    assert [lease.status for lease in leases] == ["requested", "paid", "paid", "declined"]
+    assert leases[3].decision_note
+    charges = db.session.scalars(select(LeaseCharge).order_by(LeaseCharge.lease_id)).all()
+    assert [(c.lease_id, c.status) for c in charges] == [(leases[1].id, "succeeded"), (leases[2].id, "succeeded")]
+    assert -ledger.balance("deposits_held") == leases[1].deposit_fen + leases[2].deposit_fen
+    assert any(lease.instalment_months for lease in leases[1:3]) or all(not lease.equipment.instalment_plans
+                                                                         for lease in leases[1:3])
