@@ -5,8 +5,9 @@
 It builds a small cluster in a fresh database (SQLite by default), serves the app in a child process (its embedded
 outbox thread included) and drives buyers over HTTP: pay then confirm delivery, pay then cancel, cancel before
 paying, two Pay presses at once; and lessees and their lessor: request, approve, then hand over, return and
-inspect keeping part of the deposit, or cancel after paying (chaos_leases.py). Meanwhile it SIGKILLs the app at random moments (and the app kills itself at the
-two crash points of every provider call, CHAOS_CRASH_RATE), restarts it, and the buyers retry what failed. With
+inspect keeping part of the deposit, or cancel after paying (chaos_leases.py). Meanwhile it SIGKILLs the app at
+random moments (and the app kills itself at the two crash points of every provider call, CHAOS_CRASH_RATE),
+restarts it, and the buyers retry what failed. With
 --outage the payments server becomes unreachable for a few seconds now and then (a proxy in front of it stops
 listening). At the end it lets the background work finish and checks the books against localstripe; the last line
 is `key=value`, and the exit status is 1 when any damage counter is not 0.
