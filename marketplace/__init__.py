@@ -107,6 +107,7 @@ def _register_handlers() -> None:
     import marketplace.accounts.invitations  # noqa: F401
     import marketplace.notifications.handlers  # noqa: F401
     import marketplace.notifications.lease_handlers  # noqa: F401
+    import marketplace.notifications.voucher_handlers  # noqa: F401
     import marketplace.outbox.worker  # noqa: F401  (the periodic-task handler)
     import marketplace.payments.handlers  # noqa: F401
     import marketplace.payments.lease_handlers  # noqa: F401
@@ -129,12 +130,13 @@ def _api_blueprints():
     from marketplace.quotes import api as quotes_api
     from marketplace.search import api as search_api
     from marketplace.vouchers import api as vouchers_api
+    from marketplace.vouchers import application_api
 
     return (*accounts_api.BLUEPRINTS, *capacity_api.BLUEPRINTS, *equipment_api.BLUEPRINTS, *planning_api.BLUEPRINTS,
             *search_api.BLUEPRINTS, *quotes_api.BLUEPRINTS, *orders_api.BLUEPRINTS,
             *vouchers_api.BLUEPRINTS, *lease_api.BLUEPRINTS, *dashboard_api.BLUEPRINTS, *payments_api.BLUEPRINTS,
             *addresses_api.BLUEPRINTS, *bids_api.BLUEPRINTS, *documents_api.BLUEPRINTS, *messages_api.BLUEPRINTS,
-            *notifications_api.BLUEPRINTS)
+            *notifications_api.BLUEPRINTS, *application_api.BLUEPRINTS)
 
 
 def _web_blueprints():

@@ -184,6 +184,19 @@ class VoucherIssued(Event):
 
 
 @dataclass(frozen=True)
+class VoucherApplicationChanged(Event):
+    """An SME applied for a voucher (tell the operators) or the operator rejected it (tell the SME; an approval
+    issues a voucher, which says so itself)."""
+    topic: ClassVar[str] = "vouchers.application_changed"
+    application_id: int
+    status: str
+
+    @property
+    def lock_key(self) -> str | None:
+        return f"voucher-application:{self.application_id}"
+
+
+@dataclass(frozen=True)
 class MessagePosted(Event):
     """Someone wrote in an order's thread: tell the other participants."""
     topic: ClassVar[str] = "message.posted"

@@ -69,6 +69,11 @@ KINDS = {
                        _l("%(lessee)s returned %(equipment)s (lease %(ref)s). Inspect it and settle the deposit.")),
     "lease_closed": (_l("Lease %(ref)s closed"),
                      _l("Deposit %(deposit)s: %(back)s refunded to you, %(kept)s kept by the lessor. %(reason)s")),
+    "voucher_applied": (_l("Voucher application from %(firm)s"),
+                        _l("%(firm)s asks %(programme)s for %(amount)s. Review it with the programme's other "
+                           "applications.")),
+    "voucher_rejected": (_l("Voucher application not approved"),
+                         _l("%(programme)s did not approve your application for %(amount)s: %(note)s")),
     "instalment_due": (_l("Instalment %(number)d of lease %(ref)s due on %(due)s"),
                        _l("%(amount)s for %(equipment)s is charged on %(due)s.")),
     "instalment_overdue": (_l("Instalment %(number)d of lease %(ref)s is overdue"),
@@ -94,6 +99,7 @@ LABELS = {
     "lease_paid": _l("A lease of my equipment is paid"), "lease_cancelled": _l("A lease of my equipment is cancelled"),
     "lease_handed_over": _l("Leased equipment is handed over to me"),
     "lease_returned": _l("Leased equipment is returned"), "lease_closed": _l("My lease is closed"),
+    "voucher_applied": _l("An SME applies for a voucher"), "voucher_rejected": _l("My voucher application is rejected"),
     "instalment_due": _l("An instalment is due soon"), "instalment_overdue": _l("An instalment is overdue"),
     "step_done": _l("A step of my order is finished"), "voucher_issued": _l("A service voucher is issued to my firm"),
 }
@@ -105,12 +111,12 @@ LESSOR_KINDS = ("lease_requested", "lease_paid", "lease_cancelled", "lease_retur
 KINDS_FOR = {
     "buyer": ("order_paid", "order_planned", "production_started", "step_done", "order_shipped", "rating_asked",
               "order_cancelled", "order_refunded", "message", "bid_received", "bid_question", "voucher_issued",
-              "counter_offer") + LESSEE_KINDS,
+              "counter_offer", "voucher_rejected") + LESSEE_KINDS,
     "factory": ("work_assigned", "order_delivered", "order_completed", "order_cancelled", "order_disputed", "message",
                 "bid_requested", "bid_answer", "bid_won", "bid_lost", "counter_offer_accepted",
                 "counter_offer_rejected") + LESSEE_KINDS + LESSOR_KINDS,
     "lessor": ("message",) + LESSOR_KINDS,
-    "operator": ("message",),
+    "operator": ("message", "voucher_applied"),
 }
 
 

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField
+from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from capacity.forms import MAX_CHARS, REQUIRED, MultiCheckboxField, choices
@@ -88,3 +88,15 @@ class ProgrammeForm(FlaskForm):
 class IssueForm(FlaskForm):
     firm_id = SelectField(_l("SME buyer"), coerce=int, validators=[DataRequired(REQUIRED)])
     cap_fen = yuan_field(_l("Cap for this firm (CNY, optional; at most the programme's cap)"), required=False)
+
+
+class ApplyForm(FlaskForm):
+    """An SME's application; field names are the ones vouchers.applications names (purpose, requested_fen)."""
+    purpose = TextAreaField(_l("What the voucher is for"), validators=[DataRequired(REQUIRED), Length(max=500)],
+                            description=_l("The parts or services you will order, e.g. 50 CNC-milled brackets."))
+    requested_fen = yuan_field(_l("Amount asked (CNY)"))
+
+
+class DecideForm(FlaskForm):
+    """The operator's batch: the ticked rows (`application_ids`, checkboxes in the table) and a note."""
+    note = StringField(_l("Note to the firms (required when rejecting)"), validators=[Length(max=300)])

@@ -81,3 +81,29 @@ class VoucherRedemption(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
     voucher: Mapped[Voucher] = relationship()
+
+
+class VoucherApplication(db.Model):
+    """An SME asks a programme for a voucher, saying what for; the operator approves (a voucher is issued for the
+    amount asked, up to the per-firm cap) or rejects with a note. One open or approved application per firm."""
+
+    __tablename__ = "voucher_applications"
+    __table_args__ = (
+        CheckConstraint("requested_fen > 0", name="requested_positive"),
+        CheckConstraint("status in ('applied', 'approved', 'rejected')", name="status_known"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("voucher_programmes.id"), nullable=False, index=True)
+    firm_id: Mapped[int] = mapped_column(ForeignKey("firms.id"), nullable=False, index=True)
+    purpose: Mapped[str] = mapped_column(String(500), nullable=False)
+    requested_fen: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    status: Mapped[str] = mapped_column(String(10), nullable=False, default="applied")
+    decision_note: Mapped[str] = mapped_column(String(300), nullable=False, default="")
+    voucher_id: Mapped[int | None] = mapped_column(ForeignKey("vouchers.id"))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    programme: Mapped[VoucherProgramme] = relationship()
+    firm: Mapped[Firm] = relationship()
+    voucher: Mapped[Voucher | None] = relationship()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -10,10 +10,13 @@ from sqlalchemy import select
 from capacity.forms import choices
 from marketplace.accounts.auth import firm_required
 from marketplace.accounts.models import Firm
+from marketplace.db_types import utcnow
+from marketplace.errors import FieldError
 from marketplace.extensions import db
 from marketplace.forms_util import save_or_report
-from marketplace.vouchers import services
-from marketplace.vouchers.forms import IssueForm, ProgrammeForm, to_fen
+from marketplace.i18n import local_zone
+from marketplace.vouchers import applications, services
+from marketplace.vouchers.forms import ApplyForm, DecideForm, IssueForm, ProgrammeForm, to_fen
 from marketplace.vouchers.models import Voucher, VoucherProgramme
 from marketplace.wording import process_names
 
@@ -60,16 +63,49 @@ def _issue_form(programme: VoucherProgramme, formdata=True) -> IssueForm:
     return form
 
 
-def _programme_page(programme: VoucherProgramme, issue_form: IssueForm | None = None):
+def _today():
+    return utcnow().astimezone(local_zone()).date()
+
+
+def _programme_page(programme: VoucherProgramme, issue_form: IssueForm | None = None,
+                    decide_form: DecideForm | None = None):
     issue_form = issue_form or _issue_form(programme, formdata=False)
+    decide_form = decide_form or DecideForm(prefix="d", formdata=None)
+    failed = issue_form.errors or decide_form.errors or decide_form.form_errors
     return render_template(
         "vouchers/programme.html",
         programme=programme,
         report=services.programme_report(programme),
         vouchers={v.firm_id: v for v in programme.vouchers},
         issue_form=issue_form,
+        decide_form=decide_form,
+        applications=applications.of_programme(programme),
+        committed_fen=applications.committed_fen(programme),
         process_names=process_names(),
-    ), 422 if issue_form.errors else 200
+    ), 422 if failed else 200
+
+
+@vouchers_web.route("/<int:programme_id>/applications", methods=["POST"])
+@firm_required("operator")
+def decide(programme_id: int):
+    programme = _programme(programme_id)
+    form = DecideForm(prefix="d")
+    if form.validate_on_submit():
+        ids = [int(v) for v in request.form.getlist("application_ids") if v.isdigit()]
+        approve = request.form.get("decision") == "approve"
+        try:
+            decided = applications.decide(programme, ids, approve, form.note.data, current_user)
+            db.session.commit()
+        except FieldError as exc:
+            db.session.rollback()
+            field = form.note if exc.field == "note" else None
+            (field.errors if field is not None else form.form_errors).append(exc.message)
+            return _programme_page(_programme(programme_id), decide_form=form)
+        message = _("%(n)d applications approved: vouchers issued.", n=len(decided)) if approve else _(
+            "%(n)d applications rejected.", n=len(decided))
+        flash(message, "success")
+        return redirect(url_for("vouchers.programme", programme_id=programme.id) + "#applications")
+    return _programme_page(programme, decide_form=form)
 
 
 @vouchers_web.route("/<int:programme_id>")
@@ -93,10 +129,36 @@ def issue(programme_id: int):
     return _programme_page(programme, form)
 
 
-@vouchers_web.route("/mine")
-@firm_required("buyer")
-def mine():
+def _mine_page(apply_forms: dict | None = None):
     vouchers = db.session.scalars(
         select(Voucher).where(Voucher.firm_id == current_user.firm_id).order_by(Voucher.issued_at.desc(), Voucher.id)
     ).all()
-    return render_template("vouchers/mine.html", vouchers=vouchers, process_names=process_names())
+    firm = current_user.firm
+    held = {v.programme_id for v in vouchers}
+    mine = applications.of_firm(firm)
+    pending = {a.programme_id for a in mine if a.status == "applied"}
+    open_ = [p for p in applications.open_programmes(firm, _today()) if p.id not in held | pending]
+    forms = {p.id: ApplyForm(prefix=f"a{p.id}", formdata=None) for p in open_} | (apply_forms or {})
+    return render_template("vouchers/mine.html", vouchers=vouchers, process_names=process_names(),
+                           applications=mine, open_programmes=open_, apply_forms=forms), (
+        422 if apply_forms else 200)
+
+
+@vouchers_web.route("/mine")
+@firm_required("buyer")
+def mine():
+    return _mine_page()
+
+
+@vouchers_web.route("/<int:programme_id>/apply", methods=["POST"])
+@firm_required("buyer")
+def apply(programme_id: int):
+    programme = db.session.get(VoucherProgramme, programme_id)
+    if programme is None or programme.cluster_id != current_user.firm.cluster_id:
+        abort(404)
+    form = ApplyForm(prefix=f"a{programme.id}")
+    if form.validate_on_submit() and save_or_report(form, lambda: applications.apply(
+            programme, current_user.firm, form.purpose.data, to_fen(form.requested_fen.data), _today())):
+        flash(_("Application sent to the cluster operator."), "success")
+        return redirect(url_for("vouchers.mine"))
+    return _mine_page({programme.id: form})

@@ -26,6 +26,8 @@ VALID_BODIES = {
     "hand-over": {"note": "fine"},
     "return": {"note": "back"},
     "inspect": {"kept_fen": 0},
+    "applications": {"purpose": "x", "requested_fen": 10**12},  # over any cap: an SME of the cluster gets a 422
+    "decide": {"application_ids": [1], "approve": True},
 }
 
 
@@ -148,6 +150,8 @@ def _document(db, order, user):
 
 OPERATOR_ONLY = ("/api/v1/plan-runs/", "/api/v1/voucher-programmes/")
 PUBLIC_IN_CLUSTER = {"/api/v1/suppliers/<int:firm_id>"}  # a supplier's profile: every firm of the cluster sees it
+# any SME of the cluster may apply to its programmes (the amount asked here is over the cap: 422, nothing stored)
+APPLY_IN_CLUSTER = {("POST", "/api/v1/voucher-programmes/<int:programme_id>/applications")}
 
 
 def object_endpoints(app):
@@ -191,6 +195,9 @@ def test_other_firms_get_404_and_change_nothing(app, db, world, api_as, intruder
         response = call(client, rule, method, world["ids"])
         if intruder == "b" and rule.rule in PUBLIC_IN_CLUSTER:
             assert response.status_code == 200
+            continue
+        if intruder == "b" and (method, rule.rule) in APPLY_IN_CLUSTER:
+            assert response.status_code == 422
             continue
         assert response.status_code == 404, (method, rule.rule, response.status_code, response.json)
         assert set(response.json) == {"code", "status", "message", "errors"}
