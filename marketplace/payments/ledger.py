@@ -4,6 +4,7 @@ Accounts (the platform's books, in fen):
 
     psp_clearing               asset      money held at the payments provider (platform balance)
     voucher_receivable:<prog>  asset      subsidies a voucher programme owes for orders
+    programme_funds            asset      programmes' reimbursements received by bank transfer (outside the provider)
     buyer:<firm>               liability  funds received for a buyer firm's orders, not yet settled to factories
     factory_payable:<firm>     liability  what the platform owes a factory firm
     payouts_pending            liability  payouts approved but waiting for manual settlement (no Connect)
@@ -25,7 +26,7 @@ from sqlalchemy import func, select
 from marketplace.extensions import db, insert_on_conflict
 from marketplace.payments.models import LedgerAccount, LedgerLine, LedgerTransaction
 
-KINDS = {"psp_clearing": "asset", "voucher_receivable": "asset", "buyer": "liability",
+KINDS = {"psp_clearing": "asset", "voucher_receivable": "asset", "programme_funds": "asset", "buyer": "liability",
          "factory_payable": "liability", "payouts_pending": "liability", "deposits_held": "liability",
          "platform_fees": "revenue",
          "refunds": "expense", "dispute_losses": "expense"}

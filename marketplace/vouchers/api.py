@@ -5,13 +5,17 @@ from __future__ import annotations
 import marshmallow as ma
 from flask import abort
 from flask.views import MethodView
+from flask_login import current_user
 from marshmallow import validate as v
 from sqlalchemy import select
 
 from marketplace.accounts.auth import require_kind
 from marketplace.accounts.models import Firm
 from marketplace.api_common import ID_RANGE, ListArgs, StrictSchema, api_blueprint, check_range, page_of, paginate
+from marketplace.db_types import utcnow
 from marketplace.extensions import db
+from marketplace.i18n import local_zone
+from marketplace.payments import reimbursements
 from marketplace.tenancy import current_firm
 from marketplace.vouchers import services
 from marketplace.vouchers.models import Voucher, VoucherProgramme
@@ -123,6 +127,39 @@ class Issue(MethodView):
         voucher = services.issue(programme, firm, data["cap_fen"])
         db.session.commit()
         return voucher
+
+
+class ReimbursementSchema(StrictSchema):
+    id = ma.fields.Integer(dump_only=True)
+    amount_fen = ma.fields.Integer(required=True, validate=v.Range(min=1, max=10**12))
+    reference = ma.fields.String(required=True, validate=v.Length(min=1, max=80),
+                                 metadata={"description": "The bank transfer's reference"})
+    received_on = ma.fields.Date(required=True)
+
+
+class ReimbursementSummarySchema(ma.Schema):
+    claimed_fen = ma.fields.Integer(metadata={"description": "Subsidies of paid orders, less reversals"})
+    reimbursed_fen = ma.fields.Integer()
+    outstanding_fen = ma.fields.Integer()
+    reimbursements = ma.fields.List(ma.fields.Nested(ReimbursementSchema))
+
+
+@vouchers_blp.route("/voucher-programmes/<int:programme_id>/reimbursements")
+class Reimbursements(MethodView):
+    @vouchers_blp.response(200, ReimbursementSummarySchema)
+    def get(self, programme_id):
+        """What the programme owes for its subsidies, what it paid back (兑付)"""
+        return reimbursements.summary(_programme(programme_id))
+
+    @vouchers_blp.arguments(ReimbursementSchema)
+    @vouchers_blp.response(201, ReimbursementSchema)
+    def post(self, data, programme_id):
+        """Record a reimbursement received from the programme (never more than it owes)"""
+        programme = _programme(programme_id)
+        row = reimbursements.record(programme, data["amount_fen"], data["reference"], data["received_on"],
+                                    current_user, utcnow().astimezone(local_zone()).date())
+        db.session.commit()
+        return row
 
 
 @vouchers_blp.route("/vouchers")

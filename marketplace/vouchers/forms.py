@@ -100,3 +100,10 @@ class ApplyForm(FlaskForm):
 class DecideForm(FlaskForm):
     """The operator's batch: the ticked rows (`application_ids`, checkboxes in the table) and a note."""
     note = StringField(_l("Note to the firms (required when rejecting)"), validators=[Length(max=300)])
+
+
+class ReimbursementForm(FlaskForm):
+    """The operator records what the programme paid back (兑付); names as payments.reimbursements names them."""
+    amount_fen = yuan_field(_l("Amount received (CNY)"))
+    reference = StringField(_l("Bank transfer reference"), validators=[DataRequired(REQUIRED), Length(max=80)])
+    received_on = DateField(_l("Received on"), validators=[InputRequired(REQUIRED)])

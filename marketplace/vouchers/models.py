@@ -107,3 +107,21 @@ class VoucherApplication(db.Model):
     programme: Mapped[VoucherProgramme] = relationship()
     firm: Mapped[Firm] = relationship()
     voucher: Mapped[Voucher | None] = relationship()
+
+
+class ProgrammeReimbursement(db.Model):
+    """The programme (the government's side) paid the platform back for subsidies drawn (兑付): an amount received by
+    bank transfer under `reference`. Booked Dr programme_funds, Cr voucher_receivable:<programme> in the ledger."""
+
+    __tablename__ = "programme_reimbursements"
+    __table_args__ = (
+        UniqueConstraint("programme_id", "reference"),
+        CheckConstraint("amount_fen > 0", name="amount_positive"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("voucher_programmes.id"), nullable=False, index=True)
+    amount_fen: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    reference: Mapped[str] = mapped_column(String(80), nullable=False)
+    received_on: Mapped[date] = mapped_column(Date, nullable=False)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)

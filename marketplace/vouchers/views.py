@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+import csv
+import io
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -15,8 +18,9 @@ from marketplace.errors import FieldError
 from marketplace.extensions import db
 from marketplace.forms_util import save_or_report
 from marketplace.i18n import local_zone
+from marketplace.payments import reimbursements
 from marketplace.vouchers import applications, services
-from marketplace.vouchers.forms import ApplyForm, DecideForm, IssueForm, ProgrammeForm, to_fen
+from marketplace.vouchers.forms import ApplyForm, DecideForm, IssueForm, ProgrammeForm, ReimbursementForm, to_fen
 from marketplace.vouchers.models import Voucher, VoucherProgramme
 from marketplace.wording import process_names
 
@@ -68,10 +72,11 @@ def _today():
 
 
 def _programme_page(programme: VoucherProgramme, issue_form: IssueForm | None = None,
-                    decide_form: DecideForm | None = None):
+                    decide_form: DecideForm | None = None, refund_form: ReimbursementForm | None = None):
     issue_form = issue_form or _issue_form(programme, formdata=False)
     decide_form = decide_form or DecideForm(prefix="d", formdata=None)
-    failed = issue_form.errors or decide_form.errors or decide_form.form_errors
+    refund_form = refund_form or ReimbursementForm(prefix="r", formdata=None)
+    failed = issue_form.errors or decide_form.errors or decide_form.form_errors or refund_form.errors
     return render_template(
         "vouchers/programme.html",
         programme=programme,
@@ -81,8 +86,39 @@ def _programme_page(programme: VoucherProgramme, issue_form: IssueForm | None = 
         decide_form=decide_form,
         applications=applications.of_programme(programme),
         committed_fen=applications.committed_fen(programme),
+        reimbursement=reimbursements.summary(programme),
+        refund_form=refund_form,
         process_names=process_names(),
     ), 422 if failed else 200
+
+
+@vouchers_web.route("/<int:programme_id>/reimbursements", methods=["POST"])
+@firm_required("operator")
+def reimburse(programme_id: int):
+    programme = _programme(programme_id)
+    form = ReimbursementForm(prefix="r")
+    if form.validate_on_submit() and save_or_report(form, lambda: reimbursements.record(
+            programme, to_fen(form.amount_fen.data), form.reference.data, form.received_on.data, current_user,
+            _today())):
+        flash(_("Reimbursement recorded."), "success")
+        return redirect(url_for("vouchers.programme", programme_id=programme.id) + "#reimbursement")
+    return _programme_page(_programme(programme_id), refund_form=form)
+
+
+@vouchers_web.route("/<int:programme_id>/settlement.csv")
+@firm_required("operator")
+def settlement_csv(programme_id: int):
+    programme = _programme(programme_id)
+    buffer = io.StringIO()
+    out = csv.writer(buffer)
+    out.writerow([_("Order"), _("Title"), _("Status"), _("Buyer"), _("Voucher code"), _("Subsidy (CNY)"),
+                  _("Redeemed at"), _("Reversed")])
+    for row in reimbursements.settlement_rows(programme):
+        out.writerow([row["order"], row["title"], row["status"], row["buyer"], row["voucher"],
+                      f"{row['subsidy_fen'] // 100}.{row['subsidy_fen'] % 100:02d}", row["redeemed_at"].isoformat(),
+                      "1" if row["reversed"] else ""])
+    return Response("\ufeff" + buffer.getvalue(), mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="programme-{programme.id}-settlement.csv"'})
 
 
 @vouchers_web.route("/<int:programme_id>/applications", methods=["POST"])

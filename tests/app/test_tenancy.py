@@ -28,6 +28,7 @@ VALID_BODIES = {
     "inspect": {"kept_fen": 0},
     "applications": {"purpose": "x", "requested_fen": 10**12},  # over any cap: an SME of the cluster gets a 422
     "decide": {"application_ids": [1], "approve": True},
+    "reimbursements": {"amount_fen": 1, "reference": "x", "received_on": "2026-11-30"},
 }
 
 
