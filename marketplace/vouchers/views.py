@@ -19,7 +19,7 @@ from marketplace.extensions import db
 from marketplace.forms_util import save_or_report
 from marketplace.i18n import local_zone
 from marketplace.payments import reimbursements
-from marketplace.vouchers import applications, services
+from marketplace.vouchers import applications, flags, services
 from marketplace.vouchers.forms import ApplyForm, DecideForm, IssueForm, ProgrammeForm, ReimbursementForm, to_fen
 from marketplace.vouchers.models import Voucher, VoucherProgramme
 from marketplace.wording import process_names
@@ -87,6 +87,7 @@ def _programme_page(programme: VoucherProgramme, issue_form: IssueForm | None = 
         applications=applications.of_programme(programme),
         committed_fen=applications.committed_fen(programme),
         reimbursement=reimbursements.summary(programme),
+        flags=flags.programme_flags(programme),
         refund_form=refund_form,
         process_names=process_names(),
     ), 422 if failed else 200
