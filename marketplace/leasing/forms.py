@@ -3,14 +3,22 @@ FieldErrors (reason, note, kept_fen)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
-from wtforms import DecimalField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms import TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from capacity.forms import REQUIRED
 from capacity.lease_lifecycle import NOTE_MAX
+from marketplace.form_fields import DecimalField
+
+
+def two_decimals(form, field):
+    if field.data is not None and field.data != field.data.quantize(Decimal("0.01")):
+        raise ValidationError(_l("At most two decimal places."))
 
 
 class DeclineForm(FlaskForm):
@@ -30,5 +38,5 @@ class ReturnForm(FlaskForm):
 
 class InspectForm(FlaskForm):
     kept = DecimalField(_l("Keep from the deposit (¥)"), places=2, default=0,
-                        validators=[Optional(), NumberRange(min=0, message=_l("Not below zero."))])
+                        validators=[Optional(), NumberRange(min=0, message=_l("Not below zero.")), two_decimals])
     reason = TextAreaField(_l("Why (the lessee sees it)"), validators=[Optional(), Length(max=300)])

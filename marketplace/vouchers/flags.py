@@ -5,7 +5,8 @@ order whose buyer and supplier
 * sit at the same place: the supplier's site within FLAG_DISTANCE_M of the order's delivery point, or both firms
   registered at the same address (`same_place`);
 * share people: users of both firms with e-mail addresses at the same company domain (`shared_domain`; the common
-  free mail providers do not count).
+  free mail providers do not count, nor a domain that users of more than PROVIDER_FIRMS firms have: that is a
+  provider, e.g. the demo's demo.smp.cn).
 
 Plain codes with parameters; the programme page words them in the reader's language.
 """
@@ -22,6 +23,7 @@ from marketplace.vouchers.models import Voucher, VoucherProgramme, VoucherRedemp
 from matching.prepare import haversine_km
 
 FLAG_DISTANCE_M = 100
+PROVIDER_FIRMS = 5
 FREE_MAIL = {"qq.com", "163.com", "126.com", "foxmail.com", "sina.com", "sohu.com", "aliyun.com", "139.com",
              "yeah.net", "gmail.com", "outlook.com", "hotmail.com", "yahoo.com", "icloud.com", "example.com"}
 
@@ -39,12 +41,20 @@ def _suppliers(order_ids: list[int]) -> dict[int, dict[int, list[Factory]]]:
 
 
 def _domains(firm_ids: set[int]) -> dict[int, set[str]]:
+    """Company mail domains of these firms' users: not free mail, not a domain of more than PROVIDER_FIRMS firms."""
     domains: dict[int, set[str]] = {}
     for firm_id, email in db.session.execute(select(User.firm_id, User.email).where(User.firm_id.in_(firm_ids))):
         domain = email.rpartition("@")[2].lower()
         if domain and domain not in FREE_MAIL:
             domains.setdefault(firm_id, set()).add(domain)
-    return domains
+    wanted = {d for found in domains.values() for d in found}
+    firms_of: dict[str, set[int]] = {}
+    for firm_id, email in db.session.execute(select(User.firm_id, User.email)):
+        domain = email.rpartition("@")[2].lower()
+        if domain in wanted:
+            firms_of.setdefault(domain, set()).add(firm_id)
+    common = {d for d, firms in firms_of.items() if len(firms) > PROVIDER_FIRMS}
+    return {firm_id: found - common for firm_id, found in domains.items()}
 
 
 def _bought_from(buyer_ids: set[int]) -> set[tuple[int, int]]:

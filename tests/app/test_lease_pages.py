@@ -101,3 +101,17 @@ def test_buyer_without_a_site_leases_to_a_delivery_address(sign_in, client, db, 
     assert (record.site_factory_id, record.delivery_address, record.status) == (
         None, "东莞市虎门镇 连升路 8 号，王先生 138 0000 0000", "requested")
     assert "东莞市虎门镇" in client.get(f"/leases/{record.id}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("kept", ["1e309", "NaN", "150.005", "-1", "999999999999"])
+def test_inspection_refuses_hostile_amounts(sign_in, client, db, paid_lease, kept):
+    record, (owner_user, lessee_user) = paid_lease
+    today = utcnow().astimezone(local_zone()).date()
+    lease_lifecycle.hand_over(record, record.equipment.owner, today, "ok")
+    lease_lifecycle.give_back(record, record.lessee, today, "")
+    db.session.commit()
+    sign_in(client, owner_user)
+    r = client.post(f"/leases/{record.id}/inspect", data={"kept": kept, "reason": "x"})
+    assert r.status_code == 422 and 'data-field="kept' in r.get_data(as_text=True)
+    db.session.refresh(record)
+    assert record.status == "returned" and record.kept_fen == 0

@@ -43,3 +43,19 @@ def test_flags(sign_in, client, dummy_cluster, create_firm, create_user, create_
     page = client.get(f"/vouchers/{programme.id}").get_data(as_text=True)
     assert page.count('data-flag="') == 3 and "humen-garments.cn" in page and orders["honest"].reference not in page
     assert "循环交易" in page and "同一地点" in page
+
+
+def test_a_domain_of_many_firms_is_a_provider_not_a_company(dummy_cluster, create_firm, create_user,
+                                                             create_paid_order):
+    programme = services.create_programme(dummy_cluster.id, {
+        "name": "服务券", "budget_fen": 10_000_000, "per_firm_cap_fen": 1_000_000, "kind": "fixed",
+        "percent_bp": 0, "value_fen": 10_000, "eligible_processes": [], "valid_from": date.today(),
+        "valid_until": date.today() + timedelta(days=90)})
+    buyer, supplier = create_firm("buyer", name="B"), create_firm("factory", name="S")
+    for n, firm in enumerate([buyer, supplier] + [create_firm("buyer") for _ in range(flags.PROVIDER_FIRMS)]):
+        create_user(firm, email=f"user{n}@demo.smp.cn")  # the demo's shared domain: seven firms
+    voucher = services.issue(programme, buyer)
+    order = create_paid_order(buyer, shares={supplier: 50_000})
+    db.session.add(VoucherRedemption(voucher_id=voucher.id, order_id=order.id, amount_fen=10_000))
+    db.session.commit()
+    assert flags.programme_flags(programme) == []
