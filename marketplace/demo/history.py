@@ -118,8 +118,11 @@ class Replay:
         story.order = checkout.place_order(story.quote, story.user, story.tier, delivery, story.part[0], moment)
         if story.fate != "unpaid":
             self.at(moment + timedelta(minutes=self.rng.randint(20, 240)), self.pay, story)
-        else:  # never paid: the buyer withdraws it some days later, which frees the reserved capacity
-            self.at(moment + timedelta(days=self.rng.uniform(3, 8)), self.withdraw, story)
+        else:  # never paid: the buyer withdraws it some days later (in the morning), which frees the reserved
+            # capacity; one whose withdrawal day has not come is still waiting for payment, whatever the hour now
+            withdrawal = moment.astimezone(self.tz).date() + timedelta(days=self.rng.randint(3, 8))
+            if withdrawal < self.end.astimezone(self.tz).date():
+                self.at(self.local(withdrawal, 9), self.withdraw, story)
 
     def pay(self, moment: datetime, story: Story) -> None:
         try:
@@ -243,11 +246,12 @@ def seed_history(context) -> None:
         return
     replay = Replay(context, quote_upload_dir())
     cast = stories(context)
+    cast[0].fate = "unpaid"  # yesterday's order the buyer has not paid yet: the operator sees one waiting
     today = replay.end.astimezone(replay.tz).date()
     first = today - timedelta(days=DAYS)
     # quotes spread over the 90 days, half of them in the last ten days (their orders are still under way)
     recent = len(cast) // 2
-    days = ([today - timedelta(days=context.rng.randint(1, 10)) for _ in cast[:recent]]
+    days = ([today - timedelta(days=1)] + [today - timedelta(days=context.rng.randint(1, 10)) for _ in cast[1:recent]]
             + [first + timedelta(days=context.rng.randint(0, DAYS - 10)) for _ in cast[recent:]])
     for story, day in zip(cast, days, strict=True):
         replay.at(replay.local(day, context.rng.uniform(8.5, 17.5)), replay.ask_quote, story)
