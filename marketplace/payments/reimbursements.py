@@ -43,7 +43,7 @@ def _posted(programme: VoucherProgramme, kind: str) -> int:
 def summary(programme: VoucherProgramme) -> dict:
     """Subsidies claimed from the programme (posted minus reversed), reimbursed, and still owed."""
     claimed = _posted(programme, "voucher_subsidy") + _posted(programme, "voucher_reversal")
-    reimbursed = -_posted(programme, "programme_reimbursement")
+    reimbursed = -_posted(programme, "reimbursement")
     received = list(db.session.scalars(select(ProgrammeReimbursement).where(
         ProgrammeReimbursement.programme_id == programme.id).order_by(ProgrammeReimbursement.received_on,
                                                                       ProgrammeReimbursement.id)))
@@ -73,7 +73,7 @@ def record(programme: VoucherProgramme, amount_fen: int, reference: str, receive
                                  received_on=received_on, recorded_by_id=user.id)
     db.session.add(row)
     db.session.flush()
-    ledger.post(f"programme:{programme.id}:reimbursement:{row.id}", "programme_reimbursement",
+    ledger.post(f"programme:{programme.id}:reimbursement:{row.id}", "reimbursement",
                 [Dr("programme_funds", amount_fen), Cr(f"voucher_receivable:{programme.id}", amount_fen)],
                 cluster_id=programme.cluster_id, currency=programme.currency, memo=reference)
     return row
