@@ -12,9 +12,8 @@ from capacity import lease_lifecycle, leasing
 from capacity.lease_models import Lease
 from capacity.models import Equipment, Factory
 from marketplace.api_common import ID_RANGE, ListArgs, StrictSchema, api_blueprint, page_of, paginate
-from marketplace.db_types import utcnow
 from marketplace.extensions import db
-from marketplace.i18n import local_zone
+from marketplace.i18n import local_today
 from marketplace.tenancy import current_firm
 
 
@@ -70,7 +69,7 @@ class LeaseSchema(ma.Schema):
     instalments = ma.fields.List(ma.fields.Nested(InstalmentSchema))
 
     def _actions(self, record):
-        return list(lease_lifecycle.actions(record, current_firm(), _today()))
+        return list(lease_lifecycle.actions(record, current_firm(), local_today()))
 
 
 class LeaseDeclineSchema(StrictSchema):
@@ -90,10 +89,6 @@ class LeaseInspectSchema(StrictSchema):
     kept_fen = ma.fields.Integer(load_default=0, validate=v.Range(min=0, max=10**13),
                                  metadata={"description": "Part of the deposit the lessor keeps (0: all back)"})
     reason = ma.fields.String(load_default="", validate=v.Length(max=300))
-
-
-def _today():
-    return utcnow().astimezone(local_zone()).date()
 
 
 leases_blp = api_blueprint("leases_api", __name__, "/leases", "Leasing equipment, also on instalments")
@@ -123,7 +118,7 @@ class Leases(MethodView):
         site = db.session.get(Factory, data["site_factory_id"]) if data["site_factory_id"] else None
         record = leasing.lease(item, firm, data["start_date"], data["end_date"], site=site,
                                delivery_address=data["delivery_address"], instalment_months=data["instalment_months"],
-                               today=_today())
+                               today=local_today())
         db.session.commit()
         return record
 
@@ -145,7 +140,7 @@ class LeaseItem(MethodView):
 
 def _act(lease_id: int, move, *args) -> Lease:
     record = _lease(lease_id)
-    move(record, current_firm(), _today(), *args)
+    move(record, current_firm(), local_today(), *args)
     db.session.commit()
     return record
 

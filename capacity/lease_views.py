@@ -12,17 +12,12 @@ from capacity.forms import choices
 from capacity.lease_forms import LeaseForm
 from capacity.lease_models import Lease
 from capacity.models import Equipment, Factory
-from marketplace.db_types import utcnow
 from marketplace.errors import FieldError
 from marketplace.extensions import db
 from marketplace.forms_util import save_or_report
-from marketplace.i18n import local_zone
+from marketplace.i18n import local_today
 
 leases_web = Blueprint("leases", __name__)
-
-
-def _today():
-    return utcnow().astimezone(local_zone()).date()
 
 
 def _listed(equipment_id: int) -> Equipment:
@@ -65,7 +60,7 @@ def _lease(item: Equipment, form: LeaseForm):
     site = db.session.get(Factory, chosen) if chosen else None
     return leasing.lease(item, current_user.firm, form.start_date.data, form.end_date.data, site=site,
                          delivery_address=form.delivery_address.data or "",
-                         instalment_months=form.instalment_months.data or None, today=_today())
+                         instalment_months=form.instalment_months.data or None, today=local_today())
 
 
 @leases_web.route("/equipment/<int:equipment_id>/lease", methods=["GET", "POST"])
@@ -94,7 +89,7 @@ def new(equipment_id: int):
     if form.is_submitted():
         preview = _preview(item, form)
     failed = bool(form.errors or form.form_errors)
-    return render_template("leases/new.html", item=item, form=form, preview=preview, today=_today()), (
+    return render_template("leases/new.html", item=item, form=form, preview=preview, today=local_today()), (
         422 if failed else 200
     )
 
@@ -109,5 +104,5 @@ def index():
     ).all()
     held = [r for r in leases if r.lessee_firm_id == firm_id]
     let = [r for r in leases if r.equipment.owner_firm_id == firm_id]
-    return render_template("leases/index.html", held=held, let=let, today=_today(),
+    return render_template("leases/index.html", held=held, let=let, today=local_today(),
                            status_name=lease_lifecycle.status_name)

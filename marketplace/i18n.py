@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_request_context, request, session
 from flask_babel import format_datetime, get_locale
 from flask_login import current_user
+
+from marketplace.db_types import utcnow
 
 SUPPORTED = ("zh_Hans_CN", "en")
 LANGUAGE_NAMES = {"zh_Hans_CN": "中文", "en": "English"}
@@ -79,6 +81,11 @@ def yuan_compact(fen: int | None) -> str:
 
 def local_zone() -> ZoneInfo:
     return ZoneInfo(select_timezone())
+
+
+def local_today() -> date:
+    """Today in the cluster's (or the reader's) zone, on the app's clock (db_types.clock_at moves it)."""
+    return utcnow().astimezone(local_zone()).date()
 
 
 def local_input(moment: datetime | None) -> str:

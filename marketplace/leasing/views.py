@@ -12,19 +12,14 @@ from flask_login import current_user, login_required
 
 from capacity import lease_lifecycle
 from capacity.lease_models import Lease
-from marketplace.db_types import utcnow
 from marketplace.errors import FieldError
 from marketplace.extensions import db
 from marketplace.forms_util import commit_or_flash
-from marketplace.i18n import local_zone
+from marketplace.i18n import local_today
 from marketplace.leasing import money, photos
 from marketplace.leasing.forms import DeclineForm, HandOverForm, InspectForm, ReturnForm
 
 lease_pages = Blueprint("lease_pages", __name__)
-
-
-def _today():
-    return utcnow().astimezone(local_zone()).date()
 
 
 def _visible(lease_id: int) -> Lease:
@@ -38,9 +33,9 @@ def _visible(lease_id: int) -> Lease:
 def _page(record: Lease, status: int = 200, **forms):
     forms = {"decline": DeclineForm(formdata=None), "hand_over": HandOverForm(formdata=None),
              "give_back": ReturnForm(formdata=None), "inspect": InspectForm(formdata=None), **forms}
-    return render_template("leases/detail.html", lease=record, money=money.of_lease(record), today=_today(),
+    return render_template("leases/detail.html", lease=record, money=money.of_lease(record), today=local_today(),
                            photos=photos.of_lease(record.id),
-                           actions=lease_lifecycle.actions(record, current_user.firm, _today()),
+                           actions=lease_lifecycle.actions(record, current_user.firm, local_today()),
                            status_name=lease_lifecycle.status_name, forms=forms), status
 
 
@@ -52,7 +47,7 @@ def detail(lease_id: int):
 
 def _simple(lease_id: int, move, success: str):
     record = _visible(lease_id)
-    commit_or_flash(lambda: move(record, current_user.firm, _today()), success % {"ref": record.reference})
+    commit_or_flash(lambda: move(record, current_user.firm, local_today()), success % {"ref": record.reference})
     return redirect(url_for("lease_pages.detail", lease_id=lease_id))
 
 
@@ -95,7 +90,7 @@ def _with_form(lease_id: int, name: str, form, move, success: str):
 @login_required
 def decline(lease_id: int):
     return _with_form(lease_id, "decline", DeclineForm(), lambda r, f: lease_lifecycle.decline(
-        r, current_user.firm, _today(), f.reason.data), _("Lease %(ref)s declined."))
+        r, current_user.firm, local_today(), f.reason.data), _("Lease %(ref)s declined."))
 
 
 def _uploads(form) -> list[tuple[str, bytes]]:
@@ -106,7 +101,7 @@ def _uploads(form) -> list[tuple[str, bytes]]:
 @login_required
 def hand_over(lease_id: int):
     def move(record, form):
-        lease_lifecycle.hand_over(record, current_user.firm, _today(), form.note.data)
+        lease_lifecycle.hand_over(record, current_user.firm, local_today(), form.note.data)
         photos.attach(record, current_user, "handover", _uploads(form))
     return _with_form(lease_id, "hand_over", HandOverForm(), move, _("Lease %(ref)s handed over: it is in use."))
 
@@ -115,7 +110,7 @@ def hand_over(lease_id: int):
 @login_required
 def give_back(lease_id: int):
     def move(record, form):
-        lease_lifecycle.give_back(record, current_user.firm, _today(), form.note.data)
+        lease_lifecycle.give_back(record, current_user.firm, local_today(), form.note.data)
         photos.attach(record, current_user, "return", _uploads(form))
     return _with_form(lease_id, "give_back", ReturnForm(), move, _("Lease %(ref)s returned."))
 
@@ -139,12 +134,12 @@ def photo(lease_id: int, public_id: str):
 def inspect(lease_id: int):
     def move(record, form):
         kept = int((form.kept.data or Decimal(0)) * 100)
-        lease_lifecycle.inspect(record, current_user.firm, _today(), kept, form.reason.data)
+        lease_lifecycle.inspect(record, current_user.firm, local_today(), kept, form.reason.data)
     return _with_form(lease_id, "inspect", InspectForm(), move, _("Lease %(ref)s closed: the deposit is settled."))
 
 
 @lease_pages.route("/leases/money")
 @login_required
 def lessor_money():
-    return render_template("leases/money.html", summary=money.lessor_summary(current_user.firm, _today()),
-                           today=_today(), status_name=lease_lifecycle.status_name)
+    return render_template("leases/money.html", summary=money.lessor_summary(current_user.firm, local_today()),
+                           today=local_today(), status_name=lease_lifecycle.status_name)

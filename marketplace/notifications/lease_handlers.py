@@ -8,10 +8,9 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from capacity.lease_models import Lease, LeaseInstalment
-from marketplace.db_types import utcnow
 from marketplace.events import LeaseChanged
 from marketplace.extensions import db
-from marketplace.i18n import local_zone, yuan
+from marketplace.i18n import local_today, yuan
 from marketplace.notifications.handlers import _users_of, notify
 from marketplace.outbox import every, subscribe
 
@@ -43,7 +42,7 @@ def lease_changed(event: LeaseChanged) -> None:
 
 @every("notifications.lease_instalments", 3600)
 def instalment_reminders() -> None:
-    today = utcnow().astimezone(local_zone()).date()
+    today = local_today()
     lines = db.session.scalars(
         select(LeaseInstalment).join(Lease).where(
             LeaseInstalment.paid_at.is_(None), LeaseInstalment.number > 1,

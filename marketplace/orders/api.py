@@ -12,7 +12,7 @@ from marketplace.addresses import services as addresses
 from marketplace.api_common import api_blueprint, page_of, paginate
 from marketplace.db_types import utcnow
 from marketplace.extensions import db
-from marketplace.i18n import local_zone
+from marketplace.i18n import local_today
 from marketplace.orders import checkout, multipart, tracking
 from marketplace.orders.access import buyer_order, cluster_supplier, own_booking, readable_order, visible_orders
 from marketplace.orders.models import Order
@@ -96,7 +96,7 @@ class Pay(MethodView):
         the background and the order becomes `paid` (then `planned`); `in_progress` lists the work still running.
         Repeating the request while a payment is under way queues nothing more."""
         order = buyer_order(order_id)
-        checkout.pay(order, current_user, data["voucher_code"], utcnow().astimezone(local_zone()).date())
+        checkout.pay(order, current_user, data["voucher_code"], local_today())
         return order
 
 

@@ -19,7 +19,7 @@ from marketplace.documents.services import order_documents, order_quote_file
 from marketplace.errors import FieldError
 from marketplace.extensions import db
 from marketplace.forms_util import commit_or_flash
-from marketplace.i18n import local_zone
+from marketplace.i18n import local_today
 from marketplace.messages.services import read_thread, unread_by_order
 from marketplace.orders import checkout, tracking
 from marketplace.orders.access import buyer_order, cluster_supplier, own_booking, readable_order, visible_orders
@@ -110,7 +110,7 @@ def detail(order_id: int):
 def pay(order_id: int):
     order = buyer_order(order_id)
     code = request.form.get("voucher_code", "").strip()
-    today = utcnow().astimezone(local_zone()).date()
+    today = local_today()
     commit_or_flash(lambda: checkout.pay(order, current_user, code, today))
     return redirect(url_for("orders.detail", order_id=order.id))
 
@@ -179,7 +179,7 @@ def _month() -> date:
     """The ?month=YYYY-MM of the money page (default: this month in the cluster's time zone)."""
     value = request.args.get("month", "")
     try:
-        return datetime.strptime(value, "%Y-%m").date() if value else utcnow().astimezone(local_zone()).date()
+        return datetime.strptime(value, "%Y-%m").date() if value else local_today()
     except ValueError:
         abort(404)
 

@@ -10,16 +10,12 @@ from capacity.lease_models import Lease, LeaseInstalment
 from marketplace.db_types import utcnow
 from marketplace.events import LeaseChanged, LeaseMoneyDue
 from marketplace.extensions import db
-from marketplace.i18n import local_zone
+from marketplace.i18n import local_today
 from marketplace.outbox import emit, every, subscribe
 from marketplace.payments import leases
 from marketplace.payments.lease_models import LeaseCharge, LeaseRefund
 
 SWEEP_S = 600
-
-
-def _today():
-    return utcnow().astimezone(local_zone()).date()
 
 
 @subscribe(LeaseChanged, name="payments.lease_money")
@@ -39,7 +35,7 @@ def lease_money(event: LeaseChanged) -> None:
 def lease_follow_up(event: LeaseMoneyDue) -> None:
     lease = db.session.get(Lease, event.lease_id)
     if lease is not None:
-        leases.follow_up(lease, _today())
+        leases.follow_up(lease, local_today())
 
 
 @every("payments.lease_sweep", SWEEP_S)
@@ -51,7 +47,7 @@ def sweep_leases() -> None:
     stale += list(db.session.scalars(select(LeaseRefund.lease_id).where(LeaseRefund.status == "pending")))
     due = db.session.scalars(
         select(LeaseInstalment.lease_id).join(Lease).where(
-            LeaseInstalment.paid_at.is_(None), LeaseInstalment.number > 1, LeaseInstalment.due_date <= _today(),
+            LeaseInstalment.paid_at.is_(None), LeaseInstalment.number > 1, LeaseInstalment.due_date <= local_today(),
             or_(*(Lease.status == s for s in leases.CHARGED_STATES))))
     bucket = int(utcnow().timestamp() // SWEEP_S)
     for lease_id in sorted(set(stale) | set(due)):

@@ -12,9 +12,8 @@ from sqlalchemy import select
 from marketplace.accounts.auth import require_kind
 from marketplace.accounts.models import Firm
 from marketplace.api_common import ID_RANGE, ListArgs, StrictSchema, api_blueprint, check_range, page_of, paginate
-from marketplace.db_types import utcnow
 from marketplace.extensions import db
-from marketplace.i18n import local_zone
+from marketplace.i18n import local_today
 from marketplace.payments import reimbursements
 from marketplace.tenancy import current_firm
 from marketplace.vouchers import services
@@ -157,7 +156,7 @@ class Reimbursements(MethodView):
         """Record a reimbursement received from the programme (never more than it owes)"""
         programme = _programme(programme_id)
         row = reimbursements.record(programme, data["amount_fen"], data["reference"], data["received_on"],
-                                    current_user, utcnow().astimezone(local_zone()).date())
+                                    current_user, local_today())
         db.session.commit()
         return row
 

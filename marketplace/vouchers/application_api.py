@@ -10,9 +10,8 @@ from flask_login import current_user
 from marshmallow import validate as v
 
 from marketplace.api_common import ID_RANGE, StrictSchema, api_blueprint
-from marketplace.db_types import utcnow
 from marketplace.extensions import db
-from marketplace.i18n import local_zone
+from marketplace.i18n import local_today
 from marketplace.tenancy import current_firm
 from marketplace.vouchers import applications
 from marketplace.vouchers.models import VoucherProgramme
@@ -70,7 +69,7 @@ class Applications(MethodView):
         """Apply for a voucher of this programme, saying what for (SME buyers)"""
         programme = _programme(programme_id)
         application = applications.apply(programme, current_firm(), data["purpose"], data["requested_fen"],
-                                         utcnow().astimezone(local_zone()).date())
+                                         local_today())
         db.session.commit()
         return application
 

@@ -13,11 +13,10 @@ from sqlalchemy import select
 from capacity.forms import choices
 from marketplace.accounts.auth import firm_required
 from marketplace.accounts.models import Firm
-from marketplace.db_types import utcnow
 from marketplace.errors import FieldError
 from marketplace.extensions import db
 from marketplace.forms_util import save_or_report
-from marketplace.i18n import local_zone
+from marketplace.i18n import local_today
 from marketplace.payments import reimbursements
 from marketplace.vouchers import applications, flags, services
 from marketplace.vouchers.forms import ApplyForm, DecideForm, IssueForm, ProgrammeForm, ReimbursementForm, to_fen
@@ -67,10 +66,6 @@ def _issue_form(programme: VoucherProgramme, formdata=True) -> IssueForm:
     return form
 
 
-def _today():
-    return utcnow().astimezone(local_zone()).date()
-
-
 def _programme_page(programme: VoucherProgramme, issue_form: IssueForm | None = None,
                     decide_form: DecideForm | None = None, refund_form: ReimbursementForm | None = None):
     issue_form = issue_form or _issue_form(programme, formdata=False)
@@ -100,7 +95,7 @@ def reimburse(programme_id: int):
     form = ReimbursementForm(prefix="r")
     if form.validate_on_submit() and save_or_report(form, lambda: reimbursements.record(
             programme, to_fen(form.amount_fen.data), form.reference.data, form.received_on.data, current_user,
-            _today())):
+            local_today())):
         flash(_("Reimbursement recorded."), "success")
         return redirect(url_for("vouchers.programme", programme_id=programme.id) + "#reimbursement")
     return _programme_page(_programme(programme_id), refund_form=form)
@@ -174,7 +169,7 @@ def _mine_page(apply_forms: dict | None = None):
     held = {v.programme_id for v in vouchers}
     mine = applications.of_firm(firm)
     pending = {a.programme_id for a in mine if a.status == "applied"}
-    open_ = [p for p in applications.open_programmes(firm, _today()) if p.id not in held | pending]
+    open_ = [p for p in applications.open_programmes(firm, local_today()) if p.id not in held | pending]
     forms = {p.id: ApplyForm(prefix=f"a{p.id}", formdata=None) for p in open_} | (apply_forms or {})
     return render_template("vouchers/mine.html", vouchers=vouchers, process_names=process_names(),
                            applications=mine, open_programmes=open_, apply_forms=forms), (
@@ -195,7 +190,7 @@ def apply(programme_id: int):
         abort(404)
     form = ApplyForm(prefix=f"a{programme.id}")
     if form.validate_on_submit() and save_or_report(form, lambda: applications.apply(
-            programme, current_user.firm, form.purpose.data, to_fen(form.requested_fen.data), _today())):
+            programme, current_user.firm, form.purpose.data, to_fen(form.requested_fen.data), local_today())):
         flash(_("Application sent to the cluster operator."), "success")
         return redirect(url_for("vouchers.mine"))
     return _mine_page({programme.id: form})
