@@ -38,7 +38,7 @@ def is_lessee(record: Lease, firm) -> bool:
 
 
 def actions(record: Lease, firm, today: date) -> tuple[str, ...]:
-    """What `firm` may do with the lease now: the one rule behind the buttons and the API's 409s."""
+    """What `firm` may do with the lease now: the one rule behind the buttons and the API's refusals (422)."""
     found = []
     if is_lessor(record, firm):
         found += {"requested": ["approve", "decline"], "paid": ["hand_over"], "active": ["return"],
@@ -53,19 +53,27 @@ def actions(record: Lease, firm, today: date) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
+def _transition(record: Lease, sources: tuple[str, ...], to: str, *, per_attempt: bool = True, **values) -> bool:
+    """The one conditional move: `sources` -> `to` (with `values`) unless the lease moved meanwhile; the winner emits
+    LeaseChanged, deduplicated per status (and per payment attempt unless `per_attempt` is False)."""
+    moved = db.session.execute(
+        update(Lease).where(Lease.id == record.id, Lease.status.in_(sources))
+        .values(status=to, **values).execution_options(synchronize_session=False)).rowcount
+    db.session.refresh(record)
+    if moved:
+        suffix = f":{record.payment_attempt}" if per_attempt else ""
+        emit(LeaseChanged(lease_id=record.id, status=to, attempt=record.payment_attempt),
+             dedupe=f"lease:{record.id}:{to}{suffix}")
+    return bool(moved)
+
+
 def _move(record: Lease, action: str, firm, today: date, to: str, **values) -> Lease:
     if action not in actions(record, firm, today):
         raise FieldError("status", _("A lease in status %(status)s cannot be changed this way.",
                                      status=status_name(record.status)))
-    moved = db.session.execute(
-        update(Lease).where(Lease.id == record.id, Lease.status == record.status)
-        .values(status=to, **values).execution_options(synchronize_session=False)).rowcount
-    if not moved:
+    if not _transition(record, (record.status,), to, **values):
         db.session.rollback()
         raise FieldError("status", _("Someone else changed this lease a moment ago; reload the page."))
-    db.session.refresh(record)
-    emit(LeaseChanged(lease_id=record.id, status=to, attempt=record.payment_attempt),
-         dedupe=f"lease:{record.id}:{to}:{record.payment_attempt}")
     return record
 
 
@@ -114,25 +122,14 @@ def inspect(record: Lease, firm, today: date, kept_fen: int, reason: str) -> Lea
 
 
 # -- what the payments feature reports back (no permission: the charge's outcome decides) ---------------------------
-def _report(record: Lease, sources: tuple[str, ...], to: str, dedupe: str) -> bool:
-    moved = db.session.execute(
-        update(Lease).where(Lease.id == record.id, Lease.status.in_(sources))
-        .values(status=to).execution_options(synchronize_session=False)).rowcount
-    db.session.refresh(record)
-    if moved:
-        emit(LeaseChanged(lease_id=record.id, status=to, attempt=record.payment_attempt), dedupe=dedupe)
-    return bool(moved)
-
-
 def mark_paid(record: Lease) -> bool:
     """The start charge succeeded: approved (or payment_failed, when a late success arrives) -> paid."""
-    return _report(record, ("approved", "payment_failed"), "paid", f"lease:{record.id}:paid")
+    return _transition(record, ("approved", "payment_failed"), "paid", per_attempt=False)
 
 
 def mark_unpaid(record: Lease) -> bool:
     """The start charge was declined: approved -> payment_failed (the lessee is told and may pay again)."""
-    return _report(record, ("approved",), "payment_failed",
-                   f"lease:{record.id}:payment_failed:{record.payment_attempt}")
+    return _transition(record, ("approved",), "payment_failed")
 
 
 def status_name(status: str) -> str:

@@ -19,6 +19,7 @@ STATUSES = ("requested", "approved", "payment_failed", "paid", "active", "return
             "cancelled")
 HOLDING_STATES = ("requested", "approved", "payment_failed", "paid", "active")  # the item is held for its dates
 PLANNED_STATES = ("paid", "active")  # the item works at the lessee's site: the planner may place steps on it
+CHARGED_STATES = ("paid", "active", "returned", "closed")  # the lessee owes its instalments: charged when due
 
 
 class Lease(db.Model):

@@ -8,7 +8,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from capacity.lease_models import Lease, LeaseInstalment
+from capacity.lease_models import CHARGED_STATES, Lease, LeaseInstalment
 from capacity.models import Equipment
 from marketplace.extensions import db
 from marketplace.payments.lease_models import LeaseCharge, LeaseRefund
@@ -46,7 +46,7 @@ def of_lease(lease: Lease) -> LeaseMoney:
     money.rent_received_fen = sum(c.rent_fen for c in paid) - sum(r.amount_fen - r.deposit_fen for r in back)
     kept_posted = lease.status == "closed" and money.deposit_charged_fen > 0
     money.deposit_kept_fen = lease.kept_fen if kept_posted else 0
-    if lease.status in ("paid", "active", "returned", "closed"):
+    if lease.status in CHARGED_STATES:
         money.unpaid = [line for line in lease.instalments if line.paid_at is None]
     return money
 

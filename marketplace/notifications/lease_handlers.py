@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from capacity.lease_models import Lease, LeaseInstalment
+from capacity.lease_models import CHARGED_STATES, Lease, LeaseInstalment
 from marketplace.events import LeaseChanged
 from marketplace.extensions import db
 from marketplace.i18n import local_today, yuan
@@ -47,7 +47,7 @@ def instalment_reminders() -> None:
         select(LeaseInstalment).join(Lease).where(
             LeaseInstalment.paid_at.is_(None), LeaseInstalment.number > 1,
             LeaseInstalment.due_date <= today + timedelta(days=REMIND_DAYS),
-            Lease.status.in_(("paid", "active", "returned", "closed"))))
+            Lease.status.in_(CHARGED_STATES)))
     for line in lines:
         lease = line.lease
         params = {**_params(lease), "number": line.number, "amount": yuan(line.amount_fen),

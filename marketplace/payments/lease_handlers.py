@@ -3,10 +3,12 @@ and the sweep that charges due instalments and finishes what an outage or a cras
 
 from __future__ import annotations
 
-from flask import current_app
-from sqlalchemy import or_, select
+from datetime import timedelta
 
-from capacity.lease_models import Lease, LeaseInstalment
+from flask import current_app
+from sqlalchemy import select
+
+from capacity.lease_models import CHARGED_STATES, Lease, LeaseInstalment
 from marketplace.db_types import utcnow
 from marketplace.events import LeaseChanged, LeaseMoneyDue
 from marketplace.extensions import db
@@ -41,14 +43,14 @@ def lease_follow_up(event: LeaseMoneyDue) -> None:
 @every("payments.lease_sweep", SWEEP_S)
 def sweep_leases() -> None:
     """Leases with an instalment due and unpaid, or a charge or refund pending for a while, get a follow-up."""
-    cutoff = utcnow().timestamp() - current_app.config["PAYMENTS_SYNC_AFTER_S"]
-    stale = [c.lease_id for c in db.session.scalars(select(LeaseCharge).where(LeaseCharge.status == "pending"))
-             if c.updated_at.timestamp() < cutoff]
+    cutoff = utcnow() - timedelta(seconds=current_app.config["PAYMENTS_SYNC_AFTER_S"])
+    stale = list(db.session.scalars(select(LeaseCharge.lease_id).where(LeaseCharge.status == "pending",
+                                                                       LeaseCharge.updated_at < cutoff)))
     stale += list(db.session.scalars(select(LeaseRefund.lease_id).where(LeaseRefund.status == "pending")))
     due = db.session.scalars(
         select(LeaseInstalment.lease_id).join(Lease).where(
             LeaseInstalment.paid_at.is_(None), LeaseInstalment.number > 1, LeaseInstalment.due_date <= local_today(),
-            or_(*(Lease.status == s for s in leases.CHARGED_STATES))))
+            Lease.status.in_(CHARGED_STATES)))
     bucket = int(utcnow().timestamp() // SWEEP_S)
     for lease_id in sorted(set(stale) | set(due)):
         emit(LeaseMoneyDue(lease_id=lease_id), dedupe=f"lease-sweep:{lease_id}:{bucket}")

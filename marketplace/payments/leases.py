@@ -21,7 +21,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from capacity import lease_lifecycle
-from capacity.lease_models import Lease, LeaseInstalment
+from capacity.lease_models import CHARGED_STATES, Lease, LeaseInstalment
 from marketplace.accounts.models import Firm
 from marketplace.db_types import utcnow
 from marketplace.extensions import db
@@ -31,8 +31,6 @@ from marketplace.payments.lease_models import START, LeaseCharge, LeaseRefund
 from marketplace.payments.ledger import Cr, Dr
 from marketplace.payments.records import finish, record
 from marketplace.payments.services import REFUND_FINAL, client, ensure_customer, metadata, refund_at_provider
-
-CHARGED_STATES = ("paid", "active", "returned", "closed")  # later instalments are charged in these
 
 
 def charges_of(lease_id: int) -> list[LeaseCharge]:
