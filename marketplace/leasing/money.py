@@ -3,14 +3,17 @@ and a lessor's totals for the money page. Reads only: the rows payments/leases.p
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from capacity.lease_models import CHARGED_STATES, Lease, LeaseInstalment
 from capacity.models import Equipment
 from marketplace.extensions import db
+from marketplace.payments import leases
 from marketplace.payments.lease_models import LeaseCharge, LeaseRefund
 
 
@@ -28,16 +31,12 @@ class LeaseMoney:
     def deposit_held_fen(self) -> int:
         return self.deposit_charged_fen - self.deposit_refunded_fen - self.deposit_kept_fen
 
-    @property
-    def lessor_earned_fen(self) -> int:
-        return self.rent_received_fen + self.deposit_kept_fen
 
-
-def of_lease(lease: Lease) -> LeaseMoney:
-    charges = list(db.session.scalars(select(LeaseCharge).where(LeaseCharge.lease_id == lease.id)
-                                      .order_by(LeaseCharge.number)))
-    refunds = list(db.session.scalars(select(LeaseRefund).where(LeaseRefund.lease_id == lease.id)
-                                      .order_by(LeaseRefund.id)))
+def of_lease(lease: Lease, charges: list[LeaseCharge] | None = None,
+             refunds: list[LeaseRefund] | None = None) -> LeaseMoney:
+    """The lease's money; `charges` and `refunds` when the caller loaded them for many leases at once."""
+    charges = leases.charges_of(lease.id) if charges is None else charges
+    refunds = leases.refunds_of(lease.id) if refunds is None else refunds
     paid = [c for c in charges if c.status == "succeeded"]
     back = [r for r in refunds if r.status == "succeeded"]
     money = LeaseMoney(charges, refunds)
@@ -53,9 +52,19 @@ def of_lease(lease: Lease) -> LeaseMoney:
 
 def lessor_summary(firm, today: date) -> dict:
     """The lessor's money page: received, receivable (instalments not yet paid), deposits held, kept, overdue."""
-    leases = db.session.scalars(select(Lease).join(Equipment).where(Equipment.owner_firm_id == firm.id)
-                                .order_by(Lease.start_date.desc(), Lease.id.desc()).limit(1000)).all()
-    rows = [(lease, of_lease(lease)) for lease in leases]
+    held = db.session.scalars(select(Lease).join(Equipment).where(Equipment.owner_firm_id == firm.id)
+                              .options(selectinload(Lease.instalments), selectinload(Lease.equipment),
+                                       selectinload(Lease.lessee))
+                              .order_by(Lease.start_date.desc(), Lease.id.desc()).limit(1000)).all()
+    ids = [lease.id for lease in held]
+    charges, refunds = defaultdict(list), defaultdict(list)
+    for charge in db.session.scalars(select(LeaseCharge).where(LeaseCharge.lease_id.in_(ids))
+                                     .order_by(LeaseCharge.number)):
+        charges[charge.lease_id].append(charge)
+    for refund in db.session.scalars(select(LeaseRefund).where(LeaseRefund.lease_id.in_(ids))
+                                     .order_by(LeaseRefund.id)):
+        refunds[refund.lease_id].append(refund)
+    rows = [(lease, of_lease(lease, charges[lease.id], refunds[lease.id])) for lease in held]
     unpaid = sorted(((lease, line) for lease, money in rows for line in money.unpaid),
                     key=lambda pair: (pair[1].due_date, pair[0].id))
     return {"rows": [(lease, money) for lease, money in rows if money.charges or money.unpaid],
