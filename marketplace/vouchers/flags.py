@@ -13,7 +13,7 @@ Plain codes with parameters; the programme page words them in the reader's langu
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 
 from capacity.models import Factory, Machine
 from marketplace.accounts.models import Firm, User
@@ -47,12 +47,12 @@ def _domains(firm_ids: set[int]) -> dict[int, set[str]]:
         domain = email.rpartition("@")[2].lower()
         if domain and domain not in FREE_MAIL:
             domains.setdefault(firm_id, set()).add(domain)
-    wanted = {d for found in domains.values() for d in found}
+    wanted = sorted({d for found in domains.values() for d in found})
     firms_of: dict[str, set[int]] = {}
-    for firm_id, email in db.session.execute(select(User.firm_id, User.email)):
-        domain = email.rpartition("@")[2].lower()
-        if domain in wanted:
-            firms_of.setdefault(domain, set()).add(firm_id)
+    if wanted:  # only the users at these domains, not every user of the platform
+        at = or_(*(func.lower(User.email).endswith(f"@{domain}", autoescape=True) for domain in wanted))
+        for firm_id, email in db.session.execute(select(User.firm_id, User.email).where(at)):
+            firms_of.setdefault(email.rpartition("@")[2].lower(), set()).add(firm_id)
     common = {d for d, firms in firms_of.items() if len(firms) > PROVIDER_FIRMS}
     return {firm_id: found - common for firm_id, found in domains.items()}
 
