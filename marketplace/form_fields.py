@@ -3,6 +3,8 @@ and a 400-digit integer are a message by the field, never a value that overflows
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import wtforms
 from flask_babel import lazy_gettext as _l
 
@@ -28,6 +30,12 @@ class _Bounded:
         except ValueError:
             self.data = None
             raise ValueError(self.invalid) from None
+
+
+def two_decimals(form, field):
+    """A validator: an amount of money has at most two decimal places (fen)."""
+    if field.data is not None and field.data != field.data.quantize(Decimal("0.01")):
+        raise wtforms.validators.ValidationError(_l("At most two decimal places."))
 
 
 class FloatField(_Bounded, wtforms.FloatField):

@@ -3,22 +3,15 @@ FieldErrors (reason, note, kept_fen)."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from capacity.forms import REQUIRED
 from capacity.lease_lifecycle import NOTE_MAX
-from marketplace.form_fields import DecimalField
-
-
-def two_decimals(form, field):
-    if field.data is not None and field.data != field.data.quantize(Decimal("0.01")):
-        raise ValidationError(_l("At most two decimal places."))
+from marketplace.form_fields import DecimalField, two_decimals
 
 
 class DeclineForm(FlaskForm):
@@ -37,6 +30,6 @@ class ReturnForm(FlaskForm):
 
 
 class InspectForm(FlaskForm):
-    kept = DecimalField(_l("Keep from the deposit (¥)"), places=2, default=0,
-                        validators=[Optional(), NumberRange(min=0, message=_l("Not below zero.")), two_decimals])
+    kept_fen = DecimalField(_l("Keep from the deposit (¥)"), places=2, default=0,
+                            validators=[Optional(), NumberRange(min=0, message=_l("Not below zero.")), two_decimals])
     reason = TextAreaField(_l("Why (the lessee sees it)"), validators=[Optional(), Length(max=300)])

@@ -12,9 +12,8 @@ from flask_login import current_user, login_required
 
 from capacity import lease_lifecycle
 from capacity.lease_models import Lease
-from marketplace.errors import FieldError
 from marketplace.extensions import db
-from marketplace.forms_util import commit_or_flash
+from marketplace.forms_util import commit_or_flash, save_or_report
 from marketplace.i18n import local_today
 from marketplace.leasing import money, photos
 from marketplace.leasing.forms import DeclineForm, HandOverForm, InspectForm, ReturnForm
@@ -74,13 +73,7 @@ def _with_form(lease_id: int, name: str, form, move, success: str):
     record = _visible(lease_id)
     if not form.validate_on_submit():
         return _page(record, 422, **{name: form})
-    try:
-        move(record, form)
-        db.session.commit()
-    except FieldError as exc:
-        db.session.rollback()
-        field = getattr(form, "kept" if exc.field == "kept_fen" else exc.field, None)
-        (field.errors if field is not None else form.form_errors).append(exc.message)
+    if not save_or_report(form, lambda: move(record, form)):
         return _page(_visible(lease_id), 422, **{name: form})
     flash(success % {"ref": record.reference}, "success")
     return redirect(url_for("lease_pages.detail", lease_id=lease_id))
@@ -133,7 +126,7 @@ def photo(lease_id: int, public_id: str):
 @login_required
 def inspect(lease_id: int):
     def move(record, form):
-        kept = int((form.kept.data or Decimal(0)) * 100)
+        kept = int((form.kept_fen.data or Decimal(0)) * 100)
         lease_lifecycle.inspect(record, current_user.firm, local_today(), kept, form.reason.data)
     return _with_form(lease_id, "inspect", InspectForm(), move, _("Lease %(ref)s closed: the deposit is settled."))
 

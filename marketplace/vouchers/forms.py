@@ -16,14 +16,9 @@ from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from capacity.forms import MAX_CHARS, REQUIRED, MultiCheckboxField, choices
-from marketplace.form_fields import DecimalField
+from marketplace.form_fields import DecimalField, two_decimals
 
 MAX_YUAN = Decimal(10**10)  # the API's limit of 10**12 fen
-
-
-def two_decimals(form, field):
-    if field.data is not None and field.data != field.data.quantize(Decimal("0.01")):
-        raise ValidationError(_l("At most two decimal places."))
 
 
 def yuan_field(label, required=True):

@@ -13,7 +13,6 @@ from sqlalchemy import select
 from capacity.forms import choices
 from marketplace.accounts.auth import firm_required
 from marketplace.accounts.models import Firm
-from marketplace.errors import FieldError
 from marketplace.extensions import db
 from marketplace.forms_util import save_or_report
 from marketplace.i18n import local_today
@@ -125,13 +124,9 @@ def decide(programme_id: int):
     if form.validate_on_submit():
         ids = [int(v) for v in request.form.getlist("application_ids") if v.isdigit()]
         approve = request.form.get("decision") == "approve"
-        try:
-            decided = applications.decide(programme, ids, approve, form.note.data, current_user)
-            db.session.commit()
-        except FieldError as exc:
-            db.session.rollback()
-            field = form.note if exc.field == "note" else None
-            (field.errors if field is not None else form.form_errors).append(exc.message)
+        decided = []
+        if not save_or_report(form, lambda: decided.extend(applications.decide(programme, ids, approve,
+                                                                               form.note.data, current_user))):
             return _programme_page(_programme(programme_id), decide_form=form)
         message = _("%(n)d applications approved: vouchers issued.", n=len(decided)) if approve else _(
             "%(n)d applications rejected.", n=len(decided))

@@ -102,10 +102,10 @@ def test_lease_from_request_to_deposit_refund(paying_site, browser_sign_in, live
     assert "returned, awaiting inspection" in tenant.locator("[data-testid=lease-status]").inner_text()
 
     lessor.reload()
-    lessor.fill("input[name=kept]", "150")
+    lessor.fill("input[name=kept_fen]", "150")
     lessor.click("[data-testid=inspect]")  # a deduction needs its reason
     assert lessor.locator("[data-field=reason]").count() == 1
-    lessor.fill("input[name=kept]", "150")
+    lessor.fill("input[name=kept_fen]", "150")
     lessor.fill("[data-testid=inspect-form] textarea[name=reason]", "测头更换 Probe tip replaced")
     lessor.click("[data-testid=inspect]")
     until(lessor, "[data-testid=lease-charges]", "已退款")

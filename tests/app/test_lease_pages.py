@@ -111,7 +111,7 @@ def test_inspection_refuses_hostile_amounts(sign_in, client, db, paid_lease, kep
     lease_lifecycle.give_back(record, record.lessee, today, "")
     db.session.commit()
     sign_in(client, owner_user)
-    r = client.post(f"/leases/{record.id}/inspect", data={"kept": kept, "reason": "x"})
+    r = client.post(f"/leases/{record.id}/inspect", data={"kept_fen": kept, "reason": "x"})
     assert r.status_code == 422 and 'data-field="kept' in r.get_data(as_text=True)
     db.session.refresh(record)
     assert record.status == "returned" and record.kept_fen == 0
