@@ -284,11 +284,20 @@ def test_lessor_approving_while_lessee_cancels_moves_the_lease_once(app, parties
                                      press(lease_lifecycle.cancel, lessee_id)])
     db.session.rollback()
     won = [r for r in results if isinstance(r, str)]
-    assert len(won) == 1 and all(isinstance(r, Exception) for r in results if not isinstance(r, str)), results
-    assert db.session.get(Lease, lease_id).status == won[0]
+    assert all(isinstance(r, Exception) for r in results if not isinstance(r, str)), results
+    # From "requested" exactly one press moves the lease; the only press that may follow it is the lessee's cancel
+    # of an approved lease (a legal second move on the state it then saw), never a second approval or a decline.
+    assert len(won) == 1 or sorted(won) == ["approved", "cancelled"], results
+    final = db.session.get(Lease, lease_id).status
+    assert final == ("cancelled" if "cancelled" in won else won[0])
     moves = db.session.scalars(select(OutboxMessage.dedupe_key).where(
         OutboxMessage.handler == "payments.lease_money", OutboxMessage.dedupe_key != f"lease:{lease_id}:requested"))
-    assert len(list(moves)) == 1
+    assert len(list(moves)) == len(won)
     drain()
-    charged = len(fake_stripe.of("payment_intent"))
-    assert charged == (1 if won[0] == "approved" else 0)
+    charged = [i for i in fake_stripe.of("payment_intent") if i["status"] == "succeeded"]
+    refunded = sum(r["amount"] for r in fake_stripe.of("refund"))
+    if won == ["approved"]:
+        assert len(charged) == 1 and refunded == 0
+    else:  # declined, cancelled before approval, or approved then cancelled: nothing kept from the lessee
+        assert len(charged) <= 1 and refunded == sum(i["amount"] for i in charged)
+        assert ledger.balance("deposits_held") == 0 and ledger.balance(f"factory_payable:{owner_id}") == 0
