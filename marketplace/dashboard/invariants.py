@@ -1,7 +1,8 @@
 """What must hold for every figure the operator sees. `violations(figures)` returns one line per broken rule of a
 dashboard payload (`services.page`); the tests run it on randomised worlds and on the demo cluster.
 
-- rates (utilisation of every group, day and cell; quote-to-order; on-time) between 0 and 1 — booked time outside
+- rates (utilisation of every group, day and cell and of the cluster; quote-to-order; on-time) between 0 and 1,
+  and the cluster's utilisation between its lowest and highest day's — booked time outside
   offered windows is reported apart (`outside_h`), never counted, so utilisation cannot pass 100 %;
 - booked ≤ offered wherever utilisation is shown;
 - lead times ≥ 0 days;
@@ -33,6 +34,12 @@ def violations(figures: dict) -> list[str]:
     kpis = {k["key"]: k for k in figures["kpis"]["items"]}
     _rate("quote_to_order", kpis["quote_to_order"]["value"], out)
     _rate("on_time_rate", kpis["on_time_rate"]["value"], out)
+    _rate("utilisation (cluster)", kpis["utilisation"]["value"], out)
+    days = [v for series in figures["trend"]["series"][:1] for v in series["values"] if v is not None]
+    if kpis["utilisation"]["value"] is not None and days:
+        low, high = min(days), max(days)
+        if not low - 0.0001 <= kpis["utilisation"]["value"] <= high + 0.0001:
+            out.append(f"cluster utilisation {kpis['utilisation']['value']} outside its days' {low}..{high}")
     lead = kpis["average_lead_time_days"]["value"]
     if lead is not None and lead < 0:
         out.append(f"average lead time {lead} days < 0")

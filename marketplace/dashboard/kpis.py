@@ -11,7 +11,8 @@ from sqlalchemy import case, func, select
 
 from marketplace.accounts.models import Firm
 from marketplace.dashboard.calendar_days import range_bounds
-from marketplace.dashboard.queries import Range
+from marketplace.dashboard.models import ProcessDay
+from marketplace.dashboard.queries import Range, ratio
 from marketplace.orders.models import Order, OrderLine, OrderStatus
 from marketplace.payments.models import LedgerAccount, LedgerLine, LedgerTransaction, Payment, Payout
 from marketplace.quotes.models import Quote
@@ -171,7 +172,17 @@ def platform_fees(session, r: Range, tz_name: str) -> dict:
     return figure("platform_fees_fen", int(fees or 0) if count else None, "fen", "payouts.fee_fen")
 
 
-KPIS = (firms_by_kind, order_funnel, gmv, quote_to_order, on_time_rate, average_lead_time, voucher_budget,
+def utilisation(session, r: Range, tz_name: str) -> dict:
+    """The cluster's booked hours inside offered idle windows / offered idle hours over the range (the same
+    materialised days as the utilisation figures; the range must be covered, services.open_range)."""
+    offered, booked = session.execute(
+        select(func.coalesce(func.sum(ProcessDay.offered_minutes), 0),
+               func.coalesce(func.sum(ProcessDay.booked_minutes), 0))
+        .where(ProcessDay.cluster_id == r.cluster_id, ProcessDay.day >= r.first, ProcessDay.day <= r.last)).one()
+    return figure("utilisation", ratio(int(booked), int(offered)), "ratio", "dashboard_process_days")
+
+
+KPIS = (firms_by_kind, order_funnel, gmv, utilisation, quote_to_order, on_time_rate, average_lead_time, voucher_budget,
         platform_fees, money_flows)
 
 

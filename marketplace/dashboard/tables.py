@@ -126,6 +126,7 @@ KINDS = {"total": _l("All firms"), "buyer": _l("SME buyers"), "factory": _l("Fac
          "lessor": _l("Equipment lessors"), "operator": _l("Operators")}
 KPI_LABELS = {
     "firms": _l("Firms on the platform"), "order_funnel": _l("Orders posted"), "gmv_fen": _l("GMV (CNY)"),
+    "utilisation": _l("Utilisation of offered idle hours, percent"),
     "quote_to_order": _l("Quote-to-order conversion, percent"), "on_time_rate": _l("On-time delivery rate, percent"),
     "average_lead_time_days": _l("Average lead time (days)"), "voucher_budget": _l("Voucher budget used / remaining"),
     "platform_fees_fen": _l("Platform fees (CNY)"), "money_flows": _l("Money captured (CNY)"),
@@ -137,6 +138,7 @@ KPI_DEFINITIONS = {
     "firms": _l("firms of the cluster now, by kind"),
     "order_funnel": _l("orders created in the range, by how far they got"),
     "gmv_fen": _l("money captured from buyers for orders created in the range, less refunds"),
+    "utilisation": _l("booked hours inside offered idle windows / offered idle hours, all machines, in the range"),
     "quote_to_order": _l("quotes issued in the range that became an order"),
     "on_time_rate": _l("orders delivered in the range by their due date"),
     "average_lead_time_days": _l("days from order to delivery, orders delivered in the range"),
