@@ -12,4 +12,12 @@ if [ ! -f "$stamp" ]; then
   .venv/bin/python -m pip install --quiet -e ".[${EXTRAS}]"
   touch "$stamp"
 fi
+# the programme report's PDF needs a Chinese font (WeasyPrint finds fonts through fontconfig)
+if command -v fc-list >/dev/null 2>&1 && [ -z "$(fc-list :lang=zh 2>/dev/null)" ]; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null
+  else
+    echo "No Chinese font: install Debian's 'fonts-noto-cjk' (the programme report's PDF needs it)." >&2
+  fi
+fi
 .venv/bin/python scripts/translations.py compile >/dev/null 2>&1
