@@ -98,6 +98,7 @@ def _register_models() -> None:
     import marketplace.payments.models  # noqa: F401
     import marketplace.planning.models  # noqa: F401
     import marketplace.quotes.models  # noqa: F401
+    import marketplace.reports.models  # noqa: F401
     import marketplace.search.models  # noqa: F401
     import marketplace.vouchers.models  # noqa: F401
 
@@ -120,6 +121,7 @@ def _api_blueprints():
     from marketplace.accounts import api as accounts_api
     from marketplace.addresses import api as addresses_api
     from marketplace.bids import api as bids_api
+    from marketplace.credit import api as credit_api
     from marketplace.dashboard import api as dashboard_api
     from marketplace.documents import api as documents_api
     from marketplace.messages import api as messages_api
@@ -128,6 +130,7 @@ def _api_blueprints():
     from marketplace.payments import api as payments_api
     from marketplace.planning import api as planning_api
     from marketplace.quotes import api as quotes_api
+    from marketplace.reports import api as reports_api
     from marketplace.search import api as search_api
     from marketplace.vouchers import api as vouchers_api
     from marketplace.vouchers import application_api
@@ -136,7 +139,8 @@ def _api_blueprints():
             *search_api.BLUEPRINTS, *quotes_api.BLUEPRINTS, *orders_api.BLUEPRINTS,
             *vouchers_api.BLUEPRINTS, *lease_api.BLUEPRINTS, *dashboard_api.BLUEPRINTS, *payments_api.BLUEPRINTS,
             *addresses_api.BLUEPRINTS, *bids_api.BLUEPRINTS, *documents_api.BLUEPRINTS, *messages_api.BLUEPRINTS,
-            *notifications_api.BLUEPRINTS, *application_api.BLUEPRINTS)
+            *notifications_api.BLUEPRINTS, *application_api.BLUEPRINTS, *reports_api.BLUEPRINTS,
+            *credit_api.BLUEPRINTS)
 
 
 def _web_blueprints():
@@ -146,6 +150,7 @@ def _web_blueprints():
     from marketplace.accounts.views import accounts_web
     from marketplace.addresses.views import addresses_web
     from marketplace.bids.views import bids_web
+    from marketplace.credit.views import credit_web
     from marketplace.dashboard.views import dashboard_web
     from marketplace.documents.views import documents_web
     from marketplace.leasing.views import lease_pages
@@ -156,10 +161,12 @@ def _web_blueprints():
     from marketplace.outbox.views import operations_web
     from marketplace.planning.views import planning_web
     from marketplace.quotes.views import quotes_web
+    from marketplace.reports.views import reports_web
     from marketplace.search.views import search_web
     from marketplace.vouchers.views import vouchers_web
     from marketplace.web.views import web
 
     return (web, accounts_web, capacity_web, equipment_web, planning_web, search_web, quotes_web, dashboard_web,
             orders_web, multipart_web, addresses_web, bids_web, documents_web, messages_web, notifications_web,
-            vouchers_web, leases_web, lease_pages, operations_web)
+            vouchers_web, leases_web, lease_pages, operations_web, reports_web,
+            credit_web)

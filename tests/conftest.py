@@ -625,6 +625,7 @@ ENGLISH_ALLOWED = {
     "Authorization", "Bearer", "English", "ABS", "POM", "PLA", "PA12", "PC", "PP", "TPU", "SLS", "FDM", "EDM",
     "CMM", "Stripe", "WebGL", "Ra", "mm", "kg", "km", "cm", "CNY", "RMB", "ID", "SMP", "HIS", "Q235", "SS304",
     "RoHS", "ASCII", "GMV", "CPU", "OpenCASCADE", "SHA", "PDF", "PNG", "JPEG", "DXF",  # file formats, as in Chinese UIs
+    "Excel",
 }
 ENGLISH_WORD = re.compile(r"[A-Za-z][A-Za-z_]{2,}")
 

@@ -48,6 +48,7 @@ STEPS = (
     orders.seed_plan,
     quote_history.seed_completed_jobs,
     money.seed_leases,
+    money.seed_programme_plan,
 )
 
 

@@ -1,4 +1,5 @@
-"""The demo's voucher programme (set up before the history, which redeems its vouchers) and its equipment leases."""
+"""The demo's voucher programme (set up before the history, which redeems its vouchers), its equipment leases and the
+targets of the provincial programme the cluster reports to (half-way through its year: the mid-term review)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from capacity.leasing import lease, plans_for
 from capacity.models import Equipment, Factory
 from marketplace.extensions import db
 from marketplace.outbox.runner import drain
+from marketplace.reports import services as reports
+from marketplace.reports.models import ReportPlan
 from marketplace.vouchers import services as vouchers
 from marketplace.vouchers.models import VoucherProgramme
 
@@ -67,3 +70,14 @@ def seed_leases(context) -> None:
     db.session.commit()
     if payments_server_up():
         drain(handlers=("payments.lease_money",))
+
+
+def seed_programme_plan(context) -> None:
+    if db.session.scalar(select(func.count(ReportPlan.id)).where(ReportPlan.cluster_id == context.cluster.id)):
+        return
+    start = context.today - timedelta(days=182)
+    name = "广东省共享制造示范平台 2026–2027 Provincial shared-manufacturing pilot"
+    reports.create_plan(context.cluster, name, start, start + timedelta(days=364), {
+                            "firms": 100, "factory_firms": 40, "buyer_firms": 60, "orders_accepted": 300,
+                            "orders_completed": 200, "gmv_fen": 300_000_000, "voucher_subsidies_fen": 20_000_000,
+                            "utilisation": 0.35, "on_time_rate": 0.9, "average_lead_time_days": 12}, None)

@@ -29,6 +29,7 @@ VALID_BODIES = {
     "applications": {"purpose": "x", "requested_fen": 10**12},  # over any cap: an SME of the cluster gets a 422
     "decide": {"application_ids": [1], "approve": True},
     "reimbursements": {"amount_fen": 1, "reference": "x", "received_on": "2026-11-30"},
+    "plans/<int:report_plan_id>": {"targets": {"firms": 30}},
 }
 
 
@@ -124,12 +125,16 @@ def _orders_and_money(db, a, user_a, site, machine, create_firm, create_equipmen
                          firm_id=a.id, planned_start=booking.starts_at, planned_end=booking.ends_at,
                          proposed_start=booking.starts_at + timedelta(days=1),
                          proposed_end=booking.ends_at + timedelta(days=1))
-    db.session.add_all([question, offer])
+    from marketplace.reports.models import ReportPlan, ReportTarget
+
+    report_plan = ReportPlan(cluster_id=a.cluster_id, name="Province", period_start=date(2026, 1, 1),
+                             period_end=date(2026, 12, 31), targets=[ReportTarget(metric="firms", stored_value=20)])
+    db.session.add_all([question, offer, report_plan])
     db.session.commit()
     return {"order_id": order.id, "booking_id": booking.id, "lease_id": lease.id, "quote_id": quote.id,
             "run_id": run.id, "programme_id": programme.id, "request_id": refund_request.id,
             "public_id": document.public_id, "bid_request_id": bid_request.id, "address_id": address.id,
-            "question_id": question.id, "offer_id": offer.id}
+            "question_id": question.id, "offer_id": offer.id, "report_plan_id": report_plan.id}
 
 
 def _document(db, order, user):
@@ -149,7 +154,7 @@ def _document(db, order, user):
     return document
 
 
-OPERATOR_ONLY = ("/api/v1/plan-runs/", "/api/v1/voucher-programmes/")
+OPERATOR_ONLY = ("/api/v1/plan-runs/", "/api/v1/voucher-programmes/", "/api/v1/reports/")
 PUBLIC_IN_CLUSTER = {"/api/v1/suppliers/<int:firm_id>"}  # a supplier's profile: every firm of the cluster sees it
 # any SME of the cluster may apply to its programmes (the amount asked here is over the cap: 422, nothing stored)
 APPLY_IN_CLUSTER = {("POST", "/api/v1/voucher-programmes/<int:programme_id>/applications")}
