@@ -65,6 +65,7 @@ class ProgrammeReportSchema(ma.Schema):
     name = ma.fields.String()
     period_start = ma.fields.Date()
     period_end = ma.fields.Date()
+    through = ma.fields.Date(metadata={"description": "the actuals count the period's days up to this one"})
     timezone = ma.fields.String()
     as_of = ma.fields.Date()
     elapsed_share = ma.fields.Float()

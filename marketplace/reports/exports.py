@@ -46,9 +46,10 @@ def xlsx(data: dict, cluster_name: str) -> bytes:
     sheet.append([_pair(h["cluster"]), cluster_name])
     sheet.append([_pair(h["period"]), data["period_start"], data["period_end"]])
     sheet.append([_pair(h["as_of"]), data["as_of"]])
+    sheet.append([_pair(h["counted_days"]), data["period_start"], data["through"]])
     sheet.append([_pair(h["elapsed"]), data["elapsed_share"]])
-    sheet["B5"].number_format = "0.0%"
-    for row in sheet.iter_rows(min_row=3, max_row=4, min_col=2, max_col=3):
+    sheet["B6"].number_format = "0.0%"
+    for row in sheet.iter_rows(min_row=3, max_row=5, min_col=2, max_col=3):
         for cell in row:
             cell.number_format = "yyyy-mm-dd"
     sheet.append([])

@@ -1,7 +1,8 @@
 """Programme plans and their report: each target beside the dashboard's figure for the plan's period.
 
-The actuals are `dashboard.kpis.all_kpis` over the plan's period (the dashboard's own range and materialised days),
-so a report and the dashboard shown for the same range agree to the fen. Status per target:
+The actuals are `dashboard.kpis.all_kpis` over the plan's period so far (its first day through today, or its last
+day once it is over; the dashboard's own range and materialised days), so a report and the dashboard shown for the
+same days agree to the fen. Status per target:
   met          the actual reaches the target (a floor), or stays within it (a ceiling: lead time)
   on_track     not reached yet, but a cumulative figure (orders, money) is at or above the target pro rata to the
                share of the period that has passed
@@ -111,8 +112,11 @@ def judge(metric: Metric, target, actual, share: float) -> tuple[str, float | No
 
 
 def report(plan: ReportPlan, cluster: Cluster, today: date, locale: str) -> tuple[dict, bool]:
-    """The plan's report and whether dashboard rows were materialised (the caller commits then)."""
-    r, wrote = dashboard.open_range(db.session, cluster, plan.period_start, plan.period_end, locale)
+    """The plan's report and whether dashboard rows were materialised (the caller commits then). The actuals are
+    the period so far: its first day through today (or its last day, once it is over), so offered hours still
+    ahead do not dilute the utilisation."""
+    through = min(plan.period_end, max(today, plan.period_start))
+    r, wrote = dashboard.open_range(db.session, cluster, plan.period_start, through, locale)
     figures = {k["key"]: k for k in dashboard_kpis.all_kpis(db.session, r, cluster.timezone)}
     share = elapsed_share(plan.period_start, plan.period_end, today)
     targets = {t.metric: t.stored_value for t in plan.targets}
@@ -128,5 +132,6 @@ def report(plan: ReportPlan, cluster: Cluster, today: date, locale: str) -> tupl
     summary = {s: sum(1 for row in rows if row["status"] == s)
                for s in ("met", "on_track", "behind", "no_data", "not_started")}
     return {"id": plan.id, "name": plan.name, "period_start": plan.period_start, "period_end": plan.period_end,
-            "timezone": cluster.timezone, "as_of": today, "elapsed_share": round(share, 4), "rows": rows,
+            "through": through, "timezone": cluster.timezone, "as_of": today, "elapsed_share": round(share, 4),
+            "rows": rows,
             "summary": summary, "lead_source": figures["average_lead_time_days"]["source"]}, wrote

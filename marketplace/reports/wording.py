@@ -18,7 +18,8 @@ STATUS = {
 HEADINGS = {
     "title": _l("Programme performance report"), "metric": _l("Metric"), "target": _l("Target"),
     "actual": _l("Actual"), "progress": _l("Progress"), "expected": _l("Expected by now"), "status": _l("Status"),
-    "period": _l("Reporting period"), "as_of": _l("As of"), "elapsed": _l("Period elapsed"), "cluster": _l("Cluster"),
+    "period": _l("Reporting period"), "as_of": _l("As of"),
+    "counted_days": _l("Actuals counted"), "elapsed": _l("Period elapsed"), "cluster": _l("Cluster"),
     "counted": _l("How it is counted"), "ceiling": _l("at most"),
     "source": _l("Figures are the platform's own records, counted as on the operator dashboard for the same "
                  "range of local days."),
