@@ -38,7 +38,7 @@ class CreditProfileSchema(ma.Schema):
     firm_id = ma.fields.Integer()
     firm = ma.fields.String(attribute="firm.name")
     score = ma.fields.Float(metadata={"description": "0..100"})
-    grade = ma.fields.String(metadata={"description": "A (80+), B (65+), C (50+), D"})
+    grade = ma.fields.String(metadata={"description": "A (80+), B (65+), C (50+), D; NR with fewer than 5 orders"})
     thin = ma.fields.Boolean(metadata={"description": "fewer than 5 orders in all"})
     factors = ma.fields.List(ma.fields.Nested(FactorSchema))
     facts = ma.fields.Dict()

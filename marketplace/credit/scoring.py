@@ -10,7 +10,8 @@ Six factors, 100 points in all; each says how it was reached as a code with para
   tenure        10  days on the platform, reaching 10 at two years
 
 Without enough history a factor gives half its points and says so. Grade: A from 80, B from 65, C from 50, else D;
-`thin` when the firm has fewer than 5 orders in all (the score then says more about the lack of history).
+NR (not rated) and `thin` when the firm has fewer than 5 orders in all: the score then says more about the lack of
+history than about the firm, and a new firm must not look like a high risk.
 """
 
 from __future__ import annotations
@@ -102,5 +103,6 @@ def score(f: Facts) -> dict:
     """{firm_id, score, grade, thin, factors[{code, points, max, reason, params}], facts}."""
     factors = [fn(f) for fn in FACTORS]
     total = round(sum(x["points"] for x in factors), 1)
-    return {"firm_id": f.firm_id, "score": total, "grade": grade_of(total), "thin": _orders(f) < THIN_HISTORY,
+    thin = _orders(f) < THIN_HISTORY
+    return {"firm_id": f.firm_id, "score": total, "grade": "NR" if thin else grade_of(total), "thin": thin,
             "factors": factors, "facts": asdict(f)}

@@ -18,12 +18,12 @@ def may_see(viewer: Firm, firm: Firm) -> bool:
 
 
 def profiles(cluster_id: int) -> list[dict]:
-    """Every firm of the cluster but operators, best score first."""
+    """Every firm of the cluster but operators: rated firms first, best score first."""
     firms = db.session.scalars(select(Firm).where(Firm.cluster_id == cluster_id, Firm.is_operator.is_(False))
                                .order_by(Firm.name)).all()
     facts = facts_of(db.session, firms, utcnow())
     rows = [scoring.score(facts[f.id]) | {"firm": f} for f in firms]
-    return sorted(rows, key=lambda r: (-r["score"], r["firm"].name))
+    return sorted(rows, key=lambda r: (r["thin"], -r["score"], r["firm"].name))
 
 
 def profile(firm: Firm) -> dict:

@@ -9,9 +9,10 @@ from marketplace.i18n import yuan
 
 FACTOR_NAMES = {
     "delivery": _l("On-time delivery"), "ratings": _l("Buyers' ratings"), "disputes": _l("Disputes and refunds"),
-    "reliability": _l("Declines and cancellations"), "volume": _l("Volume"), "tenure": _l("Time on the platform"),
+    "reliability": _l("Declines and cancellations"), "volume": _l("Trade volume"), "tenure": _l("Time on the platform"),
 }
-GRADE_NOTES = {"A": _l("very reliable"), "B": _l("reliable"), "C": _l("some concerns"), "D": _l("high risk")}
+GRADE_NOTES = {"A": _l("very reliable"), "B": _l("reliable"), "C": _l("some concerns"), "D": _l("high risk"),
+               "NR": _l("not rated: fewer than 5 orders")}
 
 
 def explain(factor: dict) -> str:

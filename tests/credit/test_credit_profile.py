@@ -22,6 +22,7 @@ def test_scoring_a_long_clean_history_and_a_new_firm():
         "delivery": "too_few", "ratings": "too_few", "disputes": "no_orders", "reliability": "no_orders",
         "volume": "delivered", "tenure": "days"}
     assert new["thin"] and new["score"] == 12.5 + 10 + 10 + 5 + 0 + 0.1
+    assert new["grade"] == "NR"  # not "D": a new firm is not a high risk, it has no history
 
 
 def test_a_troubled_history_scores_low():
@@ -103,7 +104,7 @@ def test_the_firm_and_its_operator_see_the_profile_nobody_else(db, history, api_
     assert operator.get(url).json["score"] == own.json["score"]
     listed = operator.get("/api/v1/credit-profiles").json
     assert {p["firm"] for p in listed} == {"F", "B", "Rival"}  # every firm but operators
-    assert [p["score"] for p in listed] == sorted((p["score"] for p in listed), reverse=True)
+    assert [(p["thin"], -p["score"]) for p in listed] == sorted((p["thin"], -p["score"]) for p in listed)
     for intruder in (history["users"]["rival"], history["users"]["buyer"],
                      create_user(create_firm("operator", cluster=create_cluster()))):
         assert api_as(intruder).get(url).status_code == 404
