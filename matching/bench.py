@@ -18,6 +18,7 @@ import sys
 import time
 from types import SimpleNamespace
 
+from matching.bounds import cost_lower_bound
 from matching.cpsat import solve
 from matching.fjsp import FjspOperation, FjspParams, read_fjsp, solve_fjsp
 from matching.generator import generate_cluster
@@ -123,11 +124,24 @@ def run_cluster(args) -> int:
     ratio = plan.objective / greedy.objective if greedy.objective else float("nan")
     cost_ratio = plan.cost.total_fen / greedy.cost.total_fen if greedy.cost.total_fen else float("nan")
     feasible = int(not violations and plan.status in ("OPTIMAL", "FEASIBLE"))
+    t = time.perf_counter()
+    bound = cost_lower_bound(problem, plan)
+    bound_s = time.perf_counter() - t
+    cheapest = cost_lower_bound(problem, plan, capacity=False)
+    vs_bound = plan.cost.total_fen / bound if bound else float("nan")
+    greedy_bound = cost_lower_bound(problem, greedy)
+    tardiness_vs_greedy = (plan.weighted_tardiness / greedy.weighted_tardiness if greedy.weighted_tardiness
+                           else float("nan") if plan.weighted_tardiness else 1.0)
+    print(f"cost lower bound: {bound} fen for the {len(plan.assignments)} placed steps (capacity LP, {bound_s:.1f} s; "
+          f"cheapest eligible resource alone: {cheapest}); greedy "
+          f"{greedy.cost.total_fen / greedy_bound if greedy_bound else 0:.4f}x its bound")
     print(f"quotes: {len(times)} insertions, p50={p50:.1f} ms, p95={p95:.1f} ms")
     print(f"feasible={feasible} orders={args.orders} cost_ratio_vs_greedy={ratio:.4f} money_ratio_vs_greedy="
           f"{cost_ratio:.4f} weighted_tardiness={plan.weighted_tardiness} greedy_weighted_tardiness="
           f"{greedy.weighted_tardiness} unplaced_steps={len(plan.unplaced)} wall_s={wall:.1f} peak_mb={peak_mb:.0f} "
-          f"insert_p50_ms={p50:.1f} insert_p95_ms={p95:.1f} seed={args.seed} workers={args.workers}")
+          f"insert_p50_ms={p50:.1f} insert_p95_ms={p95:.1f} cost_lower_bound_fen={bound} "
+          f"cost_vs_lower_bound={vs_bound:.4f} weighted_tardiness_vs_greedy={tardiness_vs_greedy:.4f} "
+          f"seed={args.seed} workers={args.workers}")
     return 0 if feasible else 1
 
 
