@@ -15,6 +15,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.models import Cluster
 from marketplace.dashboard import kpis as dashboard_kpis
@@ -26,6 +27,10 @@ from marketplace.reports.models import ReportPlan, ReportTarget
 
 NAME_MAX = 200
 EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)  # a programme's period, not a typo's year 9999
+
+
+def _duplicate() -> FieldError:
+    return FieldError("name", _("This programme already has targets for a period starting on this day."))
 
 
 def _check_targets(targets: dict) -> dict[str, int]:
@@ -63,11 +68,14 @@ def create_plan(cluster: Cluster, name: str, start: date, end: date, targets: di
     stored = _check_targets(targets)
     if db.session.scalar(select(ReportPlan.id).where(ReportPlan.cluster_id == cluster.id, ReportPlan.name == name,
                                                      ReportPlan.period_start == start)):
-        raise FieldError("name", _("This programme already has targets for a period starting on this day."))
+        raise _duplicate()
     plan = ReportPlan(cluster_id=cluster.id, name=name, period_start=start, period_end=end, created_by_id=user_id,
                       targets=[ReportTarget(metric=k, stored_value=v) for k, v in stored.items()])
-    db.session.add(plan)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # a concurrent request with the same plan: the unique key refuses it
+            db.session.add(plan)
+    except IntegrityError:
+        raise _duplicate() from None
     return plan
 
 

@@ -143,3 +143,22 @@ def test_the_page_takes_yuan_and_percent_and_shows_refusals_by_the_field(db, cli
     assert {t.metric: t.stored_value for t in db.session.scalars(select(ReportTarget))} == {"firms": 30}
     assert client.post(f"/reports/{plan.id}/delete").status_code == 302
     assert _count(db) == (0, 0)
+
+
+def test_a_plan_created_concurrently_is_refused_by_the_unique_key(db, operator, monkeypatch):
+    """Two requests pass the existence check at once: the second insert meets the unique key and becomes a 422 on
+    `name` (not a 500), and the first plan stays whole."""
+    from marketplace.errors import FieldError
+    from marketplace.reports import services
+
+    start, end = date(2026, 7, 1), date(2027, 6, 30)
+    services.create_plan(operator.firm.cluster, "Province", start, end, {"firms": 20}, operator.id)
+    db.session.commit()
+    monkeypatch.setattr(db.session, "scalar", lambda *a, **k: None)  # the check ran before the other commit
+    with pytest.raises(FieldError) as refused:
+        services.create_plan(operator.firm.cluster, "Province", start, end, {"firms": 30}, operator.id)
+    assert refused.value.field == "name"
+    monkeypatch.undo()
+    db.session.commit()
+    assert _count(db) == (1, 1)
+    assert db.session.scalar(select(ReportTarget.stored_value)) == 20
