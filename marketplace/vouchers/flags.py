@@ -6,7 +6,10 @@ order whose buyer and supplier
   registered at the same address (`same_place`);
 * share people: users of both firms with e-mail addresses at the same company domain (`shared_domain`; the common
   free mail providers do not count, nor a domain that users of more than PROVIDER_FIRMS firms have: that is a
-  provider, e.g. the demo's demo.smp.cn).
+  provider, e.g. the demo's demo.smp.cn);
+* agree a price far above the platform's instant quote for the same part: an order placed from a quote (an awarded
+  bid, typically) whose price per piece is more than PRICE_RATIO times the quote's (`price_above_quote`) — a
+  subsidy is a share of the price, so an inflated price draws more of the programme's money.
 
 Plain codes with parameters; the programme page words them in the reader's language.
 """
@@ -19,10 +22,12 @@ from capacity.models import Factory, Machine
 from marketplace.accounts.models import Firm, User
 from marketplace.extensions import db
 from marketplace.orders.models import Booking, Order, OrderStep
+from marketplace.quotes.models import Quote
 from marketplace.vouchers.models import Voucher, VoucherProgramme, VoucherRedemption
 from matching.prepare import haversine_km
 
 FLAG_DISTANCE_M = 100
+PRICE_RATIO = 1.5
 PROVIDER_FIRMS = 5
 FREE_MAIL = {"qq.com", "163.com", "126.com", "foxmail.com", "sina.com", "sohu.com", "aliyun.com", "139.com",
              "yeah.net", "gmail.com", "outlook.com", "hotmail.com", "yahoo.com", "icloud.com", "example.com"}
@@ -78,6 +83,7 @@ def programme_flags(programme: VoucherProgramme) -> list[dict]:
     firms = {f.id: f for f in db.session.scalars(select(Firm).where(Firm.id.in_(firm_ids)))}
     domains = _domains(firm_ids)
     pairs = _bought_from(firm_ids)
+    quotes = _quotes_of(orders)
     flags = []
     for order in orders:
         buyer = firms[order.buyer_firm_id]
@@ -96,4 +102,20 @@ def programme_flags(programme: VoucherProgramme) -> list[dict]:
             shared = sorted(domains.get(buyer.id, set()) & domains.get(supplier_id, set()))
             if shared:
                 flags.append({**base, "code": "shared_domain", "domain": shared[0]})
+            ratio = _price_ratio(order, quotes.get(order.quote_id))
+            if ratio is not None and ratio > PRICE_RATIO:
+                flags.append({**base, "code": "price_above_quote", "ratio": round(ratio, 2),
+                              "quote": quotes[order.quote_id].reference})
     return flags
+
+
+def _quotes_of(orders: list[Order]) -> dict[int, Quote]:
+    ids = {o.quote_id for o in orders if o.quote_id}
+    return {q.id: q for q in db.session.scalars(select(Quote).where(Quote.id.in_(ids)))} if ids else {}
+
+
+def _price_ratio(order: Order, quote: Quote | None) -> float | None:
+    """The order's price per piece over the instant quote's (standard tier, the quote's quantity)."""
+    if quote is None or not quote.feasible or not quote.unit_price_fen or not order.total_fen or not order.quantity:
+        return None
+    return order.total_fen / order.quantity / quote.unit_price_fen

@@ -59,3 +59,38 @@ def test_a_domain_of_many_firms_is_a_provider_not_a_company(dummy_cluster, creat
     db.session.add(VoucherRedemption(voucher_id=voucher.id, order_id=order.id, amount_fen=10_000))
     db.session.commit()
     assert flags.programme_flags(programme) == []
+
+
+def test_a_price_far_above_the_instant_quote_is_flagged(sign_in, client, dummy_cluster, create_firm, create_user,
+                                                        create_paid_order):
+    """Orders placed from quotes (awarded bids): 2.0x the quote's price per piece is flagged, 1.2x is not."""
+    from datetime import UTC, datetime
+
+    from marketplace.quotes.models import Quote
+
+    programme = services.create_programme(dummy_cluster.id, {
+        "name": "服务券", "budget_fen": 10_000_000, "per_firm_cap_fen": 1_000_000, "kind": "percent",
+        "percent_bp": 3000, "value_fen": 0, "eligible_processes": [], "valid_from": date.today(),
+        "valid_until": date.today() + timedelta(days=90)})
+    buyer, supplier = create_firm("buyer", name="B"), create_firm("factory", name="S")
+    user = create_user(buyer)
+    voucher = services.issue(programme, buyer)
+    found = {}
+    for n, total in enumerate((200_000, 120_000)):  # 10 pieces each; the quote: 10,000 fen a piece
+        quote = Quote(reference=f"Q-F{n}", cluster_id=dummy_cluster.id, buyer_firm_id=buyer.id, user_id=user.id,
+                      valid_until=datetime.now(UTC) + timedelta(days=14), material_code="al6061", quantity=10,
+                      quantities=[10], route=["cnc_mill_3ax"], route_proposed=True, feasible=True,
+                      lead_time_tier="standard", unit_price_fen=10_000, total_fen=100_000, inputs={}, geometry={},
+                      breaks=[], tiers=[], work_content=[], warnings=[], assumptions=[])
+        db.session.add(quote)
+        db.session.flush()
+        order = create_paid_order(buyer, total_fen=total, shares={supplier: 50_000})
+        order.quote_id = quote.id
+        db.session.add(VoucherRedemption(voucher_id=voucher.id, order_id=order.id, amount_fen=10_000))
+        found[total] = order
+    db.session.commit()
+    flagged = [f for f in flags.programme_flags(programme) if f["code"] == "price_above_quote"]
+    assert [(f["order"], f["ratio"], f["quote"]) for f in flagged] == [(found[200_000].reference, 2.0, "Q-F0")]
+    sign_in(client, create_user(create_firm("operator")), "zh")
+    page = client.get(f"/vouchers/{programme.id}").get_data(as_text=True)
+    assert "每件价格是同一零件平台即时报价 Q-F0 的 2.0 倍。" in page
