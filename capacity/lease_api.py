@@ -123,7 +123,7 @@ class Leases(MethodView):
         return record
 
 
-def _lease(lease_id: int) -> Lease:
+def visible_lease(lease_id: int) -> Lease:
     record = db.session.scalar(_visible(select(Lease)).where(Lease.id == lease_id))
     if record is None:
         abort(404, f"No lease with id {lease_id}.")
@@ -135,11 +135,11 @@ class LeaseItem(MethodView):
     @leases_blp.response(200, LeaseSchema)
     def get(self, lease_id):
         """One lease with its instalment schedule"""
-        return _lease(lease_id)
+        return visible_lease(lease_id)
 
 
 def _act(lease_id: int, move, *args) -> Lease:
-    record = _lease(lease_id)
+    record = visible_lease(lease_id)
     move(record, current_firm(), local_today(), *args)
     db.session.commit()
     return record

@@ -124,6 +124,7 @@ def _api_blueprints():
     from marketplace.credit import api as credit_api
     from marketplace.dashboard import api as dashboard_api
     from marketplace.documents import api as documents_api
+    from marketplace.leasing import api as lease_photos_api
     from marketplace.messages import api as messages_api
     from marketplace.notifications import api as notifications_api
     from marketplace.orders import api as orders_api
@@ -140,7 +141,7 @@ def _api_blueprints():
             *vouchers_api.BLUEPRINTS, *lease_api.BLUEPRINTS, *dashboard_api.BLUEPRINTS, *payments_api.BLUEPRINTS,
             *addresses_api.BLUEPRINTS, *bids_api.BLUEPRINTS, *documents_api.BLUEPRINTS, *messages_api.BLUEPRINTS,
             *notifications_api.BLUEPRINTS, *application_api.BLUEPRINTS, *reports_api.BLUEPRINTS,
-            *credit_api.BLUEPRINTS)
+            *credit_api.BLUEPRINTS, *lease_photos_api.BLUEPRINTS)
 
 
 def _web_blueprints():

@@ -147,6 +147,7 @@ def register_error_handlers(app) -> None:
 
     @app.errorhandler(FieldError)
     def _field_error(exc: FieldError):
+        db.session.rollback()  # a refusal stores nothing of what the request had begun (e.g. the first of two photos)
         http = unprocessable(exc.errors)
         if exc.reason:
             http.data["reasons"] = {exc.field: exc.reason}

@@ -76,7 +76,7 @@ def seed_programme_plan(context) -> None:
     if db.session.scalar(select(func.count(ReportPlan.id)).where(ReportPlan.cluster_id == context.cluster.id)):
         return
     start = context.today - timedelta(days=182)
-    name = "广东省共享制造示范平台 2026–2027 Provincial shared-manufacturing pilot"
+    name = "广东省共享制造示范平台（2026–2027 年度）"
     reports.create_plan(context.cluster, name, start, start + timedelta(days=364), {
                             "firms": 100, "factory_firms": 40, "buyer_firms": 60, "orders_accepted": 300,
                             "orders_completed": 200, "gmv_fen": 300_000_000, "voucher_subsidies_fen": 20_000_000,

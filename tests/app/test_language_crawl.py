@@ -26,7 +26,8 @@ def typed_by_users(db) -> str:
                "equipment": ("name", "description"), "users": ("name", "email"), "clusters": ("name", "region"),
                "orders": ("title", "reference", "delivery_address"), "voucher_programmes": ("name",),
                "quotes": ("reference", "file_name"), "leases": ("reference",), "ratings": ("comment",),
-               "vouchers": ("code",), "order_events": ("reason",), "calendar_exceptions": ("note",)}
+               "vouchers": ("code",), "order_events": ("reason",), "calendar_exceptions": ("note",),
+               "report_plans": ("name",)}
     values = []
     for table, names in columns.items():
         for name in names:

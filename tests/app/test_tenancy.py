@@ -125,16 +125,24 @@ def _orders_and_money(db, a, user_a, site, machine, create_firm, create_equipmen
                          firm_id=a.id, planned_start=booking.starts_at, planned_end=booking.ends_at,
                          proposed_start=booking.starts_at + timedelta(days=1),
                          proposed_end=booking.ends_at + timedelta(days=1))
+    from marketplace.documents.blobs import store
+    from marketplace.leasing.models import LeasePhoto
     from marketplace.reports.models import ReportPlan, ReportTarget
+
+    png = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
+    photo = LeasePhoto(public_id="w-lease-photo-0123", lease_id=lease.id, stage="handover", filename="a.png",
+                       content_type="image/png", size_bytes=len(png), sha256=store().put(png),
+                       uploader_user_id=user_a.id)
 
     report_plan = ReportPlan(cluster_id=a.cluster_id, name="Province", period_start=date(2026, 1, 1),
                              period_end=date(2026, 12, 31), targets=[ReportTarget(metric="firms", stored_value=20)])
-    db.session.add_all([question, offer, report_plan])
+    db.session.add_all([question, offer, report_plan, photo])
     db.session.commit()
     return {"order_id": order.id, "booking_id": booking.id, "lease_id": lease.id, "quote_id": quote.id,
             "run_id": run.id, "programme_id": programme.id, "request_id": refund_request.id,
             "public_id": document.public_id, "bid_request_id": bid_request.id, "address_id": address.id,
-            "question_id": question.id, "offer_id": offer.id, "report_plan_id": report_plan.id}
+            "question_id": question.id, "offer_id": offer.id, "report_plan_id": report_plan.id,
+            "photo_id": photo.public_id}
 
 
 def _document(db, order, user):
