@@ -11,6 +11,7 @@ from sqlalchemy import or_, select
 from capacity import lease_lifecycle, leasing
 from capacity.lease_models import Lease
 from capacity.models import Equipment, Factory
+from marketplace.addresses import services as addresses
 from marketplace.api_common import ID_RANGE, ListArgs, StrictSchema, api_blueprint, page_of, paginate
 from marketplace.extensions import db
 from marketplace.i18n import local_today
@@ -24,6 +25,8 @@ class LeaseRequestSchema(StrictSchema):
     site_factory_id = ma.fields.Integer(load_default=None, allow_none=True, validate=ID_RANGE)
     delivery_address = ma.fields.String(load_default="", validate=v.Length(max=300), metadata={
         "description": "Where an item delivered to the lessee goes when the lessee gives no site"})
+    delivery_address_id = ma.fields.Integer(load_default=None, allow_none=True, validate=ID_RANGE, metadata={
+        "description": "One of the firm's saved delivery addresses instead of a typed one"})
     instalment_months = ma.fields.Integer(load_default=None, allow_none=True, validate=v.Range(min=2, max=60))
 
 
@@ -116,8 +119,11 @@ class Leases(MethodView):
         if item is None or item.cluster_id != firm.cluster_id or not item.listed:
             abort(404, f"No equipment listing with id {data['equipment_id']}.")
         site = db.session.get(Factory, data["site_factory_id"]) if data["site_factory_id"] else None
+        address = data["delivery_address"]
+        if data["delivery_address_id"] and not address.strip():
+            address = addresses.as_text(addresses.own(firm, data["delivery_address_id"]))
         record = leasing.lease(item, firm, data["start_date"], data["end_date"], site=site,
-                               delivery_address=data["delivery_address"], instalment_months=data["instalment_months"],
+                               delivery_address=address, instalment_months=data["instalment_months"],
                                today=local_today())
         db.session.commit()
         return record

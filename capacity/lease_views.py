@@ -12,6 +12,7 @@ from capacity.forms import choices
 from capacity.lease_forms import LeaseForm
 from capacity.lease_models import Lease
 from capacity.models import Equipment, Factory
+from marketplace.addresses import services as addresses
 from marketplace.errors import FieldError
 from marketplace.extensions import db
 from marketplace.forms_util import save_or_report
@@ -31,6 +32,9 @@ def _form(item: Equipment) -> LeaseForm:
     form = LeaseForm()
     sites = db.session.scalars(select(Factory).where(Factory.firm_id == current_user.firm_id).order_by(Factory.name))
     form.site_factory_id.choices = choices([(0, _("— choose a site —"))] + [(s.id, s.name) for s in sites])
+    form.delivery_address_id.choices = choices([(0, _("— choose an address —"))] + [
+        (a.id, f"{a.label} · {addresses.as_text(a)}" if a.label else addresses.as_text(a))
+        for a in addresses.saved(current_user.firm)])
     form.instalment_months.choices = choices(
         [(0, _("Pay in full"))]
         + [
@@ -58,8 +62,12 @@ def _preview(item: Equipment, form: LeaseForm) -> dict | None:
 def _lease(item: Equipment, form: LeaseForm):
     chosen = form.site_factory_id.data if item.delivered_to_lessee else 0  # on-site items work where they stand
     site = db.session.get(Factory, chosen) if chosen else None
+    typed = form.delivery_address.data or ""
+    chosen_address = form.delivery_address_id.data if item.delivered_to_lessee and not typed.strip() else 0
+    if chosen_address:
+        typed = addresses.as_text(addresses.own(current_user.firm, chosen_address))
     return leasing.lease(item, current_user.firm, form.start_date.data, form.end_date.data, site=site,
-                         delivery_address=form.delivery_address.data or "",
+                         delivery_address=typed,
                          instalment_months=form.instalment_months.data or None, today=local_today())
 
 

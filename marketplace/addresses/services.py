@@ -57,6 +57,12 @@ def own(firm, address_id: int) -> DeliveryAddress:
     return row
 
 
+def as_text(row: DeliveryAddress, limit: int = 300) -> str:
+    """A saved address as one line for a delivery note: the address, then the contact for the driver."""
+    text = row.address + (f" ({row.contact})" if row.contact else "")
+    return text if len(text) <= limit else row.address[:limit]
+
+
 def delivery_from_form(form, firm, cluster) -> dict:
     """{address, latitude, longitude} from a form: a saved address (`delivery_address_id`), or a typed address with
     the map pin's hidden `delivery_latitude`/`delivery_longitude` (the cluster's centre when the page had no map).

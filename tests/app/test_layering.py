@@ -38,7 +38,9 @@ def layer(module: str) -> int:
         return 3
     if any(module == c or module.startswith(c + ".") for c in CORE[1:]) or module == "marketplace":
         return 1
-    if module.startswith(("capacity", "marketplace.accounts", "marketplace.api_common", "marketplace.wording")):
+    # a firm's saved delivery addresses are firm data like its account (orders and leases both deliver to them)
+    if module.startswith(("capacity", "marketplace.accounts", "marketplace.addresses", "marketplace.api_common",
+                          "marketplace.wording")):
         return 2
     return 3
 

@@ -103,6 +103,41 @@ def test_buyer_without_a_site_leases_to_a_delivery_address(sign_in, client, db, 
     assert "东莞市虎门镇" in client.get(f"/leases/{record.id}").get_data(as_text=True)
 
 
+def test_a_saved_delivery_address_can_be_chosen(sign_in, client, db, api_as, create_firm, create_user,
+                                                create_equipment):
+    from marketplace.addresses.models import DeliveryAddress
+
+    owner, buyer, other = create_firm("lessor"), create_firm("buyer", name="Humen Garments"), create_firm("buyer")
+    item = create_equipment(owner, min_days=1, daily_rate_fen=10_000, deposit_fen=50_000, delivered_to_lessee=True)
+    today = utcnow().astimezone(local_zone()).date()
+    db.session.add(EquipmentAvailability(equipment=item, start_date=today, end_date=today + timedelta(days=30)))
+    dock = DeliveryAddress(firm_id=buyer.id, label="二号仓", address="东莞市虎门镇连升路 8 号",
+                           contact="王先生 138 0000 0000", latitude=22.8, longitude=113.7)
+    foreign = DeliveryAddress(firm_id=other.id, address="别家的仓库", latitude=22.8, longitude=113.7)
+    db.session.add_all([dock, foreign])
+    db.session.commit()
+    user = create_user(buyer)
+    sign_in(client, user, "zh")
+    form = {"start_date": (today + timedelta(days=2)).isoformat(), "end_date": (today + timedelta(days=3)).isoformat(),
+            "instalment_months": "0", "action": "lease"}
+    page = client.get(f"/equipment/{item.id}/lease").get_data(as_text=True)
+    assert "二号仓 · 东莞市虎门镇连升路 8 号 (王先生 138 0000 0000)" in page and "别家的仓库" not in page
+    refused = client.post(f"/equipment/{item.id}/lease", data=form | {"delivery_address_id": str(foreign.id)})
+    assert refused.status_code == 422 and 'data-field="delivery_address_id"' in refused.get_data(as_text=True)
+    assert client.post(f"/equipment/{item.id}/lease", data=form | {"delivery_address_id": str(dock.id)}
+                       ).status_code == 302
+    record = db.session.scalar(select(Lease))
+    assert record.delivery_address == "东莞市虎门镇连升路 8 号 (王先生 138 0000 0000)"
+    api = api_as(user)
+    body = {"equipment_id": item.id, "start_date": (today + timedelta(days=5)).isoformat(),
+            "end_date": (today + timedelta(days=6)).isoformat()}
+    assert api.post("/api/v1/leases", json=body | {"delivery_address_id": foreign.id}).json["errors"] == {
+        "delivery_address_id": ["Choose one of your saved addresses."]}
+    made = api.post("/api/v1/leases", json=body | {"delivery_address_id": dock.id})
+    assert made.status_code == 201 and made.json["delivery_address"] == record.delivery_address
+    assert db.session.scalar(select(func.count(Lease.id))) == 2
+
+
 @pytest.mark.parametrize("kept", ["1e309", "NaN", "150.005", "-1", "999999999999"])
 def test_inspection_refuses_hostile_amounts(sign_in, client, db, paid_lease, kept):
     record, (owner_user, lessee_user) = paid_lease
