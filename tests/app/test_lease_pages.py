@@ -1,5 +1,6 @@
 """The lease page with the test client: photos at handover (only JPEG or PNG; a bad one refuses the whole handover
-and nothing is kept), served to the lease's two sides only; the actions shown follow the viewer's role."""
+and nothing is kept), served to the lease's two sides only; the actions shown follow the viewer's role; the same
+photos through the API (stage and role checked, refusals name the field and keep nothing, 404 to others)."""
 
 from __future__ import annotations
 
@@ -150,3 +151,46 @@ def test_inspection_refuses_hostile_amounts(sign_in, client, db, paid_lease, kep
     assert r.status_code == 422 and 'data-field="kept' in r.get_data(as_text=True)
     db.session.refresh(record)
     assert record.status == "returned" and record.kept_fen == 0
+
+
+# -- photos through the API: the lessor's at handover while in use, either side's at return -----------------------
+def _upload(client, lease_id, stage, files, language="zh-CN"):
+    return client.post(f"/api/v1/leases/{lease_id}/photos", content_type="multipart/form-data",
+                       headers={"Accept-Language": language},
+                       data={"stage": stage, "photos": [(io.BytesIO(data), name) for name, data in files]})
+
+
+def _photos(db):
+    return db.session.scalar(select(func.count(LeasePhoto.id)))
+
+
+def test_photos_through_the_api_follow_the_lease(db, api_as, paid_lease, create_firm, create_user):
+    record, (owner_user, lessee_user) = paid_lease
+    today = utcnow().astimezone(local_zone()).date()
+    owner, lessee = api_as(owner_user), api_as(lessee_user)
+    early = _upload(owner, record.id, "handover", [("front.png", png())])
+    assert early.status_code == 422 and "stage" in early.json["errors"]  # paid, not handed over yet
+    lease_lifecycle.hand_over(record, owner_user.firm, today, "Spindle 1,204 h")
+    db.session.commit()
+    assert _upload(lessee, record.id, "handover", [("x.png", png())]).json["errors"]["stage"] == [
+        "只有出租方可以添加交付照片。"]
+    mixed = _upload(owner, record.id, "handover", [("front.png", png()), ("manual.pdf", b"%PDF-1.4 x")])
+    assert mixed.status_code == 422 and "photos" in mixed.json["errors"] and _photos(db) == 0
+    added = _upload(owner, record.id, "handover", [("front.png", png()), ("side.png", png((0, 90, 0)))])
+    assert added.status_code == 201 and [p["filename"] for p in added.json] == ["front.png", "side.png"]
+    lease_lifecycle.give_back(record, lessee_user.firm, today, "back")
+    db.session.commit()
+    assert _upload(lessee, record.id, "return", [("scratch.png", png((9, 9, 9)))]).status_code == 201
+    assert _upload(owner, record.id, "handover", [("late.png", png())]).status_code == 422  # returned now
+    assert _upload(owner, record.id, "return", []).json["errors"]["photos"]
+
+    listed = lessee.get(f"/api/v1/leases/{record.id}/photos").json
+    assert [(p["stage"], p["filename"]) for p in listed] == [("handover", "front.png"), ("handover", "side.png"),
+                                                             ("return", "scratch.png")]
+    content = owner.get(listed[2]["url"])
+    assert content.status_code == 200 and content.data == png((9, 9, 9)) and content.mimetype == "image/png"
+    stranger = api_as(create_user(create_firm("factory", name="Stranger")))
+    assert stranger.get(f"/api/v1/leases/{record.id}/photos").status_code == 404
+    assert stranger.get(listed[0]["url"]).status_code == 404
+    assert _upload(stranger, record.id, "return", [("x.png", png())]).status_code == 404
+    assert _photos(db) == 3
