@@ -6,7 +6,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Email, EqualTo, Length, NumberRange, Optional, Regexp
+
+from marketplace.form_fields import IntegerField
 
 
 class SignInForm(FlaskForm):
@@ -71,6 +73,9 @@ class FirmProfileForm(FlaskForm):
         ],
     )
     address = StringField(_l("Address"), validators=[Length(max=300, message=_l("At most %(max)d characters."))])
+    employees = IntegerField(_l("Employees"), validators=[
+        Optional(), NumberRange(min=1, max=10**6, message=_l("Between %(min)s and %(max)s."))],
+        description=_l("Voucher programmes for small firms check it."))
     description = TextAreaField(
         _l("About the firm"), validators=[Length(max=5000, message=_l("At most %(max)d characters."))]
     )

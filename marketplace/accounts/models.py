@@ -57,6 +57,7 @@ class Firm(db.Model):
     phone: Mapped[str] = mapped_column(String(40), nullable=False, default="")
     email: Mapped[str] = mapped_column(String(254), nullable=False, default="")
     address: Mapped[str] = mapped_column(String(300), nullable=False, default="")
+    employees: Mapped[int | None] = mapped_column(Integer)  # headcount the firm states (voucher eligibility)
     description: Mapped[str] = mapped_column(Text, nullable=False, default="")
     stripe_customer_id: Mapped[str | None] = mapped_column(String(80))  # payments: the firm as a payer
     stripe_account_id: Mapped[str | None] = mapped_column(String(80))  # payments: connected account for payouts

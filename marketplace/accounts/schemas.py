@@ -20,6 +20,8 @@ class FirmSchema(StrictSchema):
     phone = ma.fields.String(validate=v.Length(max=40))
     email = ma.fields.Email(validate=v.Length(max=254))
     address = ma.fields.String(validate=v.Length(max=300))
+    employees = ma.fields.Integer(allow_none=True, validate=v.Range(min=1, max=10**6),
+                                  metadata={"description": "Headcount; voucher programmes for small firms check it"})
     description = ma.fields.String(validate=v.Length(max=5000))
     created_at = ma.fields.AwareDateTime(dump_only=True)
 

@@ -34,6 +34,8 @@ class ProgrammeSchema(StrictSchema):
     value_fen = ma.fields.Integer(load_default=0, validate=v.Range(min=0, max=10**12))
     eligible_processes = ma.fields.List(ma.fields.String(validate=v.Length(max=32)), load_default=list,
                                         validate=v.Length(max=50))
+    max_employees = ma.fields.Integer(load_default=None, allow_none=True, validate=v.Range(min=1, max=10**6),
+                                      metadata={"description": "Only firms of at most this headcount (null: any)"})
     valid_from = ma.fields.Date(required=True)
     valid_until = ma.fields.Date(required=True)
     active = ma.fields.Boolean(load_default=True)

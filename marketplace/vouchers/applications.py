@@ -55,6 +55,7 @@ def apply(programme: VoucherProgramme, firm: Firm, purpose: str, requested_fen: 
         raise FieldError("programme_id", _("Vouchers go to SME buyers of the programme's cluster."))
     if not programme.active or programme.valid_until < today:
         raise FieldError("programme_id", _("This programme no longer takes applications."))
+    services.check_size(programme, firm, "programme_id")
     purpose = " ".join((purpose or "").split())
     if not purpose:
         raise FieldError("purpose", _("Say what the voucher is for (the parts or services you will order)."))
@@ -92,6 +93,8 @@ def decide(programme: VoucherProgramme, application_ids: list[int], approve: boo
     chosen = list(db.session.scalars(select(VoucherApplication).where(
         VoucherApplication.id.in_(ids), VoucherApplication.programme_id == programme.id)))
     if approve:
+        for application in chosen:  # a firm that grew past the programme's size since it applied
+            services.check_size(programme, application.firm, "application_ids")
         wanted = sum(min(a.requested_fen, programme.per_firm_cap_fen) for a in chosen)
         free = programme.budget_fen - committed_fen(programme)
         if wanted > free:

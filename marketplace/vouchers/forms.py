@@ -16,7 +16,7 @@ from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from capacity.forms import MAX_CHARS, REQUIRED, MultiCheckboxField, choices
-from marketplace.form_fields import DecimalField, two_decimals
+from marketplace.form_fields import DecimalField, IntegerField, two_decimals
 
 MAX_YUAN = Decimal(10**10)  # the API's limit of 10**12 fen
 
@@ -54,6 +54,8 @@ class ProgrammeForm(FlaskForm):
     )
     value_fen = yuan_field(_l("Fixed value (CNY)"), required=False)
     eligible_processes = MultiCheckboxField(_l("Eligible processes (none ticked: every process)"))
+    max_employees = IntegerField(_l("Only firms of at most this many employees (blank: any size)"), validators=[
+        Optional(), NumberRange(min=1, max=10**6, message=_l("Between %(min)s and %(max)s."))])
     valid_from = DateField(_l("Valid from"), validators=[InputRequired(REQUIRED)])
     valid_until = DateField(_l("Valid until"), validators=[InputRequired(REQUIRED)])
 
@@ -75,6 +77,7 @@ class ProgrammeForm(FlaskForm):
             "percent_bp": to_fen(self.percent_bp.data) if percent else 0,  # % x 100 = basis points
             "value_fen": 0 if percent else to_fen(self.value_fen.data),
             "eligible_processes": list(self.eligible_processes.data or []),
+            "max_employees": self.max_employees.data,
             "valid_from": self.valid_from.data,
             "valid_until": self.valid_until.data,
         }

@@ -32,6 +32,7 @@ class VoucherProgramme(db.Model):
     percent_bp: Mapped[int] = mapped_column(Integer, nullable=False, default=0)  # 3000 = 30 %
     value_fen: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
     eligible_processes: Mapped[list] = mapped_column(JSON, nullable=False, default=list)  # empty = every process
+    max_employees: Mapped[int | None] = mapped_column(Integer)  # firms of at most this headcount; None = any size
     valid_from: Mapped[date] = mapped_column(Date, nullable=False)
     valid_until: Mapped[date] = mapped_column(Date, nullable=False)
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)

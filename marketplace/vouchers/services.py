@@ -39,9 +39,22 @@ def create_programme(cluster_id: int, data: dict) -> VoucherProgramme:
     return programme
 
 
+def check_size(programme: VoucherProgramme, firm: Firm, field: str) -> None:
+    """A programme for small firms (max_employees) takes firms that stated a headcount within it."""
+    if programme.max_employees is None:
+        return
+    if firm.employees is None:
+        raise FieldError(field, _("This programme is for firms of at most %(max)d employees: state the firm's "
+                                  "number of employees on its profile first.", max=programme.max_employees))
+    if firm.employees > programme.max_employees:
+        raise FieldError(field, _("This programme is for firms of at most %(max)d employees; %(firm)s has %(n)d.",
+                                  max=programme.max_employees, firm=firm.name, n=firm.employees))
+
+
 def issue(programme: VoucherProgramme, firm: Firm, cap_fen: int | None = None) -> Voucher:
     if firm.cluster_id != programme.cluster_id or not firm.is_buyer:
         raise FieldError("firm_id", _("Vouchers go to SME buyers of the programme's cluster."))
+    check_size(programme, firm, "firm_id")
     cap = min(cap_fen or programme.per_firm_cap_fen, programme.per_firm_cap_fen)
     if db.session.scalar(select(Voucher.id).where(Voucher.programme_id == programme.id, Voucher.firm_id == firm.id)):
         raise FieldError("firm_id", _("This firm already holds a voucher of this programme."))

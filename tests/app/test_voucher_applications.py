@@ -132,3 +132,45 @@ def test_api(api_as, programme, people, create_firm, create_user):
                         json={"application_ids": [made.get_json()["id"]], "approve": True})
     assert decided.status_code == 200 and decided.get_json()[0]["voucher_code"].startswith("SV-")
     assert sme.get("/api/v1/voucher-applications").get_json()[0]["status"] == "approved"
+
+
+def test_a_programme_for_small_firms_checks_the_stated_headcount(db, dummy_cluster, people, api_as, client,
+                                                                 sign_in):
+    """max_employees 50: a firm that states no headcount is asked to, one of 80 is refused (apply, issue, and a batch
+    approval after it grew), one of 30 gets its voucher; the firm states its headcount on its profile."""
+    operator, (small, unknown, large, grew) = people
+    small.firm.employees, large.firm.employees, grew.firm.employees = 30, 80, 40
+    made = api_as(operator).post("/api/v1/voucher-programmes", json={
+        "name": "小微企业服务券", "budget_fen": 1_000_000, "per_firm_cap_fen": 100_000, "kind": "fixed",
+        "value_fen": 10_000, "valid_from": TODAY.isoformat(), "valid_until": (TODAY + timedelta(days=90)).isoformat(),
+        "max_employees": 50})
+    assert made.status_code == 201, made.json
+    programme = db.session.get(services.VoucherProgramme, made.json["id"])
+    assert programme.max_employees == 50
+    with pytest.raises(FieldError) as missing:
+        applications.apply(programme, unknown.firm, "brackets", 10_000, TODAY)
+    assert missing.value.field == "programme_id" and "50" in missing.value.message
+    with pytest.raises(FieldError) as too_big:
+        services.issue(programme, large.firm)
+    assert too_big.value.field == "firm_id" and "80" in too_big.value.message
+    asked = [applications.apply(programme, firm, "brackets", 10_000, TODAY) for firm in (small.firm, grew.firm)]
+    db.session.commit()
+    grew.firm.employees = 60  # it grew after applying
+    db.session.commit()
+    with pytest.raises(FieldError) as grown:
+        applications.decide(programme, [a.id for a in asked], True, "", operator)
+    assert grown.value.field == "application_ids" and "60" in grown.value.message
+    db.session.rollback()
+    assert db.session.scalar(select(func.count(Voucher.id))) == 0
+    applications.decide(programme, [asked[0].id], True, "", operator)
+    db.session.commit()
+    assert [v.firm_id for v in db.session.scalars(select(Voucher))] == [small.firm_id]
+
+    sign_in(client, unknown, "zh")
+    page = client.get("/firm").get_data(as_text=True)
+    assert 'name="employees"' in page
+    bad = client.post("/firm", data={"name": unknown.firm.name, "employees": "0"})
+    assert bad.status_code == 422 and 'data-field="employees"' in bad.get_data(as_text=True)
+    assert client.post("/firm", data={"name": unknown.firm.name, "employees": "12"}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(type(unknown.firm), unknown.firm_id).employees == 12
