@@ -3,10 +3,8 @@ at return (while it is returned, before the inspection closes it); both sides re
 
 from __future__ import annotations
 
-import io
-
 import marshmallow as ma
-from flask import abort, request, send_file, url_for
+from flask import abort, request, url_for
 from flask.views import MethodView
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -76,14 +74,10 @@ class LeasePhotoContent(MethodView):
     @lease_photos_blp.response(200, description="The photo", content_type="image/jpeg")
     def get(self, lease_id, photo_id):
         """One photo's content"""
-        record = visible_lease(lease_id)
-        found = next((p for p in photos.of_lease(record.id) if p.public_id == photo_id), None)
+        found = photos.find(visible_lease(lease_id).id, photo_id)
         if found is None:
             abort(404, f"No photo {photo_id} of lease {lease_id}.")
-        response = send_file(io.BytesIO(photos.content(found)), mimetype=found.content_type, max_age=0)
-        response.headers["Cache-Control"] = "private, no-store"
-        response.headers["Content-Security-Policy"] = "sandbox"
-        return response
+        return photos.response(found)
 
 
 BLUEPRINTS = (lease_photos_blp,)

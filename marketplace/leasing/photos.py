@@ -3,9 +3,10 @@ whole form: nothing partial is stored), and read them back for the lease's two s
 
 from __future__ import annotations
 
+import io
 import secrets
 
-from flask import current_app
+from flask import current_app, send_file
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -52,3 +53,17 @@ def of_lease(lease_id: int) -> list[LeasePhoto]:
 
 def content(photo: LeasePhoto) -> bytes:
     return blobs.store().get(photo.sha256)
+
+
+def find(lease_id: int, public_id: str) -> LeasePhoto | None:
+    return db.session.scalar(select(LeasePhoto).where(LeasePhoto.lease_id == lease_id,
+                                                      LeasePhoto.public_id == public_id))
+
+
+def response(photo: LeasePhoto):
+    """The photo for the lease's page and its API: never cached, never sniffed, sandboxed."""
+    sent = send_file(io.BytesIO(content(photo)), mimetype=photo.content_type, max_age=0)
+    sent.headers["Cache-Control"] = "private, no-store"
+    sent.headers["X-Content-Type-Options"] = "nosniff"
+    sent.headers["Content-Security-Policy"] = "sandbox"
+    return sent

@@ -3,10 +3,9 @@ sides), its money (charges, refunds, the deposit, instalments) and the actions i
 
 from __future__ import annotations
 
-import io
 from decimal import Decimal
 
-from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -111,15 +110,10 @@ def give_back(lease_id: int):
 @lease_pages.route("/leases/<int:lease_id>/photos/<public_id>")
 @login_required
 def photo(lease_id: int, public_id: str):
-    record = _visible(lease_id)
-    found = next((p for p in photos.of_lease(record.id) if p.public_id == public_id), None)
+    found = photos.find(_visible(lease_id).id, public_id)
     if found is None:
         abort(404)
-    response = send_file(io.BytesIO(photos.content(found)), mimetype=found.content_type, max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "sandbox"
-    return response
+    return photos.response(found)
 
 
 @lease_pages.route("/leases/<int:lease_id>/inspect", methods=["POST"])
