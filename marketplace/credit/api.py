@@ -74,8 +74,8 @@ class Profiles(MethodView):
 
 
 def visible_firm(firm_id: int) -> Firm:
-    firm = db.session.get(Firm, firm_id)
-    if firm is None or not services.may_see(current_firm(), firm):
+    firm = services.visible(current_firm(), firm_id)
+    if firm is None:
         abort(404, f"No credit profile for firm {firm_id}.")
     return firm
 

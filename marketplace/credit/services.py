@@ -17,6 +17,12 @@ def may_see(viewer: Firm, firm: Firm) -> bool:
     return viewer.id == firm.id or (viewer.is_operator and viewer.cluster_id == firm.cluster_id)
 
 
+def visible(viewer: Firm, firm_id: int) -> Firm | None:
+    """The firm whose profile `viewer` asks for, or None when it does not exist for the viewer."""
+    firm = db.session.get(Firm, firm_id)
+    return firm if firm is not None and may_see(viewer, firm) else None
+
+
 def profiles(cluster_id: int) -> list[dict]:
     """Every firm of the cluster but operators: rated firms first, best score first."""
     firms = db.session.scalars(select(Firm).where(Firm.cluster_id == cluster_id, Firm.is_operator.is_(False))

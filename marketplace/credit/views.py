@@ -8,7 +8,6 @@ from flask import Blueprint, abort, render_template
 from flask_login import current_user
 
 from marketplace.accounts.auth import firm_required
-from marketplace.accounts.models import Firm
 from marketplace.credit import services
 from marketplace.credit.api import open_map
 from marketplace.credit.capability import capability_map
@@ -30,8 +29,8 @@ def index():
 @credit_web.route("/<int:firm_id>")
 @firm_required()
 def profile(firm_id: int):
-    firm = db.session.get(Firm, firm_id)
-    if firm is None or not services.may_see(current_user.firm, firm):
+    firm = services.visible(current_user.firm, firm_id)
+    if firm is None:
         abort(404)
     return render_template("credit/profile.html", p=services.profile(firm), names=FACTOR_NAMES, explain=explain,
                            grade_notes=GRADE_NOTES)

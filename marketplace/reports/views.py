@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -10,22 +10,14 @@ from marketplace.accounts.auth import firm_required
 from marketplace.errors import FieldError
 from marketplace.extensions import db
 from marketplace.forms_util import save_or_report
-from marketplace.i18n import local_today, select_locale
 from marketplace.reports import exports, services
-from marketplace.reports.api import PDF, XLSX, attachment
+from marketplace.reports.api import PDF, XLSX, attachment, plan_of_cluster, report_of
 from marketplace.reports.forms import PlanForm, TargetsForm
 from marketplace.reports.metrics import BY_KEY
 from marketplace.reports.models import ReportPlan
 from marketplace.reports.wording import STATUS, definition, value_text
 
 reports_web = Blueprint("reports", __name__, url_prefix="/reports")
-
-
-def _plan(plan_id: int) -> ReportPlan:
-    plan = db.session.get(ReportPlan, plan_id)
-    if plan is None or plan.cluster_id != current_user.firm.cluster_id:
-        abort(404)
-    return plan
 
 
 def _field_named(action):
@@ -54,22 +46,15 @@ def index():
                            ), 422 if form.errors else 200
 
 
-def _report(plan: ReportPlan) -> dict:
-    data, wrote = services.report(plan, current_user.firm.cluster, local_today(), select_locale())
-    if wrote:
-        db.session.commit()
-    return data
-
-
 def _plan_page(plan: ReportPlan, form: TargetsForm, status: int = 200):
-    return render_template("reports/plan.html", plan=plan, report=_report(plan), form=form, metrics=BY_KEY,
+    return render_template("reports/plan.html", plan=plan, report=report_of(plan), form=form, metrics=BY_KEY,
                            status_names=STATUS, definition=definition, value_text=value_text), status
 
 
 @reports_web.route("/<int:plan_id>", methods=["GET", "POST"])
 @firm_required("operator")
 def plan(plan_id: int):
-    plan = _plan(plan_id)
+    plan = plan_of_cluster(plan_id)
     form = TargetsForm()
     if form.validate_on_submit():
         if save_or_report(form, _field_named(lambda: services.set_targets(plan, form.service_targets()))):
@@ -85,7 +70,7 @@ def plan(plan_id: int):
 @reports_web.route("/<int:plan_id>/delete", methods=["POST"])
 @firm_required("operator")
 def delete(plan_id: int):
-    db.session.delete(_plan(plan_id))
+    db.session.delete(plan_of_cluster(plan_id))
     db.session.commit()
     flash(_("Plan removed."), "success")
     return redirect(url_for("reports.index"))
@@ -94,12 +79,12 @@ def delete(plan_id: int):
 @reports_web.route("/<int:plan_id>/report.pdf")
 @firm_required("operator")
 def pdf(plan_id: int):
-    plan = _plan(plan_id)
-    return attachment(exports.pdf(_report(plan), current_user.firm.cluster.name), PDF, plan, "pdf")
+    plan = plan_of_cluster(plan_id)
+    return attachment(exports.pdf(report_of(plan), current_user.firm.cluster.name), PDF, plan, "pdf")
 
 
 @reports_web.route("/<int:plan_id>/report.xlsx")
 @firm_required("operator")
 def xlsx(plan_id: int):
-    plan = _plan(plan_id)
-    return attachment(exports.xlsx(_report(plan), current_user.firm.cluster.name), XLSX, plan, "xlsx")
+    plan = plan_of_cluster(plan_id)
+    return attachment(exports.xlsx(report_of(plan), current_user.firm.cluster.name), XLSX, plan, "xlsx")
